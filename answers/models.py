@@ -1,0 +1,222 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from taggit.managers import TaggableManager
+from taggit.models import ItemBase
+
+from forum.models import DoctorProfile, Specialty
+from questions.models import Question, Tag
+
+
+class ReplyQuerySet(models.QuerySet):
+    def published(self) -> ReplyQuerySet:
+        """Replies visible on the Q&A page."""
+        return self.filter(status=Reply.Status.PUBLISHED)
+
+    def held(self) -> ReplyQuerySet:
+        """Replies waiting for a moderator's approval."""
+        return self.filter(status=Reply.Status.HELD)
+
+
+class Reply(models.Model):
+    class Status(models.TextChoices):
+        HELD = "held", "Held for approval"
+        PUBLISHED = "published", "Published"
+        HIDDEN = "hidden", "Hidden"
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="replies")
+    doctor = models.ForeignKey(DoctorProfile, on_delete=models.PROTECT, related_name="replies")
+    body = models.TextField()
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.HELD, db_index=True
+    )
+    moderation_reason = models.TextField(
+        blank=True, help_text="Why a moderator sent the reply back or hid it."
+    )
+    thanks_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    edited_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last time the doctor changed the text after publishing."
+    )
+
+    objects = ReplyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["published_at", "created_at", "id"]
+        verbose_name_plural = "replies"
+        indexes = [
+            models.Index(fields=["question", "status", "published_at"], name="reply_q_status"),
+            models.Index(fields=["doctor", "status", "published_at"], name="reply_doctor_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.doctor} on {self.question_id}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.question.get_absolute_url()}#reply-{self.pk}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class ReplyVersion(models.Model):
+    """An earlier text of a reply, kept when its doctor edits it."""
+
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="versions")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Version of reply {self.reply_id} from {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Thank(models.Model):
+    """A question author's thanks for one reply (once per reply)."""
+
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="thanks")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["reply", "user"], name="unique_thank")]
+
+    def __str__(self) -> str:
+        return f"Thanks for reply {self.reply_id}"
+
+
+class QuestionClaim(models.Model):
+    """A doctor's soft, time-limited claim on a question they are answering."""
+
+    question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="claim")
+    doctor = models.ForeignKey(DoctorProfile, on_delete=models.CASCADE, related_name="claims")
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.doctor} answering {self.question_id}"
+
+
+class DigestDelivery(models.Model):
+    """A question already sent to a recipient in a digest, so it is never sent twice."""
+
+    class Kind(models.TextChoices):
+        DOCTOR = "doctor", "New question for a doctor"
+        MODERATOR = "moderator", "Question waiting for moderation"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "question", "kind"], name="unique_digest_delivery"
+            )
+        ]
+        verbose_name_plural = "digest deliveries"
+
+    def __str__(self) -> str:
+        return f"{self.kind} digest: question {self.question_id}"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> ArticleQuerySet:
+        """Articles editors have published."""
+        return self.filter(status=Article.Status.PUBLISHED)
+
+
+class Article(models.Model):
+    """A "More Info" explainer written by an editor and attached to questions."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    body = models.TextField(help_text="Markdown.")
+    body_html = models.TextField(blank=True, editable=False)
+    questions = models.ManyToManyField(Question, related_name="articles", blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="articles"
+    )
+    reviewer = models.ForeignKey(
+        DoctorProfile,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_articles",
+        help_text="The verified doctor who medically reviewed the article.",
+    )
+    reviewed_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TaggedFAQ(ItemBase):
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="faq_links")
+    content_object = models.ForeignKey("FAQ", on_delete=models.CASCADE, related_name="tag_links")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_faq_tag")
+        ]
+        indexes = [models.Index(fields=["tag", "content_object"], name="tagged_faq_tag_faq")]
+
+    def __str__(self) -> str:
+        return f"{self.content_object_id}:{self.tag_id}"
+
+
+class FAQQuerySet(models.QuerySet):
+    def published(self) -> FAQQuerySet:
+        """FAQs shown to readers."""
+        return self.filter(is_published=True)
+
+
+class FAQ(models.Model):
+    question = models.CharField(max_length=200)
+    answer = models.TextField(help_text="Markdown.")
+    answer_html = models.TextField(blank=True, editable=False)
+    specialty = models.ForeignKey(
+        Specialty, on_delete=models.SET_NULL, null=True, blank=True, related_name="faqs"
+    )
+    tags = TaggableManager(through=TaggedFAQ, blank=True)
+    is_published = models.BooleanField(default=False)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FAQQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "FAQ"
+        verbose_name_plural = "FAQs"
+
+    def __str__(self) -> str:
+        return self.question
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('answers:faqs')}#faq-{self.pk}"

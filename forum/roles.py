@@ -1,0 +1,40 @@
+"""Roles are Django groups; these predicates are the one place that names them."""
+
+from __future__ import annotations
+
+DOCTORS = "Doctors"
+MODERATORS = "Moderators"
+EDITORS = "Editors"
+
+
+def _in_group(user, name: str) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cache = getattr(user, "_group_names", None)
+    if cache is None:
+        cache = set(user.groups.values_list("name", flat=True))
+        user._group_names = cache
+    return name in cache
+
+
+def is_moderator(user) -> bool:
+    """Moderators approve questions, verify doctors and hide replies."""
+    return bool(getattr(user, "is_superuser", False)) or _in_group(user, MODERATORS)
+
+
+def is_editor(user) -> bool:
+    """Editors write articles, FAQs and tags in admin."""
+    return bool(getattr(user, "is_superuser", False)) or _in_group(user, EDITORS)
+
+
+def verified_doctor(user):
+    """The user's doctor profile if it is verified (not applied, rejected or suspended), else None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    from forum.models import DoctorProfile
+
+    try:
+        profile = user.doctor_profile
+    except DoctorProfile.DoesNotExist:
+        return None
+    return profile if profile.is_verified else None

@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+from taggit.models import ItemBase, TagBase
+
+from forum.models import Specialty
+
+
+class Tag(TagBase):
+    """A topic label shared by questions and FAQs."""
+
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("questions:tag", kwargs={"slug": self.slug})
+
+
+class QuestionQuerySet(models.QuerySet):
+    def published(self) -> QuestionQuerySet:
+        """Questions a moderator has approved and nobody has removed."""
+        return self.filter(status=Question.Status.PUBLISHED)
+
+    def answered(self) -> QuestionQuerySet:
+        """Questions with at least one published doctor reply."""
+        return self.filter(answered_at__isnull=False)
+
+    def unanswered(self) -> QuestionQuerySet:
+        """Questions no doctor has published a reply to yet."""
+        return self.filter(answered_at__isnull=True)
+
+    def pending(self) -> QuestionQuerySet:
+        """Questions waiting for a moderator."""
+        return self.filter(status=Question.Status.PENDING)
+
+    def for_list(self) -> QuestionQuerySet:
+        """Everything a list row shows, fetched up front."""
+        return self.select_related("specialty").prefetch_related("tags")
+
+    def latest_answered(self) -> QuestionQuerySet:
+        """Published, answered questions, newest answer first."""
+        return self.published().answered().order_by("-answered_at", "-id")
+
+
+class Question(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending review"
+        PUBLISHED = "published", "Published"
+        REJECTED = "rejected", "Rejected"
+        REMOVED = "removed", "Removed"
+
+    class AgeRange(models.TextChoices):
+        AGE_0 = "0~9", "0~9"
+        AGE_10 = "10~19", "10~19"
+        AGE_20 = "20~29", "20~29"
+        AGE_30 = "30~39", "30~39"
+        AGE_40 = "40~49", "40~49"
+        AGE_50 = "50~59", "50~59"
+        AGE_60 = "60~69", "60~69"
+        AGE_70 = "70~79", "70~79"
+        AGE_80 = "80~89", "80~89"
+        AGE_90 = "90+", "90+"
+
+    class Sex(models.TextChoices):
+        FEMALE = "female", "female"
+        MALE = "male", "male"
+        OTHER = "other", "other"
+        UNDISCLOSED = "undisclosed", "undisclosed"
+
+    class Subject(models.TextChoices):
+        SELF = "self", "Myself"
+        CHILD = "child", "My child"
+        PARENT = "parent", "My parent"
+        OTHER = "other", "Someone else"
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="questions",
+        help_text="Empty once the author deleted their account but left the question online.",
+    )
+    nickname = models.CharField(max_length=40)
+    subject = models.CharField(
+        "who the question is about", max_length=10, choices=Subject.choices, default=Subject.SELF
+    )
+    age_range = models.CharField(max_length=6, choices=AgeRange.choices)
+    sex = models.CharField(max_length=12, choices=Sex.choices)
+    specialty = models.ForeignKey(Specialty, on_delete=models.PROTECT, related_name="questions")
+    title = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=160, allow_unicode=False)
+    body = models.TextField()
+    tags = TaggableManager(through="TaggedQuestion", blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    is_urgent = models.BooleanField(
+        default=False, help_text="Red-flag words were found; shown first to moderators and doctors."
+    )
+    screening = models.JSONField(
+        default=dict, blank=True, help_text="What screening found when the question was asked."
+    )
+    rejection_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the first doctor reply was published."
+    )
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "answered_at"], name="question_status_answered"),
+            models.Index(
+                fields=["specialty", "status", "answered_at"], name="question_spec_answered"
+            ),
+            models.Index(fields=["author", "created_at"], name="question_author_created"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:160].strip("-") or "question"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("questions:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+
+class TaggedQuestion(ItemBase):
+    """Question-tag link with real foreign keys, indexed for tag-overlap look-ups."""
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="question_links")
+    content_object = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="tag_links"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="unique_question_tag"
+            )
+        ]
+        indexes = [models.Index(fields=["tag", "content_object"], name="tagged_question_tag_q")]
+
+    def __str__(self) -> str:
+        return f"{self.content_object_id}:{self.tag_id}"
