@@ -28,7 +28,7 @@ def is_editor(user) -> bool:
 
 
 def verified_doctor(user):
-    """The user's doctor profile if it is verified (not applied, rejected or suspended), else None."""
+    """The user's doctor profile if verified (not applied, rejected or suspended), else None."""
     if not getattr(user, "is_authenticated", False):
         return None
     from forum.models import DoctorProfile

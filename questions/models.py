@@ -151,15 +151,11 @@ class TaggedQuestion(ItemBase):
     """Question-tag link with real foreign keys, indexed for tag-overlap look-ups."""
 
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="question_links")
-    content_object = models.ForeignKey(
-        Question, on_delete=models.CASCADE, related_name="tag_links"
-    )
+    content_object = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="tag_links")
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["content_object", "tag"], name="unique_question_tag"
-            )
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_question_tag")
         ]
         indexes = [models.Index(fields=["tag", "content_object"], name="tagged_question_tag_q")]
 

@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from answers.actions import render_article, render_faq
+from answers.models import FAQ, Article
+from forum.models import Specialty, User
+
+DEMO_MARKER_EMAIL = "admin@example.com"
+
+
+class Command(BaseCommand):
+    help = "Load fixtures/specialties.json and fixtures/demo.json once, then render their Markdown."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="Only say what would be loaded.")
+
+    def handle(self, *args, dry_run=False, **options):
+        fixtures_dir = settings.BASE_DIR / "fixtures"
+        todo = []
+        if not Specialty.objects.exists():
+            todo.append(fixtures_dir / "specialties.json")
+        if not User.objects.filter(email=DEMO_MARKER_EMAIL).exists():
+            todo.append(fixtures_dir / "demo.json")
+        if not todo:
+            self.stdout.write("Demo data is already loaded; nothing to do.")
+            return
+        if dry_run:
+            self.stdout.write("Would load: " + ", ".join(path.name for path in todo))
+            return
+        with transaction.atomic():
+            call_command("loaddata", *todo, verbosity=0)
+            for article in Article.objects.filter(body_html=""):
+                render_article(article=article)
+            for faq in FAQ.objects.filter(answer_html=""):
+                render_faq(faq=faq)
+        self.stdout.write(self.style.SUCCESS("Loaded " + ", ".join(path.name for path in todo)))

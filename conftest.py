@@ -1,0 +1,61 @@
+"""Project-wide test settings: fast hashing, plain static storage, a clean cache."""
+
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def patient(db):
+    from forum.tests.factories import UserFactory
+
+    return UserFactory(email="patient@example.org")
+
+
+@pytest.fixture
+def moderator(db):
+    from forum.tests.factories import ModeratorFactory
+
+    return ModeratorFactory(email="moderator@example.org")
+
+
+@pytest.fixture
+def editor(db):
+    from forum.tests.factories import EditorFactory
+
+    return EditorFactory(email="editor@example.org")
+
+
+@pytest.fixture
+def specialty(db):
+    from forum.tests.factories import SpecialtyFactory
+
+    return SpecialtyFactory(name="Neurology", slug="neurology")
+
+
+@pytest.fixture
+def doctor(db, specialty):
+    """A verified doctor profile in Neurology."""
+    from forum.tests.factories import DoctorProfileFactory
+
+    return DoctorProfileFactory(display_name="Lin Mei-hua", specialties=[specialty])
+
+
+@pytest.fixture
+def question(db, patient, specialty):
+    """A published, not yet answered question in Neurology."""
+    from questions.tests.factories import QuestionFactory
+
+    return QuestionFactory(author=patient, specialty=specialty, nickname="Heihei")
