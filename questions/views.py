@@ -1,8 +1,8 @@
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from forum import roles
+from forum.paging import get_page
 from questions.models import Question, Tag
 
 
@@ -40,5 +40,5 @@ def question_detail(request, pk, slug):
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     questions = Question.objects.latest_answered().filter(tags=tag).for_list()
-    page = Paginator(questions, 20).get_page(request.GET.get("page"))
+    page = get_page(request, questions, 20)
     return render(request, "questions/tag_detail.html", {"tag": tag, "page_obj": page})

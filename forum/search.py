@@ -1,0 +1,287 @@
+"""Search over published questions: one function, `search_questions`, hides the backend.
+
+On PostgreSQL it is full-text search over each question's `SearchDocument` vector
+(title A, question text B, published replies C, published articles D; GIN index),
+ranked with `ts_rank`, with highlighted snippets from `ts_headline` computed for the
+shown page only, and a pg_trgm fallback on titles when nothing matches (typos).
+On SQLite (local runs) it is a plain `icontains` search with the same interface.
+
+Cost is bounded whatever the words: only the newest `CANDIDATE_LIMIT` matching
+questions are ranked (a common word matches hundreds of thousands of questions and
+ranking them all takes most of a second), and every statement runs under a timeout.
+
+Which questions: every published question, answered or not (an unanswered one tells a
+patient that somebody already asked and lets them follow it). Pending, rejected and
+removed questions never appear, and only published replies and articles are searched.
+
+This module is used only by the views; it reads `questions` models like a view does.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery
+from django.db import OperationalError, connection, transaction
+from django.db.models import Case, IntegerField, Q, TextField, Value, When
+from django.db.models.functions import Concat
+from django.utils.safestring import SafeString, mark_safe
+
+from forum.models import Specialty
+from questions.models import Question
+from questions.search_index import SEARCH_CONFIG
+
+MAX_QUERY_LENGTH = 200
+CANDIDATE_LIMIT = 1000
+STATEMENT_TIMEOUT_MS = 2000
+# Private-use characters mark highlights in ts_headline output; the text is escaped
+# first and only then are they turned into <mark> tags.
+_MARK_START, _MARK_STOP = "\ue000", "\ue001"
+_HIGHLIGHT = re.compile(f"{_MARK_START}(.*?){_MARK_STOP}", re.DOTALL)
+
+# Problems a results page explains instead of showing results.
+EMPTY = "empty"  # nothing typed
+NO_TERMS = "no-terms"  # only very common words, punctuation or emoji
+TIMEOUT = "timeout"  # the database gave up on an unusual query
+
+
+@dataclass
+class SearchResults:
+    """The ranked ids of the matches; slicing fetches those questions, ready to show.
+
+    A Paginator can page it directly: `len()` is the number of ranked matches and a
+    slice runs one query (plus the tags prefetch) for that page's questions.
+    """
+
+    query: str = ""
+    problem: str = ""
+    truncated: bool = False
+    capped: bool = False
+    fuzzy: bool = False
+    ids: list[int] = field(default_factory=list)
+    fetch: Callable[[list[int]], list[Question]] | None = field(default=None, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            page_ids = self.ids[index]
+            return self.fetch(page_ids) if page_ids and self.fetch else []
+        return self.fetch([self.ids[index]])[0]
+
+
+def clean_query(raw: str | None) -> tuple[str, bool]:
+    """The query with control characters removed, spaces collapsed and cut to
+    MAX_QUERY_LENGTH characters; and whether it had to be cut."""
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in (raw or ""))
+    text = " ".join(text.split())
+    if len(text) <= MAX_QUERY_LENGTH:
+        return text, False
+    cut = text[:MAX_QUERY_LENGTH]
+    if " " in cut[MAX_QUERY_LENGTH // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.strip(), True
+
+
+def search_questions(query: str | None, specialty: Specialty | None = None) -> SearchResults:
+    """Published questions matching `query` (optionally in one specialty), best first."""
+    text, truncated = clean_query(query)
+    results = SearchResults(query=text, truncated=truncated)
+    if not text:
+        results.problem = EMPTY
+        return results
+    if connection.vendor == "postgresql":
+        return _search_postgres(results, specialty)
+    return _search_simple(results, specialty)
+
+
+# PostgreSQL ------------------------------------------------------------------------
+
+_TSQUERY = f"websearch_to_tsquery('{SEARCH_CONFIG}', %(q)s)"
+
+# The inner query takes the newest CANDIDATE_LIMIT + 1 matches (by id, through the GIN
+# index or a backward primary-key scan, whichever the planner finds cheaper); only those
+# are ranked. numnode() = 0 means the query had no searchable words at all.
+_CANDIDATES_SQL = f"""
+SELECT numnode({_TSQUERY}) AS terms, ARRAY(
+    SELECT newest.question_id FROM (
+        SELECT d.question_id, d.vector
+        FROM questions_searchdocument AS d
+        WHERE d.vector @@ {_TSQUERY} {{specialty}}
+        ORDER BY d.question_id DESC
+        LIMIT %(limit)s
+    ) AS newest
+    ORDER BY ts_rank('{{{{0.1, 0.2, 0.4, 1.0}}}}', newest.vector, {_TSQUERY}) DESC,
+             newest.question_id DESC
+) AS ids
+"""
+
+# Typo fallback: titles sharing most of the query's trigrams (pg_trgm's `<%`, served by
+# the partial trigram GIN index on published titles), the best CANDIDATE_LIMIT of at
+# most CANDIDATE_LIMIT + 1 close titles.
+_FUZZY_SQL = f"""
+SELECT close.id FROM (
+    SELECT q.id, q.title FROM questions_question AS q
+    WHERE q.status = '{Question.Status.PUBLISHED}' AND %(q)s <%% q.title {{specialty}}
+    LIMIT %(limit)s
+) AS close
+ORDER BY word_similarity(%(q)s, close.title) DESC, close.id DESC
+"""
+
+
+def _search_postgres(results: SearchResults, specialty: Specialty | None) -> SearchResults:
+    params = {"q": results.query, "limit": CANDIDATE_LIMIT + 1}
+    if specialty is not None:
+        params["specialty"] = specialty.pk
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL statement_timeout = {STATEMENT_TIMEOUT_MS}")
+            filter_sql = "AND d.specialty_id = %(specialty)s" if specialty else ""
+            cursor.execute(_CANDIDATES_SQL.format(specialty=filter_sql), params)
+            terms, ids = cursor.fetchone()
+            if terms == 0:
+                results.problem = NO_TERMS
+                return results
+            if not ids:
+                filter_sql = "AND q.specialty_id = %(specialty)s" if specialty else ""
+                cursor.execute(_FUZZY_SQL.format(specialty=filter_sql), params)
+                ids = [row[0] for row in cursor.fetchall()]
+                results.fuzzy = bool(ids)
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) != "57014":  # query_canceled
+            raise
+        results.problem = TIMEOUT
+        return results
+    results.capped = len(ids) > CANDIDATE_LIMIT
+    results.ids = list(ids[:CANDIDATE_LIMIT])
+    results.fetch = _postgres_fetcher(results.query, with_headlines=not results.fuzzy)
+    return results
+
+
+def _postgres_fetcher(query: str, *, with_headlines: bool):
+    tsquery = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    marks = {"start_sel": _MARK_START, "stop_sel": _MARK_STOP, "config": SEARCH_CONFIG}
+
+    def fetch(ids: list[int]) -> list[Question]:
+        rows = Question.objects.published().filter(pk__in=ids).for_list()
+        if with_headlines:
+            rows = rows.annotate(
+                title_headline=SearchHeadline("title", tsquery, highlight_all=True, **marks),
+                body_headline=SearchHeadline(
+                    Concat(
+                        "body", Value("\n"), "search_document__reply_text", output_field=TextField()
+                    ),
+                    tsquery,
+                    max_fragments=2,
+                    max_words=24,
+                    min_words=10,
+                    fragment_delimiter=" … ",
+                    **marks,
+                ),
+            )
+        found = {question.pk: question for question in rows}
+        shown = [found[pk] for pk in ids if pk in found]
+        for question in shown:
+            if with_headlines:
+                question.title_html = _marks_to_html(question.title_headline)
+                question.snippet_html = _marks_to_html(question.body_headline)
+            else:
+                question.title_html = _escape(question.title)
+                question.snippet_html = _escape(_excerpt(question.body))
+        return shown
+
+    return fetch
+
+
+def _marks_to_html(text: str) -> SafeString:
+    escaped = html.escape(text or "", quote=False)
+    marked = _HIGHLIGHT.sub(r"<mark>\1</mark>", escaped)
+    return mark_safe(marked.replace(_MARK_START, "").replace(_MARK_STOP, ""))
+
+
+# SQLite (and any other database) ---------------------------------------------------
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+MAX_SIMPLE_WORDS = 8
+
+
+def _search_simple(results: SearchResults, specialty: Specialty | None) -> SearchResults:
+    words = list(dict.fromkeys(w.lower() for w in _WORD.findall(results.query)))
+    words = words[:MAX_SIMPLE_WORDS]
+    if not words:
+        results.problem = NO_TERMS
+        return results
+    matches = Q()
+    in_title = Q()
+    for word in words:
+        matches &= (
+            Q(title__icontains=word)
+            | Q(body__icontains=word)
+            | Q(search_document__reply_text__icontains=word)
+            | Q(search_document__article_text__icontains=word)
+        )
+        in_title &= Q(title__icontains=word)
+    candidates = Question.objects.published().filter(matches)
+    if specialty is not None:
+        candidates = candidates.filter(specialty=specialty)
+    ids = list(
+        candidates.annotate(
+            in_title=Case(
+                When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField()
+            )
+        )
+        .order_by("-in_title", "-id")
+        .values_list("id", flat=True)[: CANDIDATE_LIMIT + 1]
+    )
+    results.capped = len(ids) > CANDIDATE_LIMIT
+    results.ids = ids[:CANDIDATE_LIMIT]
+
+    def fetch(page_ids: list[int]) -> list[Question]:
+        found = {q.pk: q for q in Question.objects.published().filter(pk__in=page_ids).for_list()}
+        shown = [found[pk] for pk in page_ids if pk in found]
+        for question in shown:
+            question.title_html = _highlight(question.title, words)
+            question.snippet_html = _highlight(_excerpt(question.body, around=words), words)
+        return shown
+
+    results.fetch = fetch
+    return results
+
+
+def _excerpt(text: str, around: list[str] | None = None, width: int = 220) -> str:
+    """About `width` characters of `text`, around the first of the words if given."""
+    start = 0
+    if around:
+        lowered = text.lower()
+        hits = [i for i in (lowered.find(w) for w in around) if i >= 0]
+        if hits:
+            start = max(min(hits) - width // 3, 0)
+            while start > 0 and not text[start - 1].isspace():
+                start -= 1
+    piece = text[start : start + width]
+    if start + width < len(text):
+        piece = piece.rsplit(" ", 1)[0] + " …"
+    return ("… " if start else "") + piece
+
+
+def _escape(text: str) -> SafeString:
+    return mark_safe(html.escape(text, quote=False))
+
+
+def _highlight(text: str, words: list[str]) -> SafeString:
+    """`text`, escaped, with every occurrence of the words wrapped in <mark>."""
+    if not words:
+        return _escape(text)
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.I)
+    out, last = [], 0
+    for match in pattern.finditer(text):
+        out.append(html.escape(text[last : match.start()], quote=False))
+        out.append(f"<mark>{html.escape(match.group(0), quote=False)}</mark>")
+        last = match.end()
+    out.append(html.escape(text[last:], quote=False))
+    return mark_safe("".join(out))
