@@ -10,6 +10,7 @@ from forum.models import ModerationEvent
 from questions.cache import invalidate_all_pages, invalidate_question_page
 from questions.models import Question
 from questions.notifications import notify_question_published, notify_question_rejected
+from questions.search_index import refresh_question_document
 
 
 @transaction.atomic
@@ -30,6 +31,7 @@ def approve_question(*, question: Question, moderator, reason: str = "") -> Ques
     )
     notify_question_published(question=locked)
     invalidate_question_page(locked.pk)
+    refresh_question_document(locked.pk)
     return locked
 
 
@@ -53,6 +55,7 @@ def reject_question(*, question: Question, moderator, reason: str) -> Question:
     )
     notify_question_rejected(question=locked)
     invalidate_question_page(locked.pk)
+    refresh_question_document(locked.pk)
     if was_public:
         invalidate_all_pages()
     return locked
@@ -75,5 +78,6 @@ def remove_question(*, question: Question, moderator, reason: str) -> Question:
         reason=reason.strip(),
     )
     invalidate_question_page(locked.pk)
+    refresh_question_document(locked.pk)
     invalidate_all_pages()
     return locked

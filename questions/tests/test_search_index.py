@@ -76,3 +76,18 @@ def test_rebuild_search_index_dry_run_writes_nothing(capsys):
     call_command("rebuild_search_index", dry_run=True)
     assert "Would write 1 search documents (0 exist now)." in capsys.readouterr().out
     assert SearchDocument.objects.count() == 0
+
+
+def test_moderation_actions_keep_the_search_document_in_step(moderator):
+    from questions.actions import approve_question, reject_question, remove_question
+
+    question = PendingQuestionFactory()
+    approve_question(question=question, moderator=moderator)
+    assert SearchDocument.objects.filter(pk=question.pk).exists()
+    remove_question(question=question, moderator=moderator, reason="Spam")
+    assert not SearchDocument.objects.filter(pk=question.pk).exists()
+
+    other = PendingQuestionFactory()
+    approve_question(question=other, moderator=moderator)
+    reject_question(question=other, moderator=moderator, reason="Personal data")
+    assert not SearchDocument.objects.exists()
