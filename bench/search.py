@@ -30,6 +30,16 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.test.utils import override_settings  # noqa: E402
+
+# Plain static storage: the hashed manifest needs collectstatic, which a benchmark skips.
+override_settings(
+    STORAGES={
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+).enable()
+
 from django.core.cache import cache  # noqa: E402
 from django.core.paginator import Paginator  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -113,7 +123,8 @@ def main() -> None:
         sys.exit("Run this on PostgreSQL: set DATABASE_URL (see the module docstring).")
     published = Question.objects.published().count()
     documents = SearchDocument.objects.count()
-    print(f"PostgreSQL {connection.pg_version}; {published:,} published questions, "
+    version = f"{connection.pg_version // 10000}.{connection.pg_version % 100}"
+    print(f"PostgreSQL {version}; {published:,} published questions, "
           f"{documents:,} search documents, {Tag.objects.count():,} tags")  # fmt: skip
     if documents < published:
         sys.exit("Some questions have no search document: run manage.py rebuild_search_index.")

@@ -44,8 +44,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<slug:section>.xml",
-        sitemap_views.sitemap,
-        {"sitemaps": SITEMAPS},
+        views.sitemap_section,
         name="sitemap-section",
     ),
 ]

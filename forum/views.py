@@ -1,9 +1,12 @@
 from urllib.parse import urlencode
 
+from django.contrib.sitemaps.views import x_robots_tag
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.cache import cache
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import DatabaseError, connection
 from django.db.models import Count
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -11,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from forum.models import DoctorProfile, Specialty
 from forum.paging import get_page
 from forum.search import search_questions
+from forum.sitemaps import SITEMAPS, render_urlset
 from questions.models import Question
 
 ANSWERED_COUNTS_CACHE_KEY = "home:answered-counts"
@@ -113,3 +117,18 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain")
+
+
+@x_robots_tag
+def sitemap_section(request, section):
+    """One page (?p=) of one sitemap section, as listed by the sitemap index."""
+    if section not in SITEMAPS:
+        raise Http404("No such sitemap.")
+    sitemap = SITEMAPS[section]()
+    try:
+        entries = sitemap.get_urls(
+            page=request.GET.get("p", 1), site=get_current_site(request), protocol=request.scheme
+        )
+    except (EmptyPage, PageNotAnInteger):
+        raise Http404("No such sitemap page.") from None
+    return HttpResponse(render_urlset(entries), content_type="application/xml")

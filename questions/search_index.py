@@ -25,15 +25,25 @@ from questions.models import Question, SearchDocument
 
 SEARCH_CONFIG = "english"
 
-# Title A, question text B, published replies C, published articles D.
-_VECTOR_SQL = f"""
-UPDATE questions_searchdocument AS d SET vector =
+# Title A, question text B, published replies C, published articles D. The vector is
+# written together with the row (no second UPDATE), so a rebuild leaves no dead rows.
+_UPSERT_SQL = f"""
+INSERT INTO questions_searchdocument
+    (question_id, specialty_id, reply_text, article_text, vector, updated_at)
+SELECT q.id, q.specialty_id, doc.reply_text, doc.article_text,
     setweight(to_tsvector('{SEARCH_CONFIG}', q.title), 'A')
     || setweight(to_tsvector('{SEARCH_CONFIG}', q.body), 'B')
-    || setweight(to_tsvector('{SEARCH_CONFIG}', d.reply_text), 'C')
-    || setweight(to_tsvector('{SEARCH_CONFIG}', d.article_text), 'D')
-FROM questions_question AS q
-WHERE q.id = d.question_id AND d.question_id BETWEEN %s AND %s
+    || setweight(to_tsvector('{SEARCH_CONFIG}', doc.reply_text), 'C')
+    || setweight(to_tsvector('{SEARCH_CONFIG}', doc.article_text), 'D'),
+    now()
+FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS doc(question_id, reply_text, article_text)
+JOIN questions_question AS q ON q.id = doc.question_id
+ON CONFLICT (question_id) DO UPDATE SET
+    specialty_id = EXCLUDED.specialty_id,
+    reply_text = EXCLUDED.reply_text,
+    article_text = EXCLUDED.article_text,
+    vector = EXCLUDED.vector,
+    updated_at = EXCLUDED.updated_at
 """
 
 
@@ -44,17 +54,8 @@ def refresh_question_document(question_id: int) -> SearchDocument | None:
     if question is None or not question.is_published:
         SearchDocument.objects.filter(question_id=question_id).delete()
         return None
-    texts = _published_texts([question_id])
-    document, _ = SearchDocument.objects.update_or_create(
-        question_id=question_id,
-        defaults={
-            "specialty_id": question.specialty_id,
-            "reply_text": texts.replies.get(question_id, ""),
-            "article_text": texts.articles.get(question_id, ""),
-        },
-    )
-    _update_vectors(question_id, question_id)
-    return document
+    _write_documents([(question.pk, question.specialty_id)], _published_texts([question_id]))
+    return SearchDocument.objects.get(pk=question_id)
 
 
 def rebuild_search_documents(
@@ -84,9 +85,23 @@ def _rebuild_range(low: int, high: int) -> None:
     SearchDocument.objects.filter(question_id__gte=low, question_id__lte=high).exclude(
         question_id__in=[pk for pk, _ in published]
     ).delete()
-    if not published:
+    if published:
+        _write_documents(published, _published_texts(range_=(low, high)))
+
+
+def _write_documents(questions: list[tuple[int, int]], texts: _Texts) -> None:
+    """Upsert the documents of (question id, specialty id) pairs with the given texts."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _UPSERT_SQL,
+                [
+                    [pk for pk, _ in questions],
+                    [texts.replies.get(pk, "") for pk, _ in questions],
+                    [texts.articles.get(pk, "") for pk, _ in questions],
+                ],
+            )
         return
-    texts = _published_texts(range_=(low, high))
     SearchDocument.objects.bulk_create(
         [
             SearchDocument(
@@ -95,13 +110,12 @@ def _rebuild_range(low: int, high: int) -> None:
                 reply_text=texts.replies.get(pk, ""),
                 article_text=texts.articles.get(pk, ""),
             )
-            for pk, specialty_id in published
+            for pk, specialty_id in questions
         ],
         update_conflicts=True,
         unique_fields=["question"],
         update_fields=["specialty", "reply_text", "article_text", "updated_at"],
     )
-    _update_vectors(low, high)
 
 
 class _Texts:
@@ -149,10 +163,3 @@ def _published_texts(
     texts.replies = {pk: "\n\n".join(parts) for pk, parts in replies.items()}
     texts.articles = {pk: "\n\n".join(parts) for pk, parts in articles.items()}
     return texts
-
-
-def _update_vectors(low: int, high: int) -> None:
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(_VECTOR_SQL, [low, high])

@@ -36,6 +36,7 @@ def test_sitemap_index_lists_every_section_and_page(client, doctor, small_pages)
     questions = [ReplyFactory(doctor=doctor).question for _ in range(5)]
     response = client.get("/sitemap.xml")
     assert response["Content-Type"] == "application/xml"
+    assert response["X-Robots-Tag"].startswith("noindex")
     locs = locations(response)
     assert ET.fromstring(response.content).tag == f"{NS}sitemapindex"
     base = "http://testserver/sitemap-questions.xml"
@@ -70,7 +71,7 @@ def test_question_sitemap_gives_lastmod(client, doctor):
     question.refresh_from_db()
     root = ET.fromstring(section(client, "questions").content)
     changed = max(question.updated_at, question.answered_at)
-    expected = timezone.localtime(changed).strftime("%Y-%m-%d")
+    expected = timezone.localtime(changed).date().isoformat()
     assert root.find(f"{NS}url/{NS}lastmod").text == expected
 
 
