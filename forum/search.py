@@ -3,12 +3,17 @@
 On PostgreSQL it is full-text search over each question's `SearchDocument` vector
 (title A, question text B, published replies C, published articles D; GIN index),
 ranked with `ts_rank`, with highlighted snippets from `ts_headline` computed for the
-shown page only, and a pg_trgm fallback on titles when nothing matches (typos).
-On SQLite (local runs) it is a plain `icontains` search with the same interface.
+shown page only. When nothing matches, words the site has never seen are replaced by the
+closest known words (pg_trgm over the `SearchWord` vocabulary) and the search is tried
+again: "headahce" finds what "headache" finds. On SQLite (local runs) it is a plain
+`icontains` search with the same interface and no typo correction.
 
 Cost is bounded whatever the words: only the newest `CANDIDATE_LIMIT` matching
 questions are ranked (a common word matches hundreds of thousands of questions and
-ranking them all takes most of a second), and every statement runs under a timeout.
+ranking them all takes most of a second). They are found in two steps whose cost does
+not grow with how common a word is: the newest `RECENT_WINDOW` documents are read in id
+order until enough match, and only if too few did, the older ones are looked up through
+the GIN index (then the word is rare, so few are). Every statement runs under a timeout.
 
 Which questions: every published question, answered or not (an unanswered one tells a
 patient that somebody already asked and lets them follow it). Pending, rejected and
@@ -36,7 +41,8 @@ from questions.models import Question
 from questions.search_index import SEARCH_CONFIG
 
 MAX_QUERY_LENGTH = 200
-CANDIDATE_LIMIT = 1000
+CANDIDATE_LIMIT = 200
+RECENT_WINDOW = 40_000
 STATEMENT_TIMEOUT_MS = 2000
 # Private-use characters mark highlights in ts_headline output; the text is escaped
 # first and only then are they turned into <mark> tags.
@@ -61,7 +67,7 @@ class SearchResults:
     problem: str = ""
     truncated: bool = False
     capped: bool = False
-    fuzzy: bool = False
+    corrected: str = ""  # the query with typos corrected, when only that one matched
     ids: list[int] = field(default_factory=list)
     fetch: Callable[[list[int]], list[Question]] | None = field(default=None, repr=False)
 
@@ -103,74 +109,124 @@ def search_questions(query: str | None, specialty: Specialty | None = None) -> S
 # PostgreSQL ------------------------------------------------------------------------
 
 _TSQUERY = f"websearch_to_tsquery('{SEARCH_CONFIG}', %(q)s)"
+# Weights of D, C, B, A (articles, replies, question text, title). The braces are
+# doubled twice: once for this f-string and once for .format() below.
+_RANK = f"ts_rank('{{{{0.1, 0.2, 0.4, 1.0}}}}', d.vector, {_TSQUERY})"
 
-# The inner query takes the newest CANDIDATE_LIMIT + 1 matches (by id, through the GIN
-# index or a backward primary-key scan, whichever the planner finds cheaper); only those
-# are ranked. numnode() = 0 means the query had no searchable words at all.
-_CANDIDATES_SQL = f"""
-SELECT numnode({_TSQUERY}) AS terms, ARRAY(
-    SELECT newest.question_id FROM (
-        SELECT d.question_id, d.vector
-        FROM questions_searchdocument AS d
-        WHERE d.vector @@ {_TSQUERY} {{specialty}}
-        ORDER BY d.question_id DESC
-        LIMIT %(limit)s
-    ) AS newest
-    ORDER BY ts_rank('{{{{0.1, 0.2, 0.4, 1.0}}}}', newest.vector, {_TSQUERY}) DESC,
-             newest.question_id DESC
-) AS ids
-"""
-
-# Typo fallback: titles sharing most of the query's trigrams (pg_trgm's `<%`, served by
-# the partial trigram GIN index on published titles), the best CANDIDATE_LIMIT of at
-# most CANDIDATE_LIMIT + 1 close titles.
-_FUZZY_SQL = f"""
-SELECT close.id FROM (
-    SELECT q.id, q.title FROM questions_question AS q
-    WHERE q.status = '{Question.Status.PUBLISHED}' AND %(q)s <%% q.title {{specialty}}
+# Phase 1: the documents of the newest RECENT_WINDOW question ids, read newest first
+# through the primary key (the inner ORDER BY/LIMIT keeps the planner on that path), and
+# the first CANDIDATE_LIMIT + 1 of them that match. A common word fills the candidates
+# after a few thousand rows; a rare one costs one pass over the window. Also returns
+# numnode() (0: no searchable words) and the highest id, where the window starts.
+_RECENT_SQL = f"""
+SELECT numnode({_TSQUERY}) AS terms, top.id AS top_id, hit.question_id, hit.rank
+FROM (SELECT max(question_id) AS id FROM questions_searchdocument) AS top
+LEFT JOIN LATERAL (
+    SELECT d.question_id, {_RANK} AS rank
+    FROM (
+        SELECT question_id, specialty_id, vector FROM questions_searchdocument
+        WHERE question_id > top.id - %(window)s
+        ORDER BY question_id DESC
+        LIMIT %(window)s
+    ) AS d
+    WHERE d.vector @@ {_TSQUERY} {{specialty}}
+    ORDER BY d.question_id DESC
     LIMIT %(limit)s
-) AS close
-ORDER BY word_similarity(%(q)s, close.title) DESC, close.id DESC
+) AS hit ON true
 """
+
+# Phase 2, only when the window held too few matches (a rare word): the older documents
+# through the GIN index, newest first. Few documents match, so this stays cheap.
+_OLDER_SQL = f"""
+SELECT d.question_id, {_RANK} AS rank
+FROM questions_searchdocument AS d
+WHERE d.vector @@ {_TSQUERY} AND d.question_id <= %(before)s {{specialty}}
+ORDER BY d.question_id DESC
+LIMIT %(limit)s
+"""
+
+# Typo suggestions: for each query word the vocabulary does not know, the most similar
+# known word (pg_trgm similarity over the trigram index on questions_searchword).
+_SUGGEST_SQL = """
+SELECT input.word, (
+    SELECT known.word FROM questions_searchword AS known
+    WHERE known.word %% input.word
+    ORDER BY similarity(known.word, input.word) DESC, known.documents DESC, known.word
+    LIMIT 1
+)
+FROM unnest(%(words)s::text[]) AS input(word)
+WHERE NOT EXISTS (SELECT 1 FROM questions_searchword AS k WHERE k.word = input.word)
+"""
+_SUGGESTABLE = re.compile(r"[^\W\d_]{3,40}")
 
 
 def _search_postgres(results: SearchResults, specialty: Specialty | None) -> SearchResults:
-    params = {"q": results.query, "limit": CANDIDATE_LIMIT + 1}
-    if specialty is not None:
-        params["specialty"] = specialty.pk
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL statement_timeout = {STATEMENT_TIMEOUT_MS}")
-            filter_sql = "AND d.specialty_id = %(specialty)s" if specialty else ""
-            cursor.execute(_CANDIDATES_SQL.format(specialty=filter_sql), params)
-            terms, ids = cursor.fetchone()
+            terms, hits = _postgres_candidates(cursor, results.query, specialty)
             if terms == 0:
                 results.problem = NO_TERMS
                 return results
-            if not ids:
-                filter_sql = "AND q.specialty_id = %(specialty)s" if specialty else ""
-                cursor.execute(_FUZZY_SQL.format(specialty=filter_sql), params)
-                ids = [row[0] for row in cursor.fetchall()]
-                results.fuzzy = bool(ids)
+            if not hits:
+                corrected = _corrected_query(cursor, results.query)
+                if corrected:
+                    _terms, hits = _postgres_candidates(cursor, corrected, specialty)
+                    if hits:
+                        results.corrected = corrected
     except OperationalError as exc:
         if getattr(exc.__cause__, "sqlstate", None) != "57014":  # query_canceled
             raise
         results.problem = TIMEOUT
         return results
-    results.capped = len(ids) > CANDIDATE_LIMIT
-    results.ids = list(ids[:CANDIDATE_LIMIT])
-    results.fetch = _postgres_fetcher(results.query, with_headlines=not results.fuzzy)
+    hits.sort(key=lambda hit: (-hit[1], -hit[0]))
+    results.capped = len(hits) > CANDIDATE_LIMIT
+    results.ids = [question_id for question_id, _rank in hits[:CANDIDATE_LIMIT]]
+    results.fetch = _postgres_fetcher(results.corrected or results.query)
     return results
 
 
-def _postgres_fetcher(query: str, *, with_headlines: bool):
+def _postgres_candidates(cursor, query: str, specialty: Specialty | None):
+    """(number of search terms, [(question id, rank)]) for the newest matches."""
+    params = {"q": query, "window": RECENT_WINDOW, "limit": CANDIDATE_LIMIT + 1}
+    specialty_sql = ""
+    if specialty is not None:
+        params["specialty"] = specialty.pk
+        specialty_sql = "AND d.specialty_id = %(specialty)s"
+    cursor.execute(_RECENT_SQL.format(specialty=specialty_sql), params)
+    rows = cursor.fetchall()
+    terms, top_id = rows[0][0], rows[0][1]
+    hits = [(question_id, rank) for _t, _top, question_id, rank in rows if question_id]
+    before = (top_id or 0) - RECENT_WINDOW
+    if terms and len(hits) <= CANDIDATE_LIMIT and before > 0:
+        params.update(before=before, limit=CANDIDATE_LIMIT + 1 - len(hits))
+        cursor.execute(_OLDER_SQL.format(specialty=specialty_sql), params)
+        hits.extend(cursor.fetchall())
+    return terms, hits
+
+
+def _corrected_query(cursor, query: str) -> str:
+    """The query with unknown words replaced by the closest known ones, or ""."""
+    words = list(dict.fromkeys(w.lower() for w in _SUGGESTABLE.findall(query)))
+    if not words:
+        return ""
+    cursor.execute(_SUGGEST_SQL, {"words": words})
+    replacements = {word: better for word, better in cursor.fetchall() if better}
+    if not replacements:
+        return ""
+    return _SUGGESTABLE.sub(lambda m: replacements.get(m.group(0).lower(), m.group(0)), query)
+
+
+def _postgres_fetcher(query: str):
     tsquery = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
     marks = {"start_sel": _MARK_START, "stop_sel": _MARK_STOP, "config": SEARCH_CONFIG}
 
     def fetch(ids: list[int]) -> list[Question]:
-        rows = Question.objects.published().filter(pk__in=ids).for_list()
-        if with_headlines:
-            rows = rows.annotate(
+        rows = (
+            Question.objects.published()
+            .filter(pk__in=ids)
+            .for_list()
+            .annotate(
                 title_headline=SearchHeadline("title", tsquery, highlight_all=True, **marks),
                 body_headline=SearchHeadline(
                     Concat(
@@ -184,15 +240,12 @@ def _postgres_fetcher(query: str, *, with_headlines: bool):
                     **marks,
                 ),
             )
+        )
         found = {question.pk: question for question in rows}
         shown = [found[pk] for pk in ids if pk in found]
         for question in shown:
-            if with_headlines:
-                question.title_html = _marks_to_html(question.title_headline)
-                question.snippet_html = _marks_to_html(question.body_headline)
-            else:
-                question.title_html = _escape(question.title)
-                question.snippet_html = _escape(_excerpt(question.body))
+            question.title_html = _marks_to_html(question.title_headline)
+            question.snippet_html = _marks_to_html(question.body_headline)
         return shown
 
     return fetch

@@ -192,3 +192,15 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"Search document of question {self.question_id}"
+
+
+class SearchWord(models.Model):
+    """A word found in published questions, replies or articles: the vocabulary that
+    search suggests corrections from when a query matches nothing (PostgreSQL only,
+    through a trigram index on `word`). Filled by `questions.search_index`."""
+
+    word = models.CharField(max_length=40, primary_key=True)
+    documents = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.word

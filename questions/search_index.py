@@ -12,6 +12,10 @@ It reads the question, its published replies and its published articles and rewr
 document (or deletes it when the question is not published), so calling it too often is
 harmless and calling it twice is the same as once. Bulk loads (`generate_dataset`, imports,
 restores) run `python manage.py rebuild_search_index` afterwards instead.
+
+On PostgreSQL it also adds the document's words to `SearchWord`, the vocabulary typo
+suggestions come from. A word stays there when its question goes away (until the next
+rebuild); search only ever shows a suggestion together with published results for it.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
 
-from questions.models import Question, SearchDocument
+from questions.models import Question, SearchDocument, SearchWord
 
 SEARCH_CONFIG = "english"
 
@@ -47,6 +51,22 @@ ON CONFLICT (question_id) DO UPDATE SET
 """
 
 
+# Plain lower-case words (the 'simple' configuration does not stem) of 3 to 40 letters.
+_WORDS_SQL = """
+INSERT INTO questions_searchword (word, documents)
+SELECT word, count(*) FROM (
+    SELECT DISTINCT d.question_id, w.word
+    FROM questions_searchdocument AS d
+    JOIN questions_question AS q ON q.id = d.question_id
+    CROSS JOIN LATERAL unnest(tsvector_to_array(to_tsvector('simple',
+        q.title || ' ' || q.body || ' ' || d.reply_text || ' ' || d.article_text))) AS w(word)
+    WHERE d.question_id BETWEEN %s AND %s AND w.word ~ '^[[:alpha:]]{{3,40}}$'
+) AS found
+GROUP BY word
+ON CONFLICT (word) DO UPDATE SET documents = questions_searchword.documents + {increment}
+"""
+
+
 @transaction.atomic
 def refresh_question_document(question_id: int) -> SearchDocument | None:
     """Rewrite the search document of one question from its current published content."""
@@ -55,6 +75,9 @@ def refresh_question_document(question_id: int) -> SearchDocument | None:
         SearchDocument.objects.filter(question_id=question_id).delete()
         return None
     _write_documents([(question.pk, question.specialty_id)], _published_texts([question_id]))
+    # Counts are only exact after a rebuild: refreshing a question twice must not count
+    # its words twice, so a refresh only adds words it has not seen.
+    _add_words(question_id, question_id, increment="0")
     return SearchDocument.objects.get(pk=question_id)
 
 
@@ -67,6 +90,7 @@ def rebuild_search_documents(
     can be interrupted and run again.
     """
     last_id = Question.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    SearchWord.objects.all().delete()
     for low in range(1, last_id + 1, batch_size):
         high = min(low + batch_size - 1, last_id)
         _rebuild_range(low, high)
@@ -87,6 +111,14 @@ def _rebuild_range(low: int, high: int) -> None:
     ).delete()
     if published:
         _write_documents(published, _published_texts(range_=(low, high)))
+        _add_words(low, high, increment="EXCLUDED.documents")
+
+
+def _add_words(low: int, high: int, *, increment: str) -> None:
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_WORDS_SQL.format(increment=increment), [low, high])
 
 
 def _write_documents(questions: list[tuple[int, int]], texts: _Texts) -> None:

@@ -86,6 +86,20 @@ def test_specialty_page_handles_bad_page_numbers(
     assert f'<link rel="canonical" href="{canonical}">' in response.content.decode()
 
 
+def test_list_counts_stop_at_the_cap(client, doctor, specialty, monkeypatch):
+    from forum import paging
+
+    monkeypatch.setattr(paging, "COUNT_CAP", 3)
+    tag = TagFactory(name="numbness")
+    for _ in range(5):
+        ReplyFactory(doctor=doctor, question=QuestionFactory(specialty=specialty, tags=[tag]))
+    response = client.get(specialty.get_absolute_url())
+    assert '<span class="count">(3+)</span>' in response.content.decode()
+    assert len(titles(response)) == 3
+    response = client.get(tag.get_absolute_url())
+    assert "3+ answered questions" in response.content.decode()
+
+
 def test_specialty_page_lists_answered_questions_newest_answer_first(client, doctor, specialty):
     from datetime import timedelta
 

@@ -37,7 +37,10 @@ def test_search_finds_question_by_a_word_of_its_title(client, specialty):
     assert found.get_absolute_url() in response.content.decode()
 
 
-def test_search_ranks_title_match_above_text_only_match(client, specialty):
+@pytest.mark.parametrize("window", [40_000, 1])
+def test_search_ranks_title_match_above_text_only_match(client, specialty, monkeypatch, window):
+    # With a window of one id the title match is only found by the second (older) step.
+    monkeypatch.setattr(search_module, "RECENT_WINDOW", window)
     in_title = indexed(
         QuestionFactory(title="Migraine with aura", body="It starts with flashing lights.")
     )
@@ -116,16 +119,28 @@ def test_search_highlights_matches_and_escapes_text(client):
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def test_search_with_a_typo_falls_back_to_similar_titles_on_postgres(client):
+def test_search_corrects_typos_on_postgres(client):
     question = indexed(QuestionFactory(title="Living with diabetes as a teenager"))
-    response = search(client, q="diabetis")
+    response = search(client, q="diabetis teenager")
     assert response.status_code == 200
+    html = response.content.decode()
     if POSTGRES:
         assert result_titles(response) == [question.title]
-        assert "No exact matches" in response.content.decode()
+        assert "Showing results for <strong>&ldquo;diabetes teenager&rdquo;</strong>" in html
+        assert "<mark>diabetes</mark>" in html
     else:
         assert result_titles(response) == []
-        assert "No questions match" in response.content.decode()
+        assert "No questions match" in html
+
+
+def test_search_suggests_only_words_of_published_questions(client, moderator):
+    from questions.actions import remove_question
+
+    removed = indexed(QuestionFactory(title="Zolmitriptan dosage"))
+    remove_question(question=removed, moderator=moderator, reason="Duplicate")
+    response = search(client, q="zolmitriptam")
+    assert result_titles(response) == []
+    assert "zolmitriptan" not in response.content.decode().lower()
 
 
 @pytest.mark.parametrize(
@@ -192,8 +207,19 @@ def test_search_keeps_the_first_200_characters_of_a_very_long_query(client):
     assert result_titles(response) == ["Knee pain when climbing stairs"]
 
 
-def test_search_caps_how_many_matches_it_ranks(client, monkeypatch):
+def test_search_finds_matches_older_than_the_recent_window(client, monkeypatch):
+    monkeypatch.setattr(search_module, "RECENT_WINDOW", 3)
+    oldest = indexed(QuestionFactory(title="Gallstones after pregnancy"))
+    for n in range(5):
+        indexed(QuestionFactory(title=f"Unrelated question {n}"))
+    newest = indexed(QuestionFactory(title="Gallstones and diet"))
+    assert result_titles(search(client, q="gallstones")) == [newest.title, oldest.title]
+
+
+@pytest.mark.parametrize("window", [40_000, 2])
+def test_search_caps_how_many_matches_it_ranks(client, monkeypatch, window):
     monkeypatch.setattr(search_module, "CANDIDATE_LIMIT", 3)
+    monkeypatch.setattr(search_module, "RECENT_WINDOW", window)
     for n in range(5):
         indexed(QuestionFactory(title=f"Back pain number {n}"))
     response = search(client, q="back")
@@ -226,14 +252,14 @@ def test_search_page_is_noindex(client):
     assert '<meta name="robots" content="noindex, follow">' in html
 
 
-def _expected_search_queries(fuzzy: bool = False) -> int:
-    # specialties for the filter, ranked ids, the page's questions, their tags
+def _expected_search_queries(corrected: bool = False) -> int:
+    # specialties for the filter, matches, the page's questions, their tags
     count = 4
     if POSTGRES:
         count += 3  # savepoint, statement timeout, release (the search's own transaction)
-        count += 1 if fuzzy else 0  # the trigram query
-    elif fuzzy:
-        count -= 2  # no typo fallback on SQLite: no results, so no page to fetch
+        count += 2 if corrected else 0  # suggestions, matches for the corrected query
+    elif corrected:
+        count -= 2  # no typo correction on SQLite: no results, so no page to fetch
     return count
 
 
@@ -249,10 +275,10 @@ def test_search_query_count_does_not_grow_with_rows(client, django_assert_num_qu
     assert len(result_titles(response)) == 20
 
 
-def test_search_query_count_with_typo_fallback(client, django_assert_num_queries):
+def test_search_query_count_with_typo_correction(client, django_assert_num_queries):
     for n in range(3):
         indexed(QuestionFactory(title=f"Asthma inhaler {n}"))
-    with django_assert_num_queries(_expected_search_queries(fuzzy=True)):
+    with django_assert_num_queries(_expected_search_queries(corrected=True)):
         response = search(client, q="asthmma")
     assert len(result_titles(response)) == (3 if POSTGRES else 0)
 
@@ -262,7 +288,9 @@ def test_search_reports_a_timeout_as_a_friendly_page(client, monkeypatch):
     if POSTGRES:
         monkeypatch.setattr(search_module, "STATEMENT_TIMEOUT_MS", 1)
         monkeypatch.setattr(
-            search_module, "_CANDIDATES_SQL", "SELECT pg_sleep(0.2), %(q)s, %(limit)s {specialty}"
+            search_module,
+            "_RECENT_SQL",
+            "SELECT pg_sleep(0.2), %(q)s, %(window)s, %(limit)s {specialty}",
         )
     else:
         monkeypatch.setattr(search_module, "_search_simple", _timed_out)
