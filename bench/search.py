@@ -141,14 +141,13 @@ def main() -> None:
         for query in QUERIES:
             seconds, results = timed(lambda q=query: search_once(q))
             per_query[query].append(seconds)
-            outcome[query] = (
-                results.problem
-                or ("typo fallback" if results.fuzzy else "")
-                or f"{len(results):,}{'+' if results.capped else ''} ranked"
+            outcome[query] = results.problem or (
+                (f"corrected to {results.corrected!r}: " if results.corrected else "")
+                + f"{len(results):,}{'+' if results.capped else ''} ranked"
             )
             page_times.append(timed(lambda q=query: get(client, "/search/", q=q))[0])
 
-    print(f"\nPer query (median of {args.rounds}; 'ranked' = matches ranked, capped at 1,000):")
+    print(f"\nPer query (median of {args.rounds}; 'ranked' = matches ranked, capped at 200):")
     for group, queries in (
         ("common", COMMON),
         ("rare/absent", RARE),

@@ -25,14 +25,16 @@ This module is used only by the views; it reads `questions` models like a view d
 from __future__ import annotations
 
 import html
+import math
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
+from django.core.cache import cache
 from django.db import OperationalError, connection, transaction
-from django.db.models import Case, IntegerField, Q, TextField, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, TextField, Value, When
 from django.db.models.functions import Concat
 from django.utils.safestring import SafeString, mark_safe
 
@@ -43,6 +45,7 @@ from questions.search_index import SEARCH_CONFIG
 MAX_QUERY_LENGTH = 200
 CANDIDATE_LIMIT = 200
 RECENT_WINDOW = 40_000
+RARE_MATCHES = 3_000
 STATEMENT_TIMEOUT_MS = 2000
 # Private-use characters mark highlights in ts_headline output; the text is escaped
 # first and only then are they turned into <mark> tags.
@@ -113,13 +116,31 @@ _TSQUERY = f"websearch_to_tsquery('{SEARCH_CONFIG}', %(q)s)"
 # doubled twice: once for this f-string and once for .format() below.
 _RANK = f"ts_rank('{{{{0.1, 0.2, 0.4, 1.0}}}}', d.vector, {_TSQUERY})"
 
-# Phase 1: the documents of the newest RECENT_WINDOW question ids, read newest first
-# through the primary key (the inner ORDER BY/LIMIT keeps the planner on that path), and
-# the first CANDIDATE_LIMIT + 1 of them that match. A common word fills the candidates
-# after a few thousand rows; a rare one costs one pass over the window. Also returns
-# numnode() (0: no searchable words) and the highest id, where the window starts.
+# Step 0: the statement timeout for this transaction, and the query as PostgreSQL parses
+# it (numnode() = 0: no searchable words at all).
+_PARSE_SQL = f"""
+SELECT set_config('statement_timeout', %(timeout)s, true), numnode(tsq), tsq::text
+FROM (SELECT {_TSQUERY} AS tsq) AS parsed
+"""
+
+# Rare words (the planner's own statistics say few documents can match): every match,
+# newest first, through the GIN index. Sorting on "question_id + 0" keeps the planner off
+# a backward primary-key scan, which would read every document when nothing matches.
+_RARE_SQL = f"""
+SELECT d.question_id, {_RANK} AS rank
+FROM questions_searchdocument AS d
+WHERE d.vector @@ {_TSQUERY} {{older}} {{specialty}}
+ORDER BY d.question_id + 0 DESC
+LIMIT %(limit)s
+"""
+
+# Other words, step 1: the documents of the newest RECENT_WINDOW question ids, read
+# newest first through the primary key (the inner ORDER BY/LIMIT keeps the planner on
+# that path), and the first CANDIDATE_LIMIT + 1 that match. A common word fills them after
+# a few thousand rows; a rarer one costs one pass over the window. Step 2, only when the
+# window held too few matches: the older documents, as for rare words (few match then).
 _RECENT_SQL = f"""
-SELECT numnode({_TSQUERY}) AS terms, top.id AS top_id, hit.question_id, hit.rank
+SELECT top.id AS top_id, hit.question_id, hit.rank
 FROM (SELECT max(question_id) AS id FROM questions_searchdocument) AS top
 LEFT JOIN LATERAL (
     SELECT d.question_id, {_RANK} AS rank
@@ -135,15 +156,22 @@ LEFT JOIN LATERAL (
 ) AS hit ON true
 """
 
-# Phase 2, only when the window held too few matches (a rare word): the older documents
-# through the GIN index, newest first. Few documents match, so this stays cheap.
-_OLDER_SQL = f"""
-SELECT d.question_id, {_RANK} AS rank
-FROM questions_searchdocument AS d
-WHERE d.vector @@ {_TSQUERY} AND d.question_id <= %(before)s {{specialty}}
-ORDER BY d.question_id DESC
-LIMIT %(limit)s
+# The planner's statistics on the document vectors: the most common lexemes and the
+# share of documents holding each (and, after them, the smallest such share).
+_STATS_SQL = """
+SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples,
+    10 * coalesce(
+        nullif(a.attstattarget, -1), current_setting('default_statistics_target')::int
+    ) AS capacity
+FROM pg_class AS c
+JOIN pg_attribute AS a ON a.attrelid = c.oid AND a.attname = 'vector'
+LEFT JOIN pg_stats AS s
+    ON s.schemaname = current_schema() AND s.tablename = c.relname AND s.attname = 'vector'
+WHERE c.oid = 'questions_searchdocument'::regclass
 """
+_STATS_CACHE_KEY = "search:lexeme-stats"
+_STATS_SECONDS = 600
+_LEXEME = re.compile(r"'((?:[^']|'')*)'")
 
 # Typo suggestions: for each query word the vocabulary does not know, the most similar
 # known word (pg_trgm similarity over the trigram index on questions_searchword).
@@ -163,7 +191,6 @@ _SUGGESTABLE = re.compile(r"[^\W\d_]{3,40}")
 def _search_postgres(results: SearchResults, specialty: Specialty | None) -> SearchResults:
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL statement_timeout = {STATEMENT_TIMEOUT_MS}")
             terms, hits = _postgres_candidates(cursor, results.query, specialty)
             if terms == 0:
                 results.problem = NO_TERMS
@@ -188,21 +215,65 @@ def _search_postgres(results: SearchResults, specialty: Specialty | None) -> Sea
 
 def _postgres_candidates(cursor, query: str, specialty: Specialty | None):
     """(number of search terms, [(question id, rank)]) for the newest matches."""
-    params = {"q": query, "window": RECENT_WINDOW, "limit": CANDIDATE_LIMIT + 1}
+    params = {"q": query, "timeout": str(STATEMENT_TIMEOUT_MS), "limit": CANDIDATE_LIMIT + 1}
+    cursor.execute(_PARSE_SQL, params)
+    _timeout, terms, tsquery = cursor.fetchone()
+    if not terms:
+        return 0, []
     specialty_sql = ""
     if specialty is not None:
         params["specialty"] = specialty.pk
         specialty_sql = "AND d.specialty_id = %(specialty)s"
+    if _expected_matches(tsquery) <= RARE_MATCHES:
+        cursor.execute(_RARE_SQL.format(older="", specialty=specialty_sql), params)
+        return terms, cursor.fetchall()
+    params["window"] = RECENT_WINDOW
     cursor.execute(_RECENT_SQL.format(specialty=specialty_sql), params)
     rows = cursor.fetchall()
-    terms, top_id = rows[0][0], rows[0][1]
-    hits = [(question_id, rank) for _t, _top, question_id, rank in rows if question_id]
-    before = (top_id or 0) - RECENT_WINDOW
-    if terms and len(hits) <= CANDIDATE_LIMIT and before > 0:
+    hits = [(question_id, rank) for _top, question_id, rank in rows if question_id]
+    before = (rows[0][0] or 0) - RECENT_WINDOW
+    if len(hits) <= CANDIDATE_LIMIT and before > 0:
         params.update(before=before, limit=CANDIDATE_LIMIT + 1 - len(hits))
-        cursor.execute(_OLDER_SQL.format(specialty=specialty_sql), params)
+        older_sql = "AND d.question_id <= %(before)s"
+        cursor.execute(_RARE_SQL.format(older=older_sql, specialty=specialty_sql), params)
         hits.extend(cursor.fetchall())
     return terms, hits
+
+
+def _expected_matches(tsquery: str) -> float:
+    """At most how many documents can match, by the planner's statistics: the count of
+    the least common required lexeme. Infinite (so: not rare) for OR and NOT queries and
+    when there are no statistics yet."""
+    unquoted = _LEXEME.sub("", tsquery)
+    if "|" in unquoted or "!" in unquoted:
+        return math.inf
+    stats = _lexeme_stats()
+    if not stats["shares"]:
+        return math.inf
+    # A lexeme missing from the list is rarer than the least common listed one; and when
+    # the list is not full, ANALYZE kept every lexeme but the very rarest (under about
+    # 0.01% of documents), so a missing one is about as good as absent.
+    unlisted = stats["least"] if stats["full"] else 0.0
+    shares = [
+        stats["shares"].get(lexeme.replace("''", "'"), unlisted)
+        for lexeme in _LEXEME.findall(tsquery)
+    ]
+    return min(shares, default=1.0) * stats["documents"]
+
+
+def _lexeme_stats() -> dict:
+    stats = cache.get(_STATS_CACHE_KEY)
+    if stats is None:
+        with connection.cursor() as cursor:
+            cursor.execute(_STATS_SQL)
+            lexemes, shares, documents, capacity = cursor.fetchone()
+        stats = {"shares": {}, "least": 0.0, "full": True, "documents": max(documents, 0)}
+        if lexemes and shares:
+            stats["shares"] = dict(zip(lexemes, shares[: len(lexemes)], strict=True))
+            stats["least"] = shares[len(lexemes)]  # the minimum share follows the list
+            stats["full"] = len(lexemes) >= capacity
+        cache.set(_STATS_CACHE_KEY, stats, _STATS_SECONDS)
+    return stats
 
 
 def _corrected_query(cursor, query: str) -> str:
@@ -222,24 +293,19 @@ def _postgres_fetcher(query: str):
     marks = {"start_sel": _MARK_START, "stop_sel": _MARK_STOP, "config": SEARCH_CONFIG}
 
     def fetch(ids: list[int]) -> list[Question]:
-        rows = (
-            Question.objects.published()
-            .filter(pk__in=ids)
-            .for_list()
-            .annotate(
-                title_headline=SearchHeadline("title", tsquery, highlight_all=True, **marks),
-                body_headline=SearchHeadline(
-                    Concat(
-                        "body", Value("\n"), "search_document__reply_text", output_field=TextField()
-                    ),
-                    tsquery,
-                    max_fragments=2,
-                    max_words=24,
-                    min_words=10,
-                    fragment_delimiter=" … ",
-                    **marks,
+        rows = _question_rows(ids).annotate(
+            title_headline=SearchHeadline("title", tsquery, highlight_all=True, **marks),
+            body_headline=SearchHeadline(
+                Concat(
+                    "body", Value("\n"), "search_document__reply_text", output_field=TextField()
                 ),
-            )
+                tsquery,
+                max_fragments=2,
+                max_words=24,
+                min_words=10,
+                fragment_delimiter=" … ",
+                **marks,
+            ),
         )
         found = {question.pk: question for question in rows}
         shown = [found[pk] for pk in ids if pk in found]
@@ -249,6 +315,17 @@ def _postgres_fetcher(query: str):
         return shown
 
     return fetch
+
+
+def _question_rows(ids: list[int]):
+    """The published questions with these ids, with what a result row shows. Tags go to
+    `tag_list`: taggit's manager would build a query set per row (a third of the time)."""
+    return (
+        Question.objects.published()
+        .filter(pk__in=ids)
+        .select_related("specialty")
+        .prefetch_related(Prefetch("tags", to_attr="tag_list"))
+    )
 
 
 def _marks_to_html(text: str) -> SafeString:
@@ -295,7 +372,7 @@ def _search_simple(results: SearchResults, specialty: Specialty | None) -> Searc
     results.ids = ids[:CANDIDATE_LIMIT]
 
     def fetch(page_ids: list[int]) -> list[Question]:
-        found = {q.pk: q for q in Question.objects.published().filter(pk__in=page_ids).for_list()}
+        found = {q.pk: q for q in _question_rows(page_ids)}
         shown = [found[pk] for pk in page_ids if pk in found]
         for question in shown:
             question.title_html = _highlight(question.title, words)

@@ -216,6 +216,43 @@ def test_search_finds_matches_older_than_the_recent_window(client, monkeypatch):
     assert result_titles(search(client, q="gallstones")) == [newest.title, oldest.title]
 
 
+@pytest.fixture
+def lexeme_stats(monkeypatch):
+    """Planner statistics as on a large site: "fever" is common, other words rare."""
+    stats = {"shares": {"fever": 0.3}, "least": 0.001, "full": True, "documents": 1_000_000}
+    monkeypatch.setattr(search_module, "_lexeme_stats", lambda: stats)
+
+
+@pytest.mark.parametrize(("query", "step"), [("fever", "window"), ("measles", "gin")])
+def test_search_picks_the_cheap_way_for_common_and_rare_words(client, lexeme_stats, query, step):
+    from django.test.utils import CaptureQueriesContext
+
+    measles = indexed(QuestionFactory(title="Measles and a high fever"))
+    indexed(QuestionFactory(title="Fever after a vaccine"))
+    with CaptureQueriesContext(connection) as ctx:
+        response = search(client, q=query)
+    assert measles.title in result_titles(response)
+    if POSTGRES:
+        sql = " ".join(q["sql"] for q in ctx.captured_queries)
+        assert ("LIMIT 40000" in sql) == (step == "window")
+
+
+def test_search_reads_the_planner_statistics(client):
+    for n in range(30):
+        indexed(QuestionFactory(title=f"Fever and rash {n}", body=f"Day {n} of a cold."))
+    if POSTGRES:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE questions_searchdocument")
+        stats = search_module._lexeme_stats()
+        assert stats["documents"] == 30
+        assert stats["shares"]["fever"] == 1.0
+        assert not stats["full"]  # a handful of lexemes: "measl" is as good as absent
+        assert search_module._expected_matches("'fever' & 'measl'") == 0
+        assert search_module._expected_matches("'fever' & 'rash'") == 30
+        assert search_module._expected_matches("'fever' | 'measl'") == float("inf")
+    assert len(result_titles(search(client, q="fever rash"))) == 20
+
+
 @pytest.mark.parametrize("window", [40_000, 2])
 def test_search_caps_how_many_matches_it_ranks(client, monkeypatch, window):
     monkeypatch.setattr(search_module, "CANDIDATE_LIMIT", 3)
@@ -256,8 +293,8 @@ def _expected_search_queries(corrected: bool = False) -> int:
     # specialties for the filter, matches, the page's questions, their tags
     count = 4
     if POSTGRES:
-        count += 3  # savepoint, statement timeout, release (the search's own transaction)
-        count += 2 if corrected else 0  # suggestions, matches for the corrected query
+        count += 3  # savepoint, parse (and statement timeout), release
+        count += 3 if corrected else 0  # suggestions, parse and match the corrected query
     elif corrected:
         count -= 2  # no typo correction on SQLite: no results, so no page to fetch
     return count
@@ -265,6 +302,7 @@ def _expected_search_queries(corrected: bool = False) -> int:
 
 def test_search_query_count_does_not_grow_with_rows(client, django_assert_num_queries):
     indexed(QuestionFactory(title="Swollen ankles"))
+    search(client, q="warm up")  # reads the planner statistics once (cached 10 minutes)
     with django_assert_num_queries(_expected_search_queries()):
         search(client, q="swollen")
     for n in range(30):
@@ -278,6 +316,7 @@ def test_search_query_count_does_not_grow_with_rows(client, django_assert_num_qu
 def test_search_query_count_with_typo_correction(client, django_assert_num_queries):
     for n in range(3):
         indexed(QuestionFactory(title=f"Asthma inhaler {n}"))
+    search(client, q="warm up")
     with django_assert_num_queries(_expected_search_queries(corrected=True)):
         response = search(client, q="asthmma")
     assert len(result_titles(response)) == (3 if POSTGRES else 0)
