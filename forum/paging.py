@@ -8,8 +8,9 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
 # Counting every row of a popular tag or specialty costs more than the page itself at a
-# million questions; past this many, lists say "10,000+" and page through the first ones.
-COUNT_CAP = 10_000
+# million questions (and deep OFFSETs get slow); past this many, lists say "1,000+" and
+# page through the newest ones. Search finds the rest.
+COUNT_CAP = 1_000
 
 
 class CappedPaginator(Paginator):
@@ -22,7 +23,8 @@ class CappedPaginator(Paginator):
     @cached_property
     def _raw_count(self) -> int:
         if isinstance(self.object_list, QuerySet):
-            return self.object_list[: self.cap + 1].count()
+            # Unordered: any cap + 1 rows will do, so no sort and no ordered index walk.
+            return self.object_list.order_by()[: self.cap + 1].count()
         return len(self.object_list)
 
     @cached_property
