@@ -46,6 +46,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from forum.models import Specialty  # noqa: E402
 from forum.search import search_questions  # noqa: E402
 from forum.views import SEARCH_PAGE_SIZE  # noqa: E402
 from questions.models import Question, SearchDocument, Tag  # noqa: E402
@@ -72,6 +73,11 @@ MISSPELLED = [
 ]  # fmt: skip
 QUERIES = COMMON + RARE + PHRASES + MISSPELLED
 assert len(QUERIES) == 50, len(QUERIES)
+EXTRA = [
+    ("headache", True), ("hiccups", True), ("back pain", True), ("migrane", True),
+    ("pain -headache", False), ("-child fever", False), ("cough or fever or rash", False),
+    ('"what could it be"', False),
+]  # fmt: skip
 
 
 def percentile(samples: list[float], share: float) -> float:
@@ -90,8 +96,8 @@ def timed(func) -> tuple[float, object]:
     return time.perf_counter() - started, value
 
 
-def search_once(query: str):
-    results = search_questions(query)
+def search_once(query: str, specialty=None):
+    results = search_questions(query, specialty)
     page = Paginator(results, SEARCH_PAGE_SIZE).get_page(1)
     list(page.object_list)
     return results
@@ -166,6 +172,14 @@ def main() -> None:
     print(f"whole /search/ page, {len(page_times)} samples:")
     print(f"  p50 {ms(percentile(page_times, 0.50))}   p95 {ms(percentile(page_times, 0.95))}"
           f"   max {ms(max(page_times))}")  # fmt: skip
+
+    print("\nNot in the 50: with a specialty filter, and operators (best of 3):")
+    specialty = Specialty.objects.order_by("-position", "-id").first()
+    for query, in_specialty in EXTRA:
+        only = specialty if in_specialty else None
+        seconds = min(timed(lambda q=query, s=only: search_once(q, s))[0] for _ in range(3))
+        where = f"in {specialty.name}" if in_specialty else "everywhere"
+        print(f"  {query:28} {where:22} {ms(seconds)}")
 
     print("\nSitemaps (whole response, best of 3 / first):")
     index_url = reverse("sitemap")

@@ -47,6 +47,7 @@ CANDIDATE_LIMIT = 200
 RECENT_WINDOW = 40_000
 RARE_MATCHES = 3_000
 STATEMENT_TIMEOUT_MS = 2000
+WORK_MEM = "32MB"
 # Private-use characters mark highlights in ts_headline output; the text is escaped
 # first and only then are they turned into <mark> tags.
 _MARK_START, _MARK_STOP = "\ue000", "\ue001"
@@ -116,10 +117,12 @@ _TSQUERY = f"websearch_to_tsquery('{SEARCH_CONFIG}', %(q)s)"
 # doubled twice: once for this f-string and once for .format() below.
 _RANK = f"ts_rank('{{{{0.1, 0.2, 0.4, 1.0}}}}', d.vector, {_TSQUERY})"
 
-# Step 0: the statement timeout for this transaction, and the query as PostgreSQL parses
-# it (numnode() = 0: no searchable words at all).
+# Step 0: the statement timeout and enough work_mem for exact bitmaps (a lossy one makes
+# PostgreSQL recheck every row of a page) for this transaction, and the query as
+# PostgreSQL parses it (numnode() = 0: no searchable words at all).
 _PARSE_SQL = f"""
-SELECT set_config('statement_timeout', %(timeout)s, true), numnode(tsq), tsq::text
+SELECT set_config('statement_timeout', %(timeout)s, true),
+    set_config('work_mem', '{WORK_MEM}', true), numnode(tsq), tsq::text
 FROM (SELECT {_TSQUERY} AS tsq) AS parsed
 """
 
@@ -217,7 +220,7 @@ def _postgres_candidates(cursor, query: str, specialty: Specialty | None):
     """(number of search terms, [(question id, rank)]) for the newest matches."""
     params = {"q": query, "timeout": str(STATEMENT_TIMEOUT_MS), "limit": CANDIDATE_LIMIT + 1}
     cursor.execute(_PARSE_SQL, params)
-    _timeout, terms, tsquery = cursor.fetchone()
+    _timeout, _work_mem, terms, tsquery = cursor.fetchone()
     if not terms:
         return 0, []
     specialty_sql = ""
