@@ -204,11 +204,11 @@ def main() -> None:
         ("home (counts cached)", reverse("forum:home"), {}, False),
         ("specialty page 1", reverse("forum:specialty", args=[specialty_slug]), {}, False),
         (
-            "specialty page 500",
+            "specialty page 50 (last)",
             reverse("forum:specialty", args=[specialty_slug]),
-            {"page": 500},
+            {"page": 50},
             False,
-        ),  # fmt: skip
+        ),
         (f"tag '{top_tag.name}' page 1", top_tag.get_absolute_url(), {}, False),
         ("RSS feed", reverse("forum:feed-rss"), {}, False),
     ):
