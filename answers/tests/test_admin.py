@@ -149,6 +149,7 @@ def test_markdown_preview_returns_sanitized_html(editor_client):
         {"text": "## Rest\n\n<img src=x onerror=alert(1)>[x](javascript:alert(1))"},
     )
     assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
     html = response.json()["html"]
     assert html.startswith("<h2>Rest</h2>")
     assert "onerror" not in html
