@@ -6,4 +6,5 @@ app_name = "answers"
 
 urlpatterns = [
     path("faq/", views.faq_list, name="faqs"),
+    path("replies/<int:pk>/thank/", views.thank, name="thank"),
 ]
