@@ -109,7 +109,12 @@ class AskForm(forms.Form):
         max_length=40,
         min_length=2,
         help_text="Shown with your question instead of any name. Do not use your real name.",
-        error_messages={"required": "Please choose a nickname."},
+        error_messages={
+            "required": "Please choose a nickname.",
+            "min_length": "The nickname needs at least %(limit_value)d characters.",
+            "max_length": "The nickname can have at most %(limit_value)d characters "
+            "(it has %(show_value)d).",
+        },
     )
     subject = forms.ChoiceField(
         label="Who is the question about?",
@@ -117,22 +122,35 @@ class AskForm(forms.Form):
         initial=Question.Subject.SELF,
         widget=forms.RadioSelect,
         help_text="The age range and sex below are that person's.",
+        error_messages={
+            "required": "Please choose who the question is about.",
+            "invalid_choice": "Please choose who the question is about from the list.",
+        },
     )
     age_range = forms.ChoiceField(
         label="Age range",
         choices=[("", "Choose an age range")] + list(Question.AgeRange.choices),
-        error_messages={"required": "Please choose an age range."},
+        error_messages={
+            "required": "Please choose an age range.",
+            "invalid_choice": "Please choose an age range from the list.",
+        },
     )
     sex = forms.ChoiceField(
         choices=SEX_CHOICES,
         widget=forms.RadioSelect,
-        error_messages={"required": "Please choose one (you may choose “Undisclosed”)."},
+        error_messages={
+            "required": "Please choose the sex (you may choose “Undisclosed”).",
+            "invalid_choice": "Please choose the sex from the list.",
+        },
     )
     specialty = forms.ModelChoiceField(
         queryset=Specialty.objects.all(),
         empty_label="Choose a specialty",
         help_text="The closest one is fine; a moderator can change it.",
-        error_messages={"required": "Please choose a specialty."},
+        error_messages={
+            "required": "Please choose a specialty.",
+            "invalid_choice": "Please choose a specialty from the list.",
+        },
     )
     title = forms.CharField(
         min_length=10,
@@ -165,6 +183,7 @@ class AskForm(forms.Form):
         required=False,
         max_length=300,
         help_text=f"Up to {TAG_LIMIT} topics, separated by commas, e.g. headache, sleep.",
+        error_messages={"max_length": "Please use at most %(limit_value)d characters of tags."},
     )
     consent = forms.BooleanField(
         widget=forms.CheckboxInput(attrs={"aria-describedby": "consent-note"}),

@@ -96,7 +96,9 @@ _INTERNATIONAL_PHONE = re.compile(
 )
 # Taiwanese mobile and landline numbers: "0912-345-678", "(02) 2345-6789", "07-123-4567".
 # No "/" or "." separators, so dates, blood pressure and lab values never match.
-_TAIWAN_PHONE = re.compile(r"(?<![\w/.:-])\(?0\d{1,3}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?![\w/.:])")
+_TAIWAN_PHONE = re.compile(
+    r"(?<![\w/.:-])\(?0\d{1,3}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?![\w/:]|[.,]\d)"
+)
 # Taiwanese national ID and resident certificate numbers: A123456789, AC01234567, A800000014.
 _NATIONAL_ID = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][12ABCD89]\d{8}(?![A-Za-z0-9])")
 _STREET = r"(?:Street|St|Road|Rd|Avenue|Ave|Boulevard|Blvd|Lane|Ln|Drive|Way|Court|Ct|Alley)"
@@ -219,7 +221,7 @@ _RED_FLAGS: dict[str, re.Pattern] = {
         r"|\bgasping"
         r"|\bshort(?:ness)?\s+of\s+breath\s+(?:even\s+)?(?:at\s+rest|while\s+resting|lying\s+down)"
         r"|\bsevere\s+(?:shortness\s+of\s+breath|breathlessness)"
-        r"|\b(?:lips|face)\s+(?:are\s+|is\s+|turning\s+|turned\s+|went\s+)?(?:blue|purple)"
+        r"|\b(?:lips|face)\s+(?:(?:are|is|turning|turned|went|gone|going)\s+){0,2}(?:blue|purple)"
         r"|\bchoking"
         r"|呼吸困難|喘不過氣",
         re.IGNORECASE,

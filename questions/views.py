@@ -234,7 +234,7 @@ def similar_titles(request):
     words = _title_words(request.GET.get("q", "")[:150])
     if not words:
         return JsonResponse({"results": []})
-    key = "questions:similar-titles:" + " ".join(sorted(words))
+    key = "questions:similar-titles:" + "+".join(sorted(words))
     results = cache.get(key)
     if results is None:
         matches = sum((Case(When(title__icontains=w, then=1), default=0) for w in words), Value(0))
