@@ -240,8 +240,11 @@ _RED_FLAGS: dict[str, re.Pattern] = {
 }
 # Red flags that a preceding "no", "not", "without"... cancels ("no chest pain").
 _NEGATABLE = {"chest_pain", "stroke", "bleeding", "breathing"}
+_NEGATOR = r"(?:\bno|\bnot|\bnever|\bwithout|\bdeni(?:es|ed)|\bnor|n't)"
 _NEGATION = re.compile(
-    r"(?:\bno|\bnot|\bnever|\bwithout|\bdeni(?:es|ed)|\bnor|n't)(?:\s+\w+){0,2}\s*$",
+    # "no chest pain", "not having chest pain", and lists: "no swelling of the lips or
+    # trouble breathing" (but not "no fever, now chest pain").
+    _NEGATOR + r"(?:\s+\w+){0,2}\s*$|" + _NEGATOR + r"(?:[\s,]+[\w']+){1,5}[\s,]+(?:or|nor)\s+$",
     re.IGNORECASE,
 )
 

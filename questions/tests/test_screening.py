@@ -92,6 +92,8 @@ def test_screen_leaves_ordinary_medical_text_alone(text):
         ("I have been cutting myself.", "suicide"),
         ("My mother talks about ending her life.", "suicide"),
         ("I have chest pain when I climb stairs.", "chest_pain"),
+        ("No fever before, but now chest pain.", "chest_pain"),
+        ("No history of heart disease, now chest pain at night.", "chest_pain"),
         ("There is a crushing pressure in my chest.", "chest_pain"),
         ("My chest tightness spreads to the left arm.", "chest_pain"),
         ("His face is drooping on one side.", "stroke"),
@@ -126,6 +128,8 @@ def test_screen_flags_red_flags(text, kind):
     "text",
     [
         "I have no chest pain and no difficulty breathing.",
+        "I have no swelling of the lips or trouble breathing.",
+        "There is no fever, cough or chest pain.",
         "There was never any bleeding.",
         "I don't have chest pain, just a cough.",
         "I had food poisoning last week and now my stomach is fine.",
