@@ -10,7 +10,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -80,6 +80,8 @@ def tag_detail(request, slug):
 PATIENT_PAGE_SIZE = 20
 MEDIAN_WINDOW = timedelta(days=90)
 SIMILAR_TITLES_LIMIT = 5
+SIMILAR_CANDIDATES = 200
+SIMILAR_SCAN_WINDOW = 10_000
 _STOP_WORDS = frozenset(
     "the and for with what why how can does did are was were have has had after from that "
     "this when should about been will any not but you your there its it's is my me our his "
@@ -228,6 +230,48 @@ def _title_words(text: str) -> list[str]:
     return words[:6]
 
 
+def _similar_titles_cutoff():
+    """answered_at of the SIMILAR_SCAN_WINDOW-th newest answered question (cached), or None."""
+
+    def compute():
+        row = (
+            Question.objects.published()
+            .answered()
+            .order_by("-answered_at")
+            .values_list("answered_at", flat=True)[SIMILAR_SCAN_WINDOW : SIMILAR_SCAN_WINDOW + 1]
+        )
+        return next(iter(row), None) or False
+
+    return cache.get_or_set("questions:similar-titles-cutoff", compute, 600) or None
+
+
+def _similar_title_rows(words: list[str]) -> list[dict]:
+    """Newest answered questions whose titles contain all the words, then those containing
+    enough of them. Both reads walk the (status, answered_at) index newest first, stop at a
+    LIMIT and look no further back than the newest SIMILAR_SCAN_WINDOW answered questions,
+    so neither a common nor a rare word makes the database read the whole table."""
+    answered = Question.objects.published().answered().order_by("-answered_at", "-id")
+    cutoff = _similar_titles_cutoff()
+    if cutoff is not None:
+        answered = answered.filter(answered_at__gte=cutoff)
+    fields = ("pk", "slug", "title", "specialty__name")
+    every = reduce(operator.and_, (Q(title__icontains=w) for w in words))
+    rows = list(answered.filter(every).values(*fields)[:SIMILAR_TITLES_LIMIT])
+    if len(rows) < SIMILAR_TITLES_LIMIT and len(words) > 1:
+        needed = max(1, (len(words) + 1) // 2)
+        seen = {row["pk"] for row in rows}
+        some = reduce(operator.or_, (Q(title__icontains=w) for w in words))
+        candidates = answered.filter(some).exclude(pk__in=seen).values(*fields)[:SIMILAR_CANDIDATES]
+        scored = []
+        for position, row in enumerate(candidates):
+            title = row["title"].lower()
+            score = sum(w in title for w in words)
+            if score >= needed:
+                scored.append((-score, position, row))
+        rows += [row for *_, row in sorted(scored, key=lambda item: item[:2])]
+    return rows[:SIMILAR_TITLES_LIMIT]
+
+
 @require_GET
 def similar_titles(request):
     """JSON: up to five published, answered questions whose titles share words with ?q=."""
@@ -237,24 +281,13 @@ def similar_titles(request):
     key = "questions:similar-titles:" + "+".join(sorted(words))
     results = cache.get(key)
     if results is None:
-        matches = sum((Case(When(title__icontains=w, then=1), default=0) for w in words), Value(0))
-        needed = max(1, (len(words) + 1) // 2)
-        rows = (
-            Question.objects.published()
-            .answered()
-            .filter(reduce(operator.or_, (Q(title__icontains=w) for w in words)))
-            .annotate(matches=matches)
-            .filter(matches__gte=needed)
-            .order_by("-matches", "-answered_at", "-id")
-            .values("pk", "slug", "title", "specialty__name")[:SIMILAR_TITLES_LIMIT]
-        )
         results = [
             {
                 "title": row["title"],
                 "specialty": row["specialty__name"],
                 "url": reverse("questions:detail", kwargs={"pk": row["pk"], "slug": row["slug"]}),
             }
-            for row in rows
+            for row in _similar_title_rows(words)
         ]
         cache.set(key, results, 300)
     response = JsonResponse({"results": results})

@@ -262,9 +262,22 @@ def test_similar_titles_lists_published_answered_matches(client, specialty):
 def test_similar_titles_returns_at_most_five(client, django_assert_num_queries):
     for n in range(8):
         QuestionFactory(title=f"Rash on arm number {n}", answered_at=timezone.now())
-    with django_assert_num_queries(1):
+    # the cut-off of the scan window, then the matches
+    with django_assert_num_queries(2):
         response = client.get(reverse("questions:similar-titles"), {"q": "rash"})
     assert len(response.json()["results"]) == 5
+    with django_assert_num_queries(0):
+        client.get(reverse("questions:similar-titles"), {"q": "Rash?"})
+
+
+def test_similar_titles_looks_only_at_the_newest_answered_questions(client, monkeypatch):
+    monkeypatch.setattr("questions.views.SIMILAR_SCAN_WINDOW", 2)
+    now = timezone.now()
+    QuestionFactory(title="Old rash question", answered_at=now - timedelta(days=30))
+    for n in range(3):
+        QuestionFactory(title=f"New question {n}", answered_at=now - timedelta(days=n))
+    response = client.get(reverse("questions:similar-titles"), {"q": "rash"})
+    assert response.json() == {"results": []}
 
 
 @pytest.mark.parametrize("query", ["", "a", "the and for", "%", "_" * 300])
