@@ -257,11 +257,11 @@ class AskForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         combined = ScreeningResult()
-        for name in ("nickname", "title", "body"):
+        for name in ("nickname", "title", "body", "tags"):
             value = cleaned.get(name)
             if not value:
                 continue
-            result = screen(value)
+            result = screen(", ".join(value) if name == "tags" else value)
             combined = combined.merge(result)
             if result.personal_data:
                 self.add_error(

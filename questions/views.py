@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from forum import roles
 from questions.actions import (
     DailyQuestionLimitReached,
+    PersonalDataFound,
     QuestionNotEditable,
     delete_account,
     edit_pending_question,
@@ -34,6 +35,7 @@ from questions.permissions import (
     has_verified_email,
     is_question_author,
 )
+from questions.screening import describe_personal_data
 
 
 def _visible_question(request, pk: int) -> Question:
@@ -98,6 +100,11 @@ def _limit_message(allowed_at) -> str:
     )
 
 
+def _personal_data_message(exc) -> str:
+    found = describe_personal_data(exc.result.personal_data)
+    return f"To protect your privacy, please remove what looks like personal details: {found}."
+
+
 def _popular_tag_names(limit: int = 12) -> list[str]:
     """The most used tags, as suggestions on the ask form (cached for ten minutes)."""
 
@@ -112,17 +119,15 @@ def _popular_tag_names(limit: int = 12) -> list[str]:
     return cache.get_or_set("questions:popular-tag-names", compute, 600)
 
 
-def _ask_context(request, form, *, question=None) -> dict:
-    red_flags = []
-    if form.is_bound:
-        red_flags = screen_submitted_text(form.data).red_flag_kinds
+def _ask_context(form, *, question=None) -> dict:
+    """The ask/edit page: the form, an emergency notice for red flags in what was typed
+    (even if the form is invalid), and tag suggestions."""
+    red_flags = screen_submitted_text(form.data).red_flag_kinds if form.is_bound else []
     return {
         "form": form,
         "question": question,
         "red_flags": red_flags,
         "popular_tags": _popular_tag_names(),
-        "title_min": 10,
-        "body_max": 5000,
     }
 
 
@@ -142,9 +147,11 @@ def ask(request):
             question = submit_question(author=request.user, **form.question_data())
         except DailyQuestionLimitReached as exc:
             form.add_error(None, _limit_message(exc.allowed_at))
+        except PersonalDataFound as exc:
+            form.add_error(None, _personal_data_message(exc))
         else:
             return redirect("questions:asked", pk=question.pk)
-    context = _ask_context(request, form)
+    context = _ask_context(form)
     allowed_at = None if form.non_field_errors() else next_question_allowed_at(request.user)
     context["limit_notice"] = _limit_message(allowed_at) if allowed_at else ""
     return render(request, "questions/ask.html", context)
@@ -315,12 +322,15 @@ def edit_question(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             edit_pending_question(question=question, author=request.user, **form.question_data())
+        except PersonalDataFound as exc:
+            form.add_error(None, _personal_data_message(exc))
+            return render(request, "questions/ask.html", _ask_context(form, question=question))
         except QuestionNotEditable:
             question.refresh_from_db()
             return render(request, "questions/edit_closed.html", {"question": question}, status=403)
         messages.success(request, "Your changes are saved. Your question is waiting for review.")
         return redirect("questions:mine")
-    return render(request, "questions/ask.html", _ask_context(request, form, question=question))
+    return render(request, "questions/ask.html", _ask_context(form, question=question))
 
 
 def _iso(value) -> str | None:

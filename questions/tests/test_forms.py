@@ -98,6 +98,7 @@ def test_ask_form_counts_tags_after_removing_duplicates(specialty):
         ("body", "My ID is A123456789 and I have had a headache for two weeks.", "A123456789"),
         ("title", "Mail me at lin@example.org about headaches", "lin@example.org"),
         ("nickname", "0912345678", "0912345678"),
+        ("tags", "headache, a123456789", "a123456789"),
     ],
 )
 def test_ask_form_blocks_personal_data_and_quotes_it(specialty, field, value, quoted):

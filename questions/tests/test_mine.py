@@ -143,8 +143,10 @@ def test_edit_is_404_for_someone_else(client, question):
     assert client.post(edit_url(question), {}).status_code == 404
 
 
-def test_edit_is_403_once_reviewed(patient_client, question, specialty):
-    response = patient_client.get(edit_url(question))
+def test_edit_is_403_once_reviewed(patient_client, question, specialty, django_assert_num_queries):
+    # session, user, question + specialty, tags (prefetched)
+    with django_assert_num_queries(4):
+        response = patient_client.get(edit_url(question))
     assert response.status_code == 403
     assert b"can no longer be edited" in response.content
     old_title = question.title
