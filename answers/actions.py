@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Min
+from django.db.models import F, Min
 from django.utils import timezone
 
 from answers.models import (
@@ -20,6 +20,7 @@ from answers.models import (
     Reply,
     ReplyVersion,
     TaggedFAQ,
+    Thank,
 )
 from answers.notifications import (
     notify_doctor_status,
@@ -608,3 +609,14 @@ def _invalidate_reply_pages(reply: Reply, *, first_reply_changed: bool) -> None:
     if first_reply_changed:
         # Other pages' Similar Q&A show this question and an excerpt of its first reply.
         invalidate_all_pages()
+
+
+@transaction.atomic
+def thank_reply(*, reply: Reply, user) -> bool:
+    """Record a question author's thanks for a reply, once; True if this call counted it."""
+    _, created = Thank.objects.get_or_create(reply=reply, user=user)
+    if created:
+        Reply.objects.filter(pk=reply.pk).update(thanks_count=F("thanks_count") + 1)
+        question_id = reply.question_id
+        transaction.on_commit(lambda: invalidate_question_page(question_id))
+    return created

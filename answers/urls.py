@@ -6,6 +6,7 @@ app_name = "answers"
 
 urlpatterns = [
     path("faq/", views.faq_list, name="faqs"),
+    path("replies/<int:pk>/thank/", views.thank, name="thank"),
 ]
 
 # Doctors and moderators: dashboard, reply flow, moderation queue and audit log.

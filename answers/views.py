@@ -30,6 +30,7 @@ from answers.actions import (
     set_digest_preference,
     submit_reply,
     suspend_doctor,
+    thank_reply,
     verify_doctor,
 )
 from answers.forms import (
@@ -42,7 +43,7 @@ from answers.forms import (
     ReplyForm,
 )
 from answers.models import FAQ, QuestionClaim, Reply
-from answers.permissions import can_reply_to
+from answers.permissions import can_reply_to, can_thank_reply
 from answers.screening import screening_findings
 from forum import roles
 from forum.models import DoctorProfile, ModerationEvent
@@ -602,3 +603,17 @@ DASHBOARD_PAGE_SIZE = 20
 HISTORY_PAGE_SIZE = 20
 MODERATION_PAGE_SIZE = 20
 LOG_PAGE_SIZE = 50
+
+
+@login_required
+@require_POST
+def thank(request, pk):
+    """The asker thanks the doctor for one reply (once; repeating changes nothing)."""
+    reply = get_object_or_404(Reply.objects.select_related("question", "doctor"), pk=pk)
+    if not can_thank_reply(request.user, reply):
+        raise PermissionDenied("Only the person who asked can thank the doctor.")
+    if thank_reply(reply=reply, user=request.user):
+        messages.success(request, f"Thank you. Dr. {reply.doctor.display_name} will see it.")
+    else:
+        messages.info(request, "You have already thanked the doctor for this reply.")
+    return redirect(reply.get_absolute_url())

@@ -178,6 +178,10 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Patients (accounts): e-mails after commit with failures logged, no address in messages,
+# security notices (password changed, address added) to the account's address.
+ACCOUNT_ADAPTER = "forum.adapters.AccountAdapter"
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Asia/Taipei")
