@@ -371,3 +371,7 @@ STAFF_IDLE_TIMEOUT_SECONDS = 30 * 60
 LOGGING["filters"] = {"private": {"()": "forum.logfilters.RedactPersonalData"}}
 LOGGING["handlers"]["console"]["filters"] = ["private"]
 LOGGING["loggers"]["forum.security"] = {"level": "INFO"}
+# Even with DJANGO_LOG_LEVEL=DEBUG: django.template's debug lines quote whole
+# template contexts (users, question text), and SQL debug lines carry parameters.
+LOGGING["loggers"]["django.template"] = {"level": "INFO"}
+LOGGING["loggers"]["django.db.backends"] = {"level": "WARNING"}
