@@ -46,6 +46,9 @@ from forum import roles
 logger = logging.getLogger("forum.security")
 
 LAST_ACTIVITY_SESSION_KEY = "security.last_activity"
+# Whether the session's user must use two-factor and gets the idle timeout,
+# remembered at log-in so ordinary pages cost no role query.
+PRIVILEGED_SESSION_KEY = "security.privileged"
 # The idle clock is written to the session at most this often (seconds), so a
 # busy moderator does not cost a session write on every request.
 LAST_ACTIVITY_RESOLUTION = 60
@@ -310,6 +313,16 @@ class SecurityHeadersMiddleware:
         return response
 
 
+def is_privileged_session(request) -> bool:
+    """Whether this session's user is a moderator, editor or staff member, as
+    recorded at log-in (or found now, for a session from before the record)."""
+    privileged = request.session.get(PRIVILEGED_SESSION_KEY)
+    if privileged is None:
+        privileged = roles.needs_two_factor(request.user)
+        request.session[PRIVILEGED_SESSION_KEY] = privileged
+    return privileged
+
+
 class StaffIdleTimeoutMiddleware:
     """Ends the session of a moderator, editor or staff member (server-side: the
     session is flushed) after STAFF_IDLE_TIMEOUT_SECONDS without a request."""
@@ -319,7 +332,7 @@ class StaffIdleTimeoutMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and roles.needs_two_factor(user):
+        if user is not None and user.is_authenticated and is_privileged_session(request):
             now = int(time.time())
             last = request.session.get(LAST_ACTIVITY_SESSION_KEY)
             if last is not None and now - last > settings.STAFF_IDLE_TIMEOUT_SECONDS:
@@ -356,11 +369,20 @@ class TwoFactorRequiredMiddleware:
             user is not None
             and user.is_authenticated
             and needs_two_factor_for_path(request.path_info)
-            and roles.needs_two_factor(user)
+            and self._privileged(request, user)
             and not session_passed_two_factor(request)
         ):
             return self._ask_for_two_factor(request, user)
         return self.get_response(request)
+
+    def _privileged(self, request, user) -> bool:
+        if request.session.get(PRIVILEGED_SESSION_KEY) is True:
+            return True
+        # Checked live, so a role given during the session counts at once.
+        if roles.needs_two_factor(user):
+            request.session[PRIVILEGED_SESSION_KEY] = True
+            return True
+        return False
 
     def _ask_for_two_factor(self, request, user):
         next_path = request.get_full_path() if request.method == "GET" else request.path

@@ -17,8 +17,10 @@ from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
 
+from forum import roles
 from forum.security import (
     LAST_ACTIVITY_SESSION_KEY,
+    PRIVILEGED_SESSION_KEY,
     account_ref,
     client_ref,
     record_login_failure,
@@ -31,8 +33,10 @@ logger = logging.getLogger("forum.security")
 def log_login(sender, request, user, **kwargs):
     logger.info("login succeeded user=%s client=%s", user.pk, client_ref(request))
     if request is not None and hasattr(request, "session"):
-        # Starts the idle clock of StaffIdleTimeoutMiddleware with the log-in.
+        # Starts the idle clock of StaffIdleTimeoutMiddleware with the log-in,
+        # and remembers whether it applies.
         request.session[LAST_ACTIVITY_SESSION_KEY] = int(time.time())
+        request.session[PRIVILEGED_SESSION_KEY] = roles.needs_two_factor(user)
 
 
 @receiver(auth_signals.user_login_failed, dispatch_uid="forum.security.login_failed")

@@ -229,3 +229,29 @@ def test_doctor_factory_user_is_not_privileged(doctor):
 
     assert not needs_two_factor(doctor.user)
     assert not needs_two_factor(DoctorProfileFactory().user)
+
+
+def test_demo_accounts_log_in_with_the_readme_secrets_after_load_demo(client, settings):
+    from django.core.management import call_command
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    call_command("load_demo")
+    demo_password = "demo-pass-2026"
+    for email, demo in DEMO_TWO_FACTOR.items():
+        client.post(reverse("account_logout"))
+        response = log_in_with_password(client, email, demo_password)
+        assert response["Location"] == reverse("mfa_authenticate"), email
+        response = client.post(reverse("mfa_authenticate"), {"code": totp(demo["totp_secret"])})
+        assert response.status_code == 302, email
+        admin_page = client.get(reverse("admin:index"))
+        if email == "moderator@example.com":
+            assert admin_page["Location"].startswith("/admin/login/")  # not staff
+            assert not client.get(moderation_path()).get("Location", "").startswith("/accounts/")
+        else:
+            assert admin_page.status_code == 200, email
+    client.post(reverse("account_logout"))
+    response = log_in_with_password(client, "patient@example.com", demo_password)
+    # Two-factor is offered, not required: the demo patient logs in with a password.
+    assert response.status_code == 302
+    assert response["Location"] == reverse("forum:home")
+    assert client.session["_auth_user_id"]

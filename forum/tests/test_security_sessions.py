@@ -96,3 +96,38 @@ def test_patient_session_is_not_cut_after_thirty_idle_minutes(client, patient):
 def test_idle_clock_starts_at_login(client, moderator):
     log_in_with_password(client, moderator.email, PASSWORD)
     assert time.time() - client.session[LAST_ACTIVITY_SESSION_KEY] < 5
+
+
+@pytest.mark.parametrize("role", ["patient", "moderator"])
+def test_security_middleware_costs_no_queries_on_ordinary_pages(
+    client, role, request, django_assert_num_queries
+):
+    login_with_two_factor(client, request.getfixturevalue(role))
+    client.get(reverse("robots-txt"))
+    # Loading the session and the user; no role, authenticator or session-write queries.
+    with django_assert_num_queries(2):
+        assert client.get(reverse("robots-txt")).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["moderator", "editor"])
+def test_two_factor_check_costs_no_queries_once_passed(client, role, request, settings):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    login_with_two_factor(client, request.getfixturevalue(role))
+
+    def count(path: str) -> int:
+        fresh = Client()  # builds its middleware chain from the current settings
+        fresh.cookies = client.cookies
+        fresh.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            fresh.get(path)
+        return len(queries)
+
+    paths = [reverse("admin:index"), "/moderation/"]
+    with_check = [count(path) for path in paths]
+    settings.MIDDLEWARE = [
+        m for m in settings.MIDDLEWARE if m != "forum.security.TwoFactorRequiredMiddleware"
+    ]
+    assert with_check == [count(path) for path in paths]
