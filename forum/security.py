@@ -33,6 +33,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import logout
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
@@ -262,6 +263,18 @@ def has_totp(user) -> bool:
 # --- Middleware --------------------------------------------------------------
 
 
+def signed_in_user(request):
+    """request.user when signed in, else None. None too when the database is
+    unreachable: the view then meets the same error and answers the friendly 503
+    page (forum.middleware), where an error raised here would be a bare 500.
+    Nothing is let through: without the database no one is signed in."""
+    user = getattr(request, "user", None)
+    try:
+        return user if user is not None and user.is_authenticated else None
+    except (OperationalError, InterfaceError):
+        return None
+
+
 @functools.cache
 def admin_inline_style_hashes() -> tuple[str, ...]:
     """CSP hashes of the one inline <style> Django's admin ships (change_list.html
@@ -300,8 +313,8 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+        user = signed_in_user(request)
+        if user is not None and not response.has_header("Cache-Control"):
             # Pages for a signed-in person may hold health data: no shared or
             # back-button caches.
             patch_cache_control(response, private=True, no_store=True)
@@ -331,8 +344,8 @@ class StaffIdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and is_privileged_session(request):
+        user = signed_in_user(request)
+        if user is not None and is_privileged_session(request):
             now = int(time.time())
             last = request.session.get(LAST_ACTIVITY_SESSION_KEY)
             if last is not None and now - last > settings.STAFF_IDLE_TIMEOUT_SECONDS:
@@ -364,10 +377,9 @@ class TwoFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
+        user = signed_in_user(request)
         if (
             user is not None
-            and user.is_authenticated
             and needs_two_factor_for_path(request.path_info)
             and self._privileged(request, user)
             and not session_passed_two_factor(request)

@@ -338,3 +338,25 @@ def test_inline_code_finder_catches_what_csp_blocks():
     assert len(finder.problems) == 3
     assert [tag for tag, _ in finder.inline] == ["script", "style"]
     assert finder.post_forms == [{"action": "/x/", "csrf": False}]
+
+
+@pytest.mark.parametrize("role", ["patient", "editor"])
+def test_signed_in_pages_answer_503_when_database_is_unreachable(
+    client, role, request, monkeypatch
+):
+    from django.db import OperationalError
+    from django.db.backends.utils import CursorWrapper
+
+    from forum.tests.two_factor import login_with_two_factor
+
+    login_with_two_factor(client, request.getfixturevalue(role))
+
+    def broken(*args, **kwargs):
+        raise OperationalError("could not connect")
+
+    monkeypatch.setattr(CursorWrapper, "execute", broken)
+    for url in [reverse("forum:home"), reverse("admin:index")]:
+        response = client.get(url, secure=True)
+        assert response.status_code == 503, url
+        assert b"right back" in response.content
+        assert not check_headers(url, response, authenticated=False)

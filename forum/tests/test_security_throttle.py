@@ -182,3 +182,15 @@ def test_signup_refuses_the_21st_sign_up_within_an_hour_from_one_ip(client):
 
     assert User.objects.filter(email="new0@example.org").exists()
     assert not User.objects.filter(email="new20@example.org").exists()
+
+
+def test_admin_login_redirect_runs_no_queries(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert client.get(reverse("admin:login")).status_code == 302
+
+
+def test_throttled_admin_login_page_runs_no_queries(client, staff, django_assert_num_queries):
+    for _ in range(5):
+        admin_login(client, staff.email, WRONG)
+    with django_assert_num_queries(0):
+        assert admin_login(client, staff.email, PASSWORD).status_code == 429
