@@ -224,11 +224,9 @@ def _path_of(name: str, fallback: str | None = None) -> str | None:
 
 
 def two_factor_paths() -> list[str]:
-    """Path prefixes that moderators, editors and staff reach only after two-factor."""
-    prefixes = [
-        _path_of("answers:moderation", "/moderation/"),
-        _path_of("admin:index", "/admin/"),
-    ]
+    """Path prefixes that moderators, editors and staff reach only after two-factor
+    (settings.TWO_FACTOR_REQUIRED_URLS: URL names, each with a fallback prefix)."""
+    prefixes = [_path_of(name, fallback) for name, fallback in settings.TWO_FACTOR_REQUIRED_URLS]
     return [prefix for prefix in prefixes if prefix]
 
 

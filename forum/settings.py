@@ -353,6 +353,9 @@ AUTHENTICATION_BACKENDS = ["forum.security.LoginThrottleBackend", *AUTHENTICATIO
 # Two-factor authentication (allauth.mfa): TOTP and recovery codes. Required
 # for moderators, editors and staff before /moderation/ and /admin/
 # (TwoFactorRequiredMiddleware), offered to everyone at /accounts/2fa/.
+# Each entry: a URL name (resolved per request) and the path prefix to guard
+# while that name does not exist yet; everything under the prefix is guarded.
+TWO_FACTOR_REQUIRED_URLS = [("answers:moderation", "/moderation/"), ("admin:index", "/admin/")]
 MFA_ADAPTER = "forum.mfa.ForumMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
