@@ -77,3 +77,30 @@ def remove_question(*, question: Question, moderator, reason: str) -> Question:
     invalidate_question_page(locked.pk)
     invalidate_all_pages()
     return locked
+
+
+# Moderator redaction (issue: doctors and moderators).
+@transaction.atomic
+def edit_question(
+    *, question: Question, moderator, title: str, body: str, reason: str = ""
+) -> Question:
+    """Let a moderator redact a question's title or text; no-op when unchanged."""
+    locked = Question.objects.select_for_update().get(pk=question.pk)
+    title, body = title.strip(), body.strip()
+    if (locked.title, locked.body) == (title, body):
+        return locked
+    if title != locked.title:
+        # The old slug could repeat what was redacted from the title.
+        locked.slug = ""
+    locked.title, locked.body = title, body
+    locked.save()
+    log_moderation_event(
+        actor=moderator,
+        action=ModerationEvent.Action.EDIT_QUESTION,
+        target=locked,
+        reason=reason.strip() or "Redacted before publishing",
+    )
+    invalidate_question_page(locked.pk)
+    if locked.is_published:
+        invalidate_all_pages()
+    return locked

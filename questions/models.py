@@ -47,6 +47,21 @@ class QuestionQuerySet(models.QuerySet):
         """Published, answered questions, newest answer first."""
         return self.published().answered().order_by("-answered_at", "-id")
 
+    # Doctor dashboard and moderation queue (issue: doctors and moderators).
+    def moderation_queue(self) -> QuestionQuerySet:
+        """Pending questions for moderators: urgent ones first, then the longest waiting."""
+        return self.pending().select_related("specialty").order_by("-is_urgent", "created_at", "id")
+
+    def awaiting_reply(self, specialty_ids) -> QuestionQuerySet:
+        """Published, unanswered questions in these specialties: urgent first, then oldest."""
+        return (
+            self.published()
+            .unanswered()
+            .filter(specialty_id__in=specialty_ids)
+            .select_related("specialty")
+            .order_by("-is_urgent", "published_at", "id")
+        )
+
 
 class Question(models.Model):
     class Status(models.TextChoices):

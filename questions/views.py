@@ -30,10 +30,17 @@ def question_detail(request, pk, slug):
         .select_related("doctor")
         .prefetch_related("doctor__specialties")
     )
+    # More Info: published articles, read through the reverse relation (no answers import).
+    articles = question.articles.published().select_related("reviewer")
     return render(
         request,
         "questions/question_detail.html",
-        {"question": question, "replies": replies, "tags": question.tags.all()},
+        {
+            "question": question,
+            "replies": replies,
+            "tags": question.tags.all(),
+            "articles": articles,
+        },
     )
 
 

@@ -1,0 +1,25 @@
+"""Who may do what with questions and replies on the doctor and moderation pages.
+
+Roles themselves (moderator, verified doctor) are the predicates of forum/roles.py.
+"""
+
+from __future__ import annotations
+
+from answers.models import Reply
+from forum.models import DoctorProfile
+from questions.models import Question
+
+
+def can_reply_to(doctor: DoctorProfile | None, question: Question) -> bool:
+    """A verified doctor may answer a published question in one of their specialties."""
+    return (
+        doctor is not None
+        and doctor.is_verified
+        and question.is_published
+        and doctor.specialties.filter(pk=question.specialty_id).exists()
+    )
+
+
+def can_edit_reply(doctor: DoctorProfile | None, reply: Reply) -> bool:
+    """Only the verified doctor who wrote a reply may change it, never anyone else's."""
+    return doctor is not None and doctor.is_verified and reply.doctor_id == doctor.pk

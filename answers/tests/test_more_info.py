@@ -1,0 +1,38 @@
+import pytest
+
+from answers.tests.factories import ArticleFactory, ReplyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_qa_page_shows_published_articles_with_reviewer_under_more_info(client, question, doctor):
+    article = ArticleFactory(
+        title="Morning headaches explained",
+        body_html="<h2>Causes</h2><p>Often sleep.</p>",
+        reviewer=doctor,
+    )
+    article.questions.add(question)
+    ArticleFactory(title="Unfinished draft", status="draft", published_at=None).questions.add(
+        question
+    )
+
+    page = client.get(question.get_absolute_url()).content.decode()
+
+    more_info = page[page.index('<h2 id="more-info-heading">More Info</h2>') :]
+    assert "<h3>Morning headaches explained</h3>" in more_info
+    assert "<h2>Causes</h2><p>Often sleep.</p>" in more_info
+    assert "Medically reviewed by Dr. Lin Mei-hua on" in more_info
+    assert "Unfinished draft" not in page
+
+
+@pytest.mark.parametrize("articles", [1, 4])
+def test_qa_page_queries_do_not_grow_with_articles(
+    client, question, articles, django_assert_num_queries
+):
+    ReplyFactory(question=question)
+    for article in ArticleFactory.create_batch(articles):
+        article.questions.add(question)
+    # question, replies, their doctors' specialties, articles with their reviewers
+    with django_assert_num_queries(4):
+        response = client.get(question.get_absolute_url())
+    assert response.content.decode().count('class="explainer"') == articles
