@@ -74,3 +74,14 @@ def login_with_two_factor(client, user, secret: str = SECRET) -> None:
     ]
     session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
     session.save()
+
+
+def sign_in(client, user) -> None:
+    """client.force_login(user), plus the two-factor step when the user's role
+    requires it (moderators, editors, staff), as a real log-in would include."""
+    from forum.roles import needs_two_factor
+
+    if needs_two_factor(user):
+        login_with_two_factor(client, user)
+    else:
+        client.force_login(user)
