@@ -59,3 +59,12 @@ def question(db, patient, specialty):
     from questions.tests.factories import QuestionFactory
 
     return QuestionFactory(author=patient, specialty=specialty, nickname="Heihei")
+
+
+@pytest.fixture
+def login_with_two_factor(db):
+    """login_with_two_factor(client, user): log a moderator, editor or staff member
+    in with two-factor done, as /moderation/ and /admin/ require (issue 8)."""
+    from forum.tests.two_factor import login_with_two_factor
+
+    return login_with_two_factor

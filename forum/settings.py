@@ -158,7 +158,8 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 8},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # No composition rules (NIST SP 800-63B): NumericPasswordValidator is left out,
+    # and there is no maximum below 64 (a 100-character passphrase works).
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "forum:home"
@@ -242,24 +243,6 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Ask a Doctor <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Security. With debug off the site assumes HTTPS (behind a proxy that sets
-# X-Forwarded-Proto); DJANGO_SECURE_SSL_REDIRECT=0 turns the redirect off
-# where TLS ends elsewhere.
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = True
-if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Product settings.
@@ -282,3 +265,120 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# =============================================================================
+# Security and privacy (issue 8). Headers and CSP, cookies, log-in throttling,
+# two-factor authentication for moderators/editors/staff, their idle timeout,
+# and private logs. The middleware named here is in forum/security.py; the
+# README's "Security" section explains each choice.
+# =============================================================================
+INSTALLED_APPS += ["csp", "allauth.mfa"]
+MIDDLEWARE += [
+    "csp.middleware.CSPMiddleware",
+    "forum.security.SecurityHeadersMiddleware",  # inside CSPMiddleware: scoped CSP updates
+    "forum.security.StaffIdleTimeoutMiddleware",
+    "forum.security.TwoFactorRequiredMiddleware",
+]
+
+# Headers. HSTS only goes out on HTTPS responses (Django's rule).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    ]
+)
+# Strict CSP: our own origin only, no inline scripts or styles anywhere (JSON
+# data blocks are not scripts and need no exception). The two scoped
+# exceptions (admin's one inline <style> by hash, data: images on the TOTP
+# set-up page) are added per response by SecurityHeadersMiddleware.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Cookies. With debug off the site assumes HTTPS (behind a proxy that sets
+# X-Forwarded-Proto); DJANGO_SECURE_SSL_REDIRECT=0 turns the redirect off where
+# TLS ends elsewhere. Secure cookies get the __Host- prefix (no Domain, Path=/).
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+if not DEBUG:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    if SESSION_COOKIE_SECURE:
+        SESSION_COOKIE_NAME = "__Host-sessionid"
+        CSRF_COOKIE_NAME = "__Host-csrftoken"
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+# Log-in throttling: the 6th failed attempt within 5 minutes is refused, per
+# client IP and per e-mail, on allauth's log-in (its rate limit) and on every
+# other password check (forum.security.LoginThrottleBackend, e.g. /admin/login/).
+# Behind a proxy set DJANGO_TRUSTED_PROXY_COUNT (number of proxies you run that
+# append to X-Forwarded-For), or every client shares the proxy's IP.
+LOGIN_FAILURE_LIMIT = 5
+LOGIN_FAILURE_WINDOW_SECONDS = 5 * 60
+ACCOUNT_RATE_LIMITS["login_failed"] = (
+    f"{LOGIN_FAILURE_LIMIT}/{LOGIN_FAILURE_WINDOW_SECONDS}s/ip,"
+    f"{LOGIN_FAILURE_LIMIT}/{LOGIN_FAILURE_WINDOW_SECONDS}s/key"
+)
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+AUTHENTICATION_BACKENDS = ["forum.security.LoginThrottleBackend", *AUTHENTICATION_BACKENDS]
+
+# Two-factor authentication (allauth.mfa): TOTP and recovery codes. Required
+# for moderators, editors and staff before /moderation/ and /admin/
+# (TwoFactorRequiredMiddleware), offered to everyone at /accounts/2fa/.
+# Each entry: a URL name (resolved per request) and the path prefix to guard
+# while that name does not exist yet; everything under the prefix is guarded.
+TWO_FACTOR_REQUIRED_URLS = [("answers:moderation", "/moderation/"), ("admin:index", "/admin/")]
+MFA_ADAPTER = "forum.mfa.ForumMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = SITE_NAME
+MFA_TOTP_TOLERANCE = 1  # accept the previous and next 30-second code (clock drift)
+
+# Old secret keys, kept while rotating: sessions and signed tokens, and the
+# two-factor secrets (encrypted with a key derived from SECRET_KEY) stay readable.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
+
+# Sessions of moderators, editors and staff end after 30 idle minutes.
+STAFF_IDLE_TIMEOUT_SECONDS = 30 * 60
+
+# Logs: a filter on the handler removes e-mail addresses that third-party
+# messages or exception texts might carry; "forum.security" is the audit trail
+# of log-ins, log-outs, throttling and two-factor events.
+LOGGING["filters"] = {"private": {"()": "forum.logfilters.RedactPersonalData"}}
+LOGGING["handlers"]["console"]["filters"] = ["private"]
+LOGGING["loggers"]["forum.security"] = {"level": "INFO"}
+# Even with DJANGO_LOG_LEVEL=DEBUG: django.template's debug lines quote whole
+# template contexts (users, question text), and SQL debug lines carry parameters.
+LOGGING["loggers"]["django.template"] = {"level": "INFO"}
+LOGGING["loggers"]["django.db.backends"] = {"level": "WARNING"}

@@ -9,6 +9,7 @@ from answers.models import FAQ, Article
 from answers.tests.factories import ArticleFactory, FAQFactory, ReplyFactory
 from forum.models import DoctorProfile, ModerationEvent
 from forum.tests.factories import DoctorProfileFactory, ModeratorFactory, SpecialtyFactory
+from forum.tests.two_factor import sign_in
 from questions.cache import page_cache_key
 from questions.tests.factories import PendingQuestionFactory, QuestionFactory, TagFactory
 
@@ -21,7 +22,7 @@ ARTICLE_PREVIEW = "admin:answers_article_preview"
 
 @pytest.fixture
 def editor_client(client, editor):
-    client.force_login(editor)
+    sign_in(client, editor)
     return client
 
 
@@ -158,7 +159,7 @@ def test_markdown_preview_returns_sanitized_html(editor_client):
 
 def test_markdown_preview_is_post_only_and_needs_the_csrf_token(editor):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(editor)
+    sign_in(client, editor)
     assert client.get(reverse(ARTICLE_PREVIEW)).status_code == 405
     assert client.post(reverse(ARTICLE_PREVIEW), {"text": "hi"}).status_code == 403
 
@@ -170,12 +171,12 @@ def test_markdown_preview_refuses_too_long_text(editor_client):
 
 def test_markdown_preview_refuses_staff_without_article_rights(client):
     moderator = ModeratorFactory(is_staff=True)
-    client.force_login(moderator)
+    sign_in(client, moderator)
     assert client.post(reverse(ARTICLE_PREVIEW), {"text": "hi"}).status_code == 403
 
 
 def test_markdown_preview_sends_non_staff_to_the_admin_login(client, patient):
-    client.force_login(patient)
+    sign_in(client, patient)
     response = client.post(reverse(ARTICLE_PREVIEW), {"text": "hi"})
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))

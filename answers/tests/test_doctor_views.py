@@ -10,6 +10,7 @@ from answers.models import QuestionClaim, Reply
 from answers.tests.factories import ReplyFactory
 from forum.models import DoctorProfile, ModerationEvent
 from forum.tests.factories import DoctorProfileFactory, SpecialtyFactory
+from forum.tests.two_factor import sign_in
 from questions.models import Question
 from questions.tests.factories import PendingQuestionFactory, QuestionFactory
 
@@ -26,7 +27,7 @@ def _ago(**kwargs):
 
 @pytest.fixture
 def doctor_client(client, doctor):
-    client.force_login(doctor.user)
+    sign_in(client, doctor.user)
     return client
 
 
@@ -34,7 +35,7 @@ def doctor_client(client, doctor):
 
 
 def test_patient_applies_as_doctor_and_then_sees_the_status(client, patient, specialty):
-    client.force_login(patient)
+    sign_in(client, patient)
     response = client.get(reverse("answers:apply"))
     assert 'for="id_display_name">Full name' in response.content.decode()
     response = client.post(
@@ -57,7 +58,7 @@ def test_patient_applies_as_doctor_and_then_sees_the_status(client, patient, spe
 
 
 def test_application_errors_keep_what_was_typed(client, patient, doctor):
-    client.force_login(patient)
+    sign_in(client, patient)
     response = client.post(
         reverse("answers:apply"),
         {
@@ -81,7 +82,7 @@ def test_verified_doctor_sees_status_without_a_form(doctor_client):
 
 
 def test_apply_page_query_count(client, patient, django_assert_num_queries):
-    client.force_login(patient)
+    sign_in(client, patient)
     # session, user, doctor profile, specialties for the checkboxes, header roles
     with django_assert_num_queries(5):
         client.get(reverse("answers:apply"))
@@ -93,16 +94,16 @@ def test_apply_page_query_count(client, patient, django_assert_num_queries):
 def test_header_shows_dashboard_to_doctors_and_apply_to_other_users(
     client, doctor, patient, applied_doctor, moderator
 ):
-    client.force_login(doctor.user)
+    sign_in(client, doctor.user)
     html = client.get(reverse("forum:home")).content.decode()
     assert f'href="{reverse("answers:dashboard")}">Dashboard</a>' in html
     assert "Apply as a doctor" not in html
     for user in (patient, applied_doctor.user):
-        client.force_login(user)
+        sign_in(client, user)
         html = client.get(reverse("forum:home")).content.decode()
         assert f'href="{reverse("answers:apply")}">Apply as a doctor</a>' in html
         assert ">Moderation</a>" not in html
-    client.force_login(moderator)
+    sign_in(client, moderator)
     html = client.get(reverse("forum:home")).content.decode()
     assert f'href="{reverse("answers:moderation")}">Moderation</a>' in html
     assert f'href="{reverse("answers:moderation-log")}">Log</a>' in html
@@ -149,7 +150,7 @@ def test_dashboard_filters_by_one_of_my_specialties(client, specialty):
     doctor = DoctorProfileFactory(specialties=[specialty, cardio])
     QuestionFactory(specialty=specialty, title="A neurology question")
     QuestionFactory(specialty=cardio, title="A cardiology question")
-    client.force_login(doctor.user)
+    sign_in(client, doctor.user)
     html = client.get(reverse("answers:dashboard"), {"specialty": "cardiology"}).content.decode()
     assert "A cardiology question" in html
     assert "A neurology question" not in html
@@ -238,7 +239,7 @@ def test_second_doctor_sees_the_claim_and_may_still_answer(
     client, doctor, other_doctor, question, trusted
 ):
     claim_question(question=question, doctor=doctor)
-    client.force_login(other_doctor.user)
+    sign_in(client, other_doctor.user)
     url = reverse("answers:reply", kwargs={"pk": question.pk})
     html = client.get(url).content.decode()
     assert "Being answered by Dr. Lin Mei-hua" in html
@@ -273,7 +274,7 @@ def test_too_short_reply_shows_an_error_and_keeps_the_text(doctor_client, questi
 def test_new_doctors_reply_is_held_and_a_moderator_publishes_it_end_to_end(
     client, doctor, moderator, question, django_capture_on_commit_callbacks
 ):
-    client.force_login(doctor.user)
+    sign_in(client, doctor.user)
     url = reverse("answers:reply", kwargs={"pk": question.pk})
     assert "checked by a moderator" in client.get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
@@ -285,7 +286,7 @@ def test_new_doctors_reply_is_held_and_a_moderator_publishes_it_end_to_end(
     assert mail.outbox == []
     assert BODY not in client.get(question.get_absolute_url()).content.decode()
 
-    client.force_login(moderator)
+    sign_in(client, moderator)
     queue = client.get(reverse("answers:moderation-replies")).content.decode()
     assert BODY in queue
     with django_capture_on_commit_callbacks(execute=True):
@@ -302,7 +303,7 @@ def test_new_doctors_reply_is_held_and_a_moderator_publishes_it_end_to_end(
 def test_trusted_doctors_reply_publishes_at_once_and_shows_on_the_qa_page(
     client, doctor, question, trusted, django_capture_on_commit_callbacks
 ):
-    client.force_login(doctor.user)
+    sign_in(client, doctor.user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("answers:reply", kwargs={"pk": question.pk}), {"body": BODY, "submit": "1"}
@@ -414,13 +415,13 @@ def test_moderation_reason_reaches_the_doctor(client, doctor, moderator, questio
     reply = ReplyFactory(
         doctor=doctor, question=question, status=Reply.Status.HELD, published_at=None
     )
-    client.force_login(moderator)
+    sign_in(client, moderator)
     client.post(
         reverse("answers:reply-return", kwargs={"pk": reply.pk}),
         {"reason": "Please mention when to go to the emergency room"},
     )
     assert ModerationEvent.objects.get().action == "return_reply"
-    client.force_login(doctor.user)
+    sign_in(client, doctor.user)
     html = client.get(reverse("answers:history")).content.decode()
     assert "Sent back" in html
     assert "Please mention when to go to the emergency room" in html

@@ -11,6 +11,7 @@ from forum import roles
 from forum.actions import log_moderation_event
 from forum.models import DoctorProfile, ModerationEvent
 from forum.tests.factories import DoctorProfileFactory, ModeratorFactory, UserFactory
+from forum.tests.two_factor import sign_in
 from questions.models import Question
 from questions.tests.factories import PendingQuestionFactory
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def mod_client(client, moderator):
-    client.force_login(moderator)
+    sign_in(client, moderator)
     return client
 
 
@@ -289,7 +290,7 @@ def test_verifying_an_application_through_the_queue(mod_client, moderator, appli
     assert applied_doctor.user.groups.filter(name=roles.DOCTORS).exists()
     assert ModerationEvent.objects.get().action == "verify_doctor"
     # The new doctor can open the dashboard now.
-    mod_client.force_login(applied_doctor.user)
+    sign_in(mod_client, applied_doctor.user)
     assert mod_client.get(reverse("answers:dashboard")).status_code == 200
 
 

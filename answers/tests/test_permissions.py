@@ -12,6 +12,7 @@ from answers.models import Reply
 from answers.tests.factories import ReplyFactory
 from forum.models import DoctorProfile, ModerationEvent
 from forum.tests.factories import DoctorProfileFactory
+from forum.tests.two_factor import sign_in
 from questions.models import Question
 from questions.tests.factories import PendingQuestionFactory, QuestionFactory
 
@@ -196,7 +197,7 @@ def test_url_gives_each_role_exactly_the_intended_result(
         client.logout()
         user = world["users"][role]
         if user.is_authenticated:
-            client.force_login(user)
+            sign_in(client, user)
         payload = data
         if data == "application":
             payload = {
@@ -211,7 +212,7 @@ def test_url_gives_each_role_exactly_the_intended_result(
 
 def test_doctor_cannot_open_or_change_another_doctors_reply(client, doctor, other_doctor):
     reply = ReplyFactory(doctor=other_doctor, question__specialty=doctor.specialties.first())
-    client.force_login(doctor.user)
+    sign_in(client, doctor.user)
     url = reverse("answers:reply-edit", kwargs={"pk": reply.pk})
     assert client.get(url).status_code == 404
     response = client.post(
@@ -225,7 +226,7 @@ def test_doctor_cannot_open_or_change_another_doctors_reply(client, doctor, othe
 
 def test_doctor_cannot_edit_a_patients_question(client, doctor):
     pending = PendingQuestionFactory(specialty=doctor.specialties.first(), title="Original title")
-    client.force_login(doctor.user)
+    sign_in(client, doctor.user)
     url = reverse("answers:question-edit", kwargs={"pk": pending.pk})
     assert client.get(url).status_code == 403
     response = client.post(url, {"title": "Changed by a doctor", "body": "Changed."})
@@ -237,7 +238,7 @@ def test_doctor_cannot_edit_a_patients_question(client, doctor):
 
 def test_doctor_cannot_reply_outside_their_specialties(client, doctor):
     elsewhere = QuestionFactory()  # in a specialty of its own
-    client.force_login(doctor.user)
+    sign_in(client, doctor.user)
     url = reverse("answers:reply", kwargs={"pk": elsewhere.pk})
     assert client.get(url).status_code == 403
     assert client.post(url, REPLY_TEXT).status_code == 403
@@ -246,13 +247,13 @@ def test_doctor_cannot_reply_outside_their_specialties(client, doctor):
 
 def test_reply_page_is_404_for_a_question_that_is_not_published(client, doctor):
     pending = PendingQuestionFactory(specialty=doctor.specialties.first())
-    client.force_login(doctor.user)
+    sign_in(client, doctor.user)
     assert client.get(reverse("answers:reply", kwargs={"pk": pending.pk})).status_code == 404
     assert client.get(reverse("answers:reply", kwargs={"pk": 999999})).status_code == 404
 
 
 def test_suspending_takes_every_doctor_page_away_at_once(client, doctor, moderator):
-    client.force_login(doctor.user)
+    sign_in(client, doctor.user)
     assert client.get(reverse("answers:dashboard")).status_code == 200
     moderator_client = client_class_for(moderator)
     moderator_client.post(
@@ -269,5 +270,5 @@ def client_class_for(user):
     from django.test import Client
 
     other = Client()
-    other.force_login(user)
+    sign_in(other, user)
     return other

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from forum.tests.factories import DoctorProfileFactory
+from forum.tests.two_factor import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ REFUSED_TO_EDITORS = [
 
 @pytest.fixture
 def editor_client(client, editor):
-    client.force_login(editor)
+    sign_in(client, editor)
     return client
 
 
@@ -58,7 +59,7 @@ def test_editor_cannot_change_users_through_the_autocomplete(editor_client):
 )
 def test_non_staff_are_refused_the_admin_entirely(client, patient, moderator, url_name):
     for user in (patient, moderator):  # the moderator fixture is not staff
-        client.force_login(user)
+        sign_in(client, user)
         response = client.get(reverse(url_name))
         assert response.status_code == 302
         assert response.url.startswith(reverse("admin:login"))

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from forum.models import ModerationEvent
 from forum.tests.factories import ModeratorFactory
+from forum.tests.two_factor import sign_in
 from questions.cache import GENERATION_KEY
 from questions.models import Question, Tag
 from questions.tests.factories import PendingQuestionFactory, QuestionFactory, TagFactory
@@ -17,7 +18,7 @@ QUESTION_LIST = "admin:questions_question_changelist"
 
 @pytest.fixture
 def editor_client(client, editor):
-    client.force_login(editor)
+    sign_in(client, editor)
     return client
 
 
@@ -28,7 +29,7 @@ def staff_moderator():
 
 @pytest.fixture
 def moderator_client(client, staff_moderator):
-    client.force_login(staff_moderator)
+    sign_in(client, staff_moderator)
     return client
 
 
