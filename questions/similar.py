@@ -12,7 +12,7 @@ Python). Instead, one SQL statement
 
 1. takes, for each of the page's tags (at most MAX_TAGS), its CANDIDATES_PER_TAG
    newest links: a backward walk of the (tag, question) index that stops there
-   (``LIMIT`` per tag inside a ``UNION ALL``, so it runs on PostgreSQL and SQLite);
+   (a ``LIMIT`` in a LATERAL join on PostgreSQL, in a ``UNION ALL`` on SQLite);
 2. keeps the published, answered ones other than the page (one primary-key probe
    per candidate) and counts how many of the page's tags each really has (one
    probe of the unique (question, tag) index); and
@@ -105,17 +105,30 @@ def compute_similar(
     link_question = qn(TaggedQuestion._meta.get_field("content_object").column)
     link_tag = qn(TaggedQuestion._meta.get_field("tag").column)
     # 1. Each tag's newest links: a backward walk of the (tag, question) index, no heap.
-    newest_per_tag = " UNION ALL ".join(
-        f"SELECT qid FROM (SELECT {link_question} AS qid FROM {link_table} "
-        f"WHERE {link_tag} = %s ORDER BY {link_question} DESC LIMIT %s) AS t{n}"
-        for n in range(len(tag_ids))
-    )
+    # PostgreSQL takes the tags as one array through a LATERAL join (one plan whatever
+    # their number; planning it costs a quarter of a UNION of one branch per tag).
+    if connection.vendor == "postgresql":
+        newest_per_tag = (
+            f"SELECT c.qid FROM unnest(%s) AS t(tag_id) CROSS JOIN LATERAL "
+            f"(SELECT {link_question} AS qid FROM {link_table} WHERE {link_tag} = t.tag_id "
+            f"ORDER BY {link_question} DESC LIMIT %s) AS c"
+        )
+        newest_params: list = [tag_ids, per_tag]
+        tag_filter, tag_params = f"s.{link_tag} = ANY(%s)", [tag_ids]
+    else:
+        newest_per_tag = " UNION ALL ".join(
+            f"SELECT qid FROM (SELECT {link_question} AS qid FROM {link_table} "
+            f"WHERE {link_tag} = %s ORDER BY {link_question} DESC LIMIT %s) AS t{n}"
+            for n in range(len(tag_ids))
+        )
+        newest_params = [param for tag_id in tag_ids for param in (tag_id, per_tag)]
+        tag_filter = f"s.{link_tag} IN ({', '.join(['%s'] * len(tag_ids))})"
+        tag_params = list(tag_ids)
     # 2 and 3. Eligible candidates, their real shared-tag count, the rule, the top few.
-    tag_placeholders = ", ".join(["%s"] * len(tag_ids))
     ranking = (
         f"SELECT q.id, q.answered_at, "
         f"(SELECT COUNT(*) FROM {link_table} s WHERE s.{link_question} = q.id "
-        f"AND s.{link_tag} IN ({tag_placeholders})) AS shared, "
+        f"AND {tag_filter}) AS shared, "
         f"CASE WHEN q.specialty_id = %s THEN 1 ELSE 0 END AS same_specialty "
         f"FROM {question_table} q "
         f"WHERE q.id IN ({newest_per_tag}) "
@@ -123,10 +136,14 @@ def compute_similar(
         f"ORDER BY shared DESC, same_specialty DESC, q.answered_at DESC, q.id DESC "
         f"LIMIT %s"
     )
-    ranking_params: list = [*tag_ids, specialty_id]
-    for tag_id in tag_ids:
-        ranking_params += [tag_id, per_tag]
-    ranking_params += [Question.Status.PUBLISHED, question_id, limit]
+    ranking_params = [
+        *tag_params,
+        specialty_id,
+        *newest_params,
+        Question.Status.PUBLISHED,
+        question_id,
+        limit,
+    ]
 
     # What is shown of the few winners: title, excerpts, first published reply's doctor.
     Reply, Article = reply_model(), article_model()
