@@ -6,7 +6,7 @@ answered, then the higher (newer) id; the first four are shown.
 
 Why not the obvious query: counting shared tags over every question that carries
 any of the page's tags reads every link of every tag. With tags on a Zipf law a
-common tag sits on a quarter of a million questions, so one page would touch
+common tag sits on a quarter of all questions, so one page would touch
 hundreds of thousands of rows (taggit's ``similar_objects()`` even loads them into
 Python). Instead, one SQL statement
 
