@@ -82,7 +82,7 @@ def qa_page_data(*, question: Question, replies: list, url: str, name: str) -> d
                 {
                     "@type": "Answer",
                     "text": reply.body,
-                    "dateCreated": reply.published_at.isoformat(),
+                    "dateCreated": (reply.published_at or reply.created_at).isoformat(),
                     "url": f"{url}#reply-{reply.pk}",
                     "author": _doctor(reply.doctor),
                 }
