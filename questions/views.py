@@ -4,12 +4,11 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import Truncator
 
 from forum import roles
 from questions.cache import page_cache_key
 from questions.models import Question, Tag
-from questions.similar import related_faqs, similar_questions
+from questions.similar import excerpt, related_faqs, similar_questions
 from questions.structured_data import medical_web_page_data, qa_page_data
 
 # The Q&A page (questions:detail) ------------------------------------------------------
@@ -87,7 +86,7 @@ def _qa_page_context(question: Question) -> dict:
         "faqs": related_faqs(tag_ids=tag_ids),
         "heading": heading,
         "canonical_url": canonical_url,
-        "meta_description": Truncator(" ".join(question.body.split())).chars(160),
+        "meta_description": excerpt(question.body, 160),
         "structured_data": [
             qa_page_data(question=question, replies=replies, url=canonical_url, name=heading),
             *(

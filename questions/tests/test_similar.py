@@ -7,7 +7,7 @@ from answers.tests.factories import ArticleFactory, FAQFactory, ReplyFactory
 from forum.tests.factories import DoctorProfileFactory, SpecialtyFactory
 from questions.cache import invalidate_all_pages
 from questions.models import Question
-from questions.similar import compute_similar, related_faqs, similar_questions
+from questions.similar import compute_similar, excerpt, related_faqs, similar_questions
 from questions.tests.factories import PendingQuestionFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +148,19 @@ def test_related_faqs_are_published_faqs_sharing_most_tags_at_most_five():
 
     faqs = related_faqs(tag_ids=tag_ids(page))
     assert faqs == [both, *singles[:4]]
+
+
+@pytest.mark.parametrize(
+    ("text", "length", "expected"),
+    [
+        ("Short  text\nhere", 40, "Short text here"),
+        ("One two three four five", 12, "One two…"),
+        ("One two, three four", 10, "One two…"),
+        ("Unbreakablewordthatgoeson", 10, "Unbreakab…"),
+        ("Exactly ten", 11, "Exactly ten"),
+    ],
+)
+def test_excerpt_cuts_at_a_word_and_marks_the_cut(text, length, expected):
+    result = excerpt(text, length)
+    assert result == expected
+    assert len(result) <= length
