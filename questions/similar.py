@@ -98,6 +98,23 @@ def compute_similar(
     tag_ids = sorted(set(tag_ids))[:MAX_TAGS]
     if not tag_ids:
         return []
+    sql, params = similar_sql(
+        question_id=question_id,
+        specialty_id=specialty_id,
+        tag_ids=tag_ids,
+        limit=limit,
+        per_tag=per_tag,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [_item(*row) for row in rows]
+
+
+def similar_sql(
+    *, question_id: int, specialty_id: int, tag_ids: list[int], limit: int, per_tag: int
+) -> tuple[str, list]:
+    """The statement compute_similar runs, and its parameters."""
     qn = connection.ops.quote_name
     question_table = qn(Question._meta.db_table)
     link_table = qn(TaggedQuestion._meta.db_table)
@@ -178,10 +195,7 @@ def compute_similar(
         *ranking_params,
         Reply.Status.PUBLISHED,
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return [_item(*row) for row in rows]
+    return sql, params
 
 
 def _item(
