@@ -265,6 +265,8 @@ def test_unknown_question_is_404(client):
     assert client.get(reverse("questions:detail-short", kwargs={"pk": 999})).status_code == 404
     url = reverse("questions:detail", kwargs={"pk": 999, "slug": "nothing"})
     assert client.get(url).status_code == 404
+    assert client.get("/questions/99999999999999999999999/x/").status_code == 404
+    assert client.get("/questions/99999999999999999999999/").status_code == 404
 
 
 @pytest.mark.parametrize(
