@@ -1,10 +1,11 @@
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
+from answers.models import Reply
 from forum.models import DoctorProfile, Specialty
 from questions.models import Question
 
@@ -36,10 +37,25 @@ def specialty_detail(request, slug):
 
 
 def doctor_detail(request, slug):
+    """A verified doctor's public profile: who they are and what they answered."""
     doctor = get_object_or_404(
         DoctorProfile.objects.verified().prefetch_related("specialties"), slug=slug
     )
-    return render(request, "forum/doctor_detail.html", {"doctor": doctor})
+    answers = Reply.objects.published().filter(
+        doctor=doctor, question__status=Question.Status.PUBLISHED
+    )
+    totals = answers.aggregate(count=Count("id"), thanks=Sum("thanks_count"))
+    latest = answers.select_related("question__specialty").order_by("-published_at", "-id")[:10]
+    return render(
+        request,
+        "forum/doctor_detail.html",
+        {
+            "doctor": doctor,
+            "answer_count": totals["count"],
+            "thanks_count": totals["thanks"] or 0,
+            "latest_answers": latest,
+        },
+    )
 
 
 @never_cache

@@ -257,3 +257,24 @@ def delete_account(*, user, keep_published_questions: bool) -> DeletedAccount:
     transaction.on_commit(invalidate)
     logger.info("account deleted kept=%s removed=%s", kept, removed)
     return DeletedAccount(kept_questions=kept, removed_questions=removed)
+
+
+@transaction.atomic
+def set_question_tags(*, question: Question, tags: list[str], editor) -> Question:
+    """Replace a question's tags (logged); its page and other pages' Similar Q&A follow."""
+    names = sorted({name.strip() for name in tags if name.strip()}, key=str.lower)
+    before = sorted(question.tags.names(), key=str.lower)
+    if names == before:
+        return question
+    question.tags.set(names)
+    log_moderation_event(
+        actor=editor,
+        action=ModerationEvent.Action.EDIT_QUESTION,
+        target=question,
+        reason=f"Tags: {', '.join(before) or '(none)'} -> {', '.join(names) or '(none)'}",
+    )
+    # After commit, so no request can cache the old tags under the new keys. The
+    # question may enter or leave any other page's Similar Q&A, hence all pages.
+    transaction.on_commit(lambda: invalidate_question_page(question.pk))
+    transaction.on_commit(invalidate_all_pages)
+    return question

@@ -8,10 +8,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -26,6 +27,7 @@ from questions.actions import (
     edit_pending_question,
     submit_question,
 )
+from questions.cache import page_cache_key
 from questions.forms import AskForm, DeleteAccountForm, screen_submitted_text
 from questions.limits import next_question_allowed_at
 from questions.models import Question, Tag
@@ -36,9 +38,18 @@ from questions.permissions import (
     is_question_author,
 )
 from questions.screening import describe_personal_data
+from questions.similar import excerpt, related_faqs, similar_questions
+from questions.structured_data import medical_web_page_data, qa_page_data
+
+# The Q&A page (questions:detail) ------------------------------------------------------
+
+# Anonymous pages stay at most this long in the cache; writes invalidate them sooner
+# through questions/cache.py.
+PAGE_CACHE_SECONDS = 10 * 60
 
 
 def _visible_question(request, pk: int) -> Question:
+    """The question if this viewer may see it: published, or theirs, or they moderate."""
     question = get_object_or_404(Question.objects.select_related("specialty"), pk=pk)
     if question.is_published:
         return question
@@ -54,26 +65,76 @@ def question_redirect(request, pk):
 
 
 def question_detail(request, pk, slug):
+    cacheable = _page_cacheable(request)
+    if cacheable:
+        key = page_cache_key(pk)
+        cached = cache.get(key)
+        if cached is not None:
+            if slug != cached["slug"]:
+                return HttpResponsePermanentRedirect(cached["path"])
+            return HttpResponse(cached["content"])
     question = _visible_question(request, pk)
     if slug != question.slug:
         return redirect(question, permanent=True)
-    replies = (
-        question.replies.filter(status="published")
-        .select_related("doctor")
-        .prefetch_related("doctor__specialties")
+    context = _qa_page_context(question)
+    context.update(_viewer_thanks(request, question, context["replies"]))
+    response = render(request, "questions/question_detail.html", context)
+    # A page that made a CSRF token carries a per-visitor cookie: never share it.
+    if cacheable and question.is_published and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        entry = {
+            "slug": question.slug,
+            "path": question.get_absolute_url(),
+            "content": response.content,
+        }
+        cache.set(key, entry, PAGE_CACHE_SECONDS)
+    return response
+
+
+def _page_cacheable(request) -> bool:
+    """Only anonymous GETs with no pending flash messages share one cached page."""
+    return (
+        request.method == "GET"
+        and not request.user.is_authenticated
+        and not len(get_messages(request))
     )
-    # More Info: published articles, read through the reverse relation (no answers import).
-    articles = question.articles.published().select_related("reviewer")
-    return render(
-        request,
-        "questions/question_detail.html",
-        {
-            "question": question,
-            "replies": replies,
-            "tags": question.tags.all(),
-            "articles": articles,
-        },
+
+
+def _viewer_thanks(request, question: Question, replies: list) -> dict:
+    """For the asker only: which replies they may thank and have thanked (one query)."""
+    if not (request.user.is_authenticated and question.author_id == request.user.pk):
+        return {"viewer_is_asker": False, "thanked_reply_ids": set()}
+    thanked = set(question.replies.filter(thanks__user=request.user).values_list("pk", flat=True))
+    return {"viewer_is_asker": bool(replies), "thanked_reply_ids": thanked}
+
+
+def _qa_page_context(question: Question) -> dict:
+    """Everything the Q&A page shows, in a fixed number of queries."""
+    replies = list(
+        question.replies.published().select_related("doctor").order_by("published_at", "id")
     )
+    tags = list(question.tags.all())
+    tag_ids = [tag.pk for tag in tags]
+    articles = list(question.articles.published().select_related("reviewer"))
+    heading = f"{articles[0].title if articles else question.title} - {question.specialty.name}"
+    canonical_url = settings.SITE_URL + question.get_absolute_url()
+    return {
+        "question": question,
+        "replies": replies,
+        "tags": tags,
+        "articles": articles,
+        "similar": similar_questions(question=question, tag_ids=tag_ids),
+        "faqs": related_faqs(tag_ids=tag_ids),
+        "heading": heading,
+        "canonical_url": canonical_url,
+        "meta_description": excerpt(question.body, 160),
+        "structured_data": [
+            qa_page_data(question=question, replies=replies, url=canonical_url, name=heading),
+            *(
+                medical_web_page_data(article=article, question=question, url=canonical_url)
+                for article in articles
+            ),
+        ],
+    }
 
 
 def tag_detail(request, slug):

@@ -1,4 +1,5 @@
 import pytest
+from django.utils.html import strip_tags
 
 from answers.tests.factories import ArticleFactory, ReplyFactory
 
@@ -18,10 +19,11 @@ def test_qa_page_shows_published_articles_with_reviewer_under_more_info(client, 
 
     page = client.get(question.get_absolute_url()).content.decode()
 
-    more_info = page[page.index('<h2 id="more-info-heading">More Info</h2>') :]
-    assert "<h3>Morning headaches explained</h3>" in more_info
-    assert "<h2>Causes</h2><p>Often sleep.</p>" in more_info
-    assert "Medically reviewed by Dr. Lin Mei-hua on" in more_info
+    more_info = page[page.index('<h2 id="more-info-title">More Info</h2>') :]
+    assert '<h3 class="article-title">Morning headaches explained</h3>' in more_info
+    # The article's own headings sit below the page's h2/h3.
+    assert "<h4>Causes</h4><p>Often sleep.</p>" in more_info
+    assert "Medically reviewed by Dr. Lin Mei-hua on" in strip_tags(more_info)
     assert "Unfinished draft" not in page
 
 
@@ -32,7 +34,7 @@ def test_qa_page_queries_do_not_grow_with_articles(
     ReplyFactory(question=question)
     for article in ArticleFactory.create_batch(articles):
         article.questions.add(question)
-    # question, replies, their doctors' specialties, articles with their reviewers
+    # question, replies, tags, articles with their reviewers (no tags: no similar/FAQ query)
     with django_assert_num_queries(4):
         response = client.get(question.get_absolute_url())
-    assert response.content.decode().count('class="explainer"') == articles
+    assert response.content.decode().count('class="article"') == articles
