@@ -13,12 +13,12 @@ def test_approve_question_publishes_logs_and_emails_after_commit(
     moderator, django_capture_on_commit_callbacks
 ):
     question = PendingQuestionFactory(author__email="asker@example.org")
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         approve_question(question=question, moderator=moderator)
     question.refresh_from_db()
     assert question.status == Question.Status.PUBLISHED
     assert question.published_at is not None
-    assert len(callbacks) == 1
+    assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["asker@example.org"]
     assert question.get_absolute_url() in mail.outbox[0].body
     event = ModerationEvent.objects.get()
