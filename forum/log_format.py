@@ -61,13 +61,15 @@ class GunicornJsonLogger(glogging.Logger):
         status = resp.status
         if isinstance(status, str):
             status = status.split(None, 1)[0]
+        method, path = environ.get("REQUEST_METHOD"), environ.get("PATH_INFO")
         entry = {
             "time": datetime.now(tz=UTC).isoformat(timespec="milliseconds"),
             "level": "INFO",
             "logger": "gunicorn.access",
             "pid": os.getpid(),
-            "method": environ.get("REQUEST_METHOD"),
-            "path": environ.get("PATH_INFO"),
+            "message": f"{method} {path} {status}",
+            "method": method,
+            "path": path,
             "status": int(status),
             "bytes": getattr(resp, "sent", None),
             "duration_ms": round(request_time.total_seconds() * 1000, 1),
