@@ -3,7 +3,8 @@
 #   scripts/testpg.sh start DIR PORT   initdb into DIR and start on 127.0.0.1:PORT
 #   scripts/testpg.sh stop DIR         stop it and remove DIR
 #   scripts/testpg.sh crash DIR        stop it at once (pg_ctl stop -m immediate), keep DIR
-#   scripts/testpg.sh resume DIR       start it again after crash (crash recovery runs)
+#   scripts/testpg.sh halt DIR         stop it cleanly (pg_ctl stop -m fast), keep DIR
+#   scripts/testpg.sh resume DIR       start it again after crash or halt
 #   scripts/testpg.sh restart DIR      pg_ctl restart -m immediate
 # The settings live in DIR/data/postgresql.conf, so resume and restart keep the port.
 # Durability is off for speed (fsync, synchronous_commit) unless TESTPG_DURABLE=1,
@@ -49,6 +50,9 @@ case "${1:-}" in
   crash)
     as_pg "$PGBIN/pg_ctl" -D "$2/data" -m immediate -w stop >/dev/null
     ;;
+  halt)
+    as_pg "$PGBIN/pg_ctl" -D "$2/data" -m fast -w stop >/dev/null
+    ;;
   resume)
     pg_start "$2"
     ;;
@@ -56,7 +60,7 @@ case "${1:-}" in
     as_pg "$PGBIN/pg_ctl" -D "$2/data" -l "$2/server.log" -m immediate -w -t 60 restart >/dev/null
     ;;
   *)
-    echo "usage: $0 start DIR PORT | stop DIR | crash DIR | resume DIR | restart DIR" >&2
+    echo "usage: $0 start DIR PORT | stop DIR | crash DIR | halt DIR | resume DIR | restart DIR" >&2
     exit 2
     ;;
 esac
