@@ -6,7 +6,7 @@ from forum.tests.browser.support import serious_accessibility_violations
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 FOCUSED = (
