@@ -16,7 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PGBIN = Path(os.environ.get("PGBIN", "/usr/lib/postgresql/15/bin"))
-REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+REDIS_SERVER = (
+    os.environ.get("REDIS_SERVER") or shutil.which("redis-server") or "/usr/bin/redis-server"
+)
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ def missing(need: str) -> str | None:
                 return "running as root without a 'postgres' user to run PostgreSQL"
     elif need == "redis":
         if not _executable(REDIS_SERVER):
-            return "no redis-server on PATH"
+            return f"no redis-server at {REDIS_SERVER}"
     else:
         raise ValueError(f"unknown need {need!r}")
     return None
