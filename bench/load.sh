@@ -9,8 +9,8 @@
 #   BENCH_PGDIR=.pgtest/bench bench/load.sh   # keep the database for the next run
 #
 # 1. pick the worker count by measurement (WORKERS=auto): a PICK_DURATION-second read run
-#    for cores+1, 2*cores+1 and 4*cores+1 workers; the fewest workers within 5% of the
-#    best requests/s win;
+#    for cores+1, 2*cores+1 and 4*cores+1 workers; a larger count must beat the best
+#    so far by 5% requests/s to win (more workers cost memory);
 # 2. read mix (bench/read_mix.lua): Q&A pages, search (specialty and tag pages while
 #    search does not exist), home, for DURATION seconds;
 # 3. write mix (bench/write_mix.lua): logged-in asks and doctor replies with reads;
