@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import statistics
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase
 
@@ -18,6 +21,49 @@ class ReplyQuerySet(models.QuerySet):
     def held(self) -> ReplyQuerySet:
         """Replies waiting for a moderator's approval."""
         return self.filter(status=Reply.Status.HELD)
+
+    # Doctor dashboard and moderation queue (issue: doctors and moderators).
+    def returned(self) -> ReplyQuerySet:
+        """Held replies a moderator sent back to their doctor (hidden, never published)."""
+        return self.filter(status=Reply.Status.HIDDEN, published_at__isnull=True)
+
+    def hidden_after_publishing(self) -> ReplyQuerySet:
+        """Published replies a moderator has since hidden."""
+        return self.filter(status=Reply.Status.HIDDEN, published_at__isnull=False)
+
+    def ever_published(self) -> ReplyQuerySet:
+        """Replies a moderator approved or that published at once, hidden later or not."""
+        return self.filter(published_at__isnull=False)
+
+    def for_moderation(self) -> ReplyQuerySet:
+        """Everything a moderation row shows: the question, its specialty and the doctor."""
+        return self.select_related("question__specialty", "doctor")
+
+    def for_doctor_history(self) -> ReplyQuerySet:
+        """A doctor's replies, newest first, with the question each answers."""
+        return self.select_related("question__specialty").order_by("-created_at", "-id")
+
+    def history_stats(self, *, now) -> dict:
+        """Published replies in total and this month, thanks received, and the median time
+        from a question's publication to the reply (None without replies)."""
+        published = self.published()
+        month_start = timezone.localtime(now).replace(
+            day=1, hour=0, minute=0, second=0, microsecond=0
+        )
+        stats = published.aggregate(
+            total=models.Count("id"),
+            this_month=models.Count("id", filter=models.Q(published_at__gte=month_start)),
+            thanks=models.Sum("thanks_count"),
+        )
+        delays = sorted(
+            created - asked
+            for created, asked in published.filter(
+                question__published_at__isnull=False
+            ).values_list("created_at", "question__published_at")
+        )
+        stats["thanks"] = stats["thanks"] or 0
+        stats["median_delay"] = statistics.median(delays) if delays else None
+        return stats
 
 
 class Reply(models.Model):
@@ -63,6 +109,11 @@ class Reply(models.Model):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    @property
+    def is_returned(self) -> bool:
+        """Sent back by a moderator before it was ever published."""
+        return self.status == self.Status.HIDDEN and self.published_at is None
+
 
 class ReplyVersion(models.Model):
     """An earlier text of a reply, kept when its doctor edits it."""
@@ -92,6 +143,12 @@ class Thank(models.Model):
         return f"Thanks for reply {self.reply_id}"
 
 
+class QuestionClaimQuerySet(models.QuerySet):
+    def active(self) -> QuestionClaimQuerySet:
+        """Claims that have not expired yet."""
+        return self.filter(expires_at__gt=timezone.now())
+
+
 class QuestionClaim(models.Model):
     """A doctor's soft, time-limited claim on a question they are answering."""
 
@@ -99,8 +156,14 @@ class QuestionClaim(models.Model):
     doctor = models.ForeignKey(DoctorProfile, on_delete=models.CASCADE, related_name="claims")
     expires_at = models.DateTimeField()
 
+    objects = QuestionClaimQuerySet.as_manager()
+
     def __str__(self) -> str:
         return f"{self.doctor} answering {self.question_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.expires_at > timezone.now()
 
 
 class DigestDelivery(models.Model):

@@ -1,7 +1,12 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from forum.models import DoctorProfile, ModerationEvent, Specialty, User
+
+admin.site.site_header = f"{settings.SITE_NAME} administration"
+admin.site.site_title = f"{settings.SITE_NAME} admin"
+admin.site.index_title = "Site administration"
 
 
 @admin.register(User)

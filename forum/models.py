@@ -149,6 +149,7 @@ class ModerationEvent(models.Model):
         HIDE_REPLY = "hide_reply", "Hid reply"
         RESTORE_REPLY = "restore_reply", "Restored reply"
         PUBLISH_ARTICLE = "publish_article", "Published article"
+        UNPUBLISH_ARTICLE = "unpublish_article", "Unpublished article"
         MERGE_TAGS = "merge_tags", "Merged tags"
 
     actor = models.ForeignKey(

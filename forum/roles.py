@@ -38,3 +38,12 @@ def verified_doctor(user):
     except DoctorProfile.DoesNotExist:
         return None
     return profile if profile.is_verified else None
+
+
+def needs_two_factor(user) -> bool:
+    """Moderators, editors and staff must use two-factor authentication."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return _in_group(user, MODERATORS) or _in_group(user, EDITORS)

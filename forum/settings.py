@@ -121,6 +121,27 @@ else:
         }
     }
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+# Read replicas: DATABASE_REPLICA_URL adds a "replica" database that forum.db_router sends
+# reads to; writes, reads in write transactions and reads for
+# DATABASE_REPLICA_PIN_SECONDS after a writing request go to the primary. Tests mirror it
+# onto the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+DATABASE_REPLICA_PIN_SECONDS = int(os.environ.get("DATABASE_REPLICA_PIN_SECONDS", "10"))
+DATABASE_ROUTERS = []
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["forum.db_router.PrimaryReplicaRouter"]
+    # Before sessions and auth, so their reads are pinned too.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "forum.db_router.PinPrimaryMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by every app server), else local memory.
@@ -158,7 +179,8 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 8},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # No composition rules (NIST SP 800-63B): NumericPasswordValidator is left out,
+    # and there is no maximum below 64 (a 100-character passphrase works).
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "forum:home"
@@ -178,6 +200,10 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
+# Patients (accounts): e-mails after commit with failures logged, no address in messages,
+# security notices (password changed, address added) to the account's address.
+ACCOUNT_ADAPTER = "forum.adapters.AccountAdapter"
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Asia/Taipei")
@@ -185,7 +211,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -238,25 +264,11 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Ask a Doctor <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Security. With debug off the site assumes HTTPS (behind a proxy that sets
-# X-Forwarded-Proto); DJANGO_SECURE_SSL_REDIRECT=0 turns the redirect off
-# where TLS ends elsewhere.
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = True
-if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Request size limits: a bigger form body or more fields than this is a 400, not a 500.
+# The longest legitimate form (an article in admin) is far below 512 KiB; admin's bulk
+# actions post one field per selected row (100 a page).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 
 # Product settings.
 QUESTIONS_PER_DAY = int(os.environ.get("QUESTIONS_PER_DAY", "5"))
@@ -266,15 +278,141 @@ MODERATION_ALERT_HOURS = float(os.environ.get("MODERATION_ALERT_HOURS", "2"))
 EMERGENCY_NUMBER = os.environ.get("EMERGENCY_NUMBER", "119")
 CRISIS_LINE_NUMBER = os.environ.get("CRISIS_LINE_NUMBER", "1925")
 
+# Logging: one JSON object per line on stdout (forum.log_format.JsonFormatter), for the
+# process manager or log shipper to collect; DJANGO_LOG_FORMAT=text for plain lines.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "forum.log_format.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "text" if os.environ.get("DJANGO_LOG_FORMAT") == "text" else "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+# =============================================================================
+# Security and privacy (issue 8). Headers and CSP, cookies, log-in throttling,
+# two-factor authentication for moderators/editors/staff, their idle timeout,
+# and private logs. The middleware named here is in forum/security.py; the
+# README's "Security" section explains each choice.
+# =============================================================================
+INSTALLED_APPS += ["csp", "allauth.mfa"]
+MIDDLEWARE += [
+    "csp.middleware.CSPMiddleware",
+    "forum.security.SecurityHeadersMiddleware",  # inside CSPMiddleware: scoped CSP updates
+    "forum.security.StaffIdleTimeoutMiddleware",
+    "forum.security.TwoFactorRequiredMiddleware",
+]
+
+# Headers. HSTS only goes out on HTTPS responses (Django's rule).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    ]
+)
+# Strict CSP: our own origin only, no inline scripts or styles anywhere (JSON
+# data blocks are not scripts and need no exception). The two scoped
+# exceptions (admin's one inline <style> by hash, data: images on the TOTP
+# set-up page) are added per response by SecurityHeadersMiddleware.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Cookies. With debug off the site assumes HTTPS (behind a proxy that sets
+# X-Forwarded-Proto); DJANGO_SECURE_SSL_REDIRECT=0 turns the redirect off where
+# TLS ends elsewhere. Secure cookies get the __Host- prefix (no Domain, Path=/).
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+if not DEBUG:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    if SESSION_COOKIE_SECURE:
+        SESSION_COOKIE_NAME = "__Host-sessionid"
+        CSRF_COOKIE_NAME = "__Host-csrftoken"
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+# Log-in throttling: the 6th failed attempt within 5 minutes is refused, per
+# client IP and per e-mail, on allauth's log-in (its rate limit) and on every
+# other password check (forum.security.LoginThrottleBackend, e.g. /admin/login/).
+# Behind a proxy set DJANGO_TRUSTED_PROXY_COUNT (number of proxies you run that
+# append to X-Forwarded-For), or every client shares the proxy's IP.
+LOGIN_FAILURE_LIMIT = 5
+LOGIN_FAILURE_WINDOW_SECONDS = 5 * 60
+ACCOUNT_RATE_LIMITS["login_failed"] = (
+    f"{LOGIN_FAILURE_LIMIT}/{LOGIN_FAILURE_WINDOW_SECONDS}s/ip,"
+    f"{LOGIN_FAILURE_LIMIT}/{LOGIN_FAILURE_WINDOW_SECONDS}s/key"
+)
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+AUTHENTICATION_BACKENDS = ["forum.security.LoginThrottleBackend", *AUTHENTICATION_BACKENDS]
+
+# Two-factor authentication (allauth.mfa): TOTP and recovery codes. Required
+# for moderators, editors and staff before /moderation/ and /admin/
+# (TwoFactorRequiredMiddleware), offered to everyone at /accounts/2fa/.
+# Each entry: a URL name (resolved per request) and the path prefix to guard
+# while that name does not exist yet; everything under the prefix is guarded.
+TWO_FACTOR_REQUIRED_URLS = [("answers:moderation", "/moderation/"), ("admin:index", "/admin/")]
+MFA_ADAPTER = "forum.mfa.ForumMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = SITE_NAME
+MFA_TOTP_TOLERANCE = 1  # accept the previous and next 30-second code (clock drift)
+
+# Old secret keys, kept while rotating: sessions and signed tokens, and the
+# two-factor secrets (encrypted with a key derived from SECRET_KEY) stay readable.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS")
+
+# Sessions of moderators, editors and staff end after 30 idle minutes.
+STAFF_IDLE_TIMEOUT_SECONDS = 30 * 60
+
+# Logs: a filter on the handler removes e-mail addresses that third-party
+# messages or exception texts might carry; "forum.security" is the audit trail
+# of log-ins, log-outs, throttling and two-factor events.
+LOGGING["filters"] = {"private": {"()": "forum.logfilters.RedactPersonalData"}}
+LOGGING["handlers"]["console"]["filters"] = ["private"]
+LOGGING["loggers"]["forum.security"] = {"level": "INFO"}
+# Even with DJANGO_LOG_LEVEL=DEBUG: django.template's debug lines quote whole
+# template contexts (users, question text), and SQL debug lines carry parameters.
+LOGGING["loggers"]["django.template"] = {"level": "INFO"}
+LOGGING["loggers"]["django.db.backends"] = {"level": "WARNING"}

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from forum import feeds, views
+from forum import feeds, security, views
 from forum.sitemaps import SITEMAPS
 
 site_patterns = [
@@ -32,6 +32,8 @@ urlpatterns = [
     path("questions/", include("questions.urls")),
     path("", include("answers.urls")),
     path("accounts/", include("allauth.urls")),
+    # Staff log in through the site log-in (throttled, two-factor): see forum/security.py.
+    path("admin/login/", security.admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),

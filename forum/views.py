@@ -5,12 +5,13 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import DatabaseError, connection
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from answers.models import Reply
 from forum.models import DoctorProfile, Specialty
 from forum.paging import get_page
 from forum.search import search_questions
@@ -90,10 +91,25 @@ def search(request):
 
 
 def doctor_detail(request, slug):
+    """A verified doctor's public profile: who they are and what they answered."""
     doctor = get_object_or_404(
         DoctorProfile.objects.verified().prefetch_related("specialties"), slug=slug
     )
-    return render(request, "forum/doctor_detail.html", {"doctor": doctor})
+    answers = Reply.objects.published().filter(
+        doctor=doctor, question__status=Question.Status.PUBLISHED
+    )
+    totals = answers.aggregate(count=Count("id"), thanks=Sum("thanks_count"))
+    latest = answers.select_related("question__specialty").order_by("-published_at", "-id")[:10]
+    return render(
+        request,
+        "forum/doctor_detail.html",
+        {
+            "doctor": doctor,
+            "answer_count": totals["count"],
+            "thanks_count": totals["thanks"] or 0,
+            "latest_answers": latest,
+        },
+    )
 
 
 @never_cache

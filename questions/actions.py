@@ -1,15 +1,25 @@
-"""Writes that change a question's state: moderation decisions."""
+"""Writes that change a question's state: moderation decisions, and patients asking,
+editing and closing their accounts."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from typing import NamedTuple
+
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from forum.actions import log_moderation_event
-from forum.models import ModerationEvent
+from forum.models import ModerationEvent, Specialty
 from questions.cache import invalidate_all_pages, invalidate_question_page
+from questions.limits import next_question_allowed_at
 from questions.models import Question
 from questions.notifications import notify_question_published, notify_question_rejected
+from questions.permissions import can_delete_own_account
+from questions.screening import ScreeningResult, screen
 from questions.search_index import refresh_question_document
 
 
@@ -81,3 +91,195 @@ def remove_question(*, question: Question, moderator, reason: str) -> Question:
     refresh_question_document(locked.pk)
     invalidate_all_pages()
     return locked
+
+
+# Moderator redaction (issue: doctors and moderators).
+@transaction.atomic
+def edit_question(
+    *, question: Question, moderator, title: str, body: str, reason: str = ""
+) -> Question:
+    """Let a moderator redact a question's title or text; no-op when unchanged."""
+    locked = Question.objects.select_for_update().get(pk=question.pk)
+    title, body = title.strip(), body.strip()
+    if (locked.title, locked.body) == (title, body):
+        return locked
+    if title != locked.title:
+        # The old slug could repeat what was redacted from the title.
+        locked.slug = ""
+    locked.title, locked.body = title, body
+    locked.save()
+    log_moderation_event(
+        actor=moderator,
+        action=ModerationEvent.Action.EDIT_QUESTION,
+        target=locked,
+        reason=reason.strip() or "Redacted before publishing",
+    )
+    invalidate_question_page(locked.pk)
+    refresh_question_document(locked.pk)
+    if locked.is_published:
+        invalidate_all_pages()
+    return locked
+
+
+# --- Patients: asking, editing, closing the account ---------------------------------
+
+logger = logging.getLogger("questions.patients")
+
+
+class DailyQuestionLimitReached(Exception):
+    """The author has asked settings.QUESTIONS_PER_DAY questions in the last 24 hours."""
+
+    def __init__(self, allowed_at: datetime):
+        self.allowed_at = allowed_at
+        super().__init__(f"Daily question limit reached until {allowed_at.isoformat()}")
+
+
+class PersonalDataFound(ValueError):
+    """The text contains personal data; forms report it before this is ever raised."""
+
+    def __init__(self, result: ScreeningResult):
+        self.result = result
+        super().__init__("The question contains personal data.")
+
+
+class QuestionNotEditable(Exception):
+    """The question is no longer pending (a moderator has reviewed it)."""
+
+
+class AccountDeletionNotAllowed(Exception):
+    """Staff and doctor accounts are closed by the team, not from the patient pages."""
+
+
+class DeletedAccount(NamedTuple):
+    kept_questions: int
+    removed_questions: int
+
+
+def _screen_question(*, nickname: str, title: str, body: str) -> ScreeningResult:
+    result = screen(nickname).merge(screen(title)).merge(screen(body))
+    if result.blocks_submission:
+        raise PersonalDataFound(result)
+    return result
+
+
+@transaction.atomic
+def submit_question(
+    *,
+    author,
+    nickname: str,
+    subject: str,
+    age_range: str,
+    sex: str,
+    specialty: Specialty,
+    title: str,
+    body: str,
+    tags: Sequence[str] = (),
+) -> Question:
+    """Create a pending, screened, tagged question; enforces the daily limit."""
+    # Lock the author's row so two simultaneous submissions cannot both pass the limit.
+    list(get_user_model().objects.select_for_update().filter(pk=author.pk).values_list("pk"))
+    allowed_at = next_question_allowed_at(author)
+    if allowed_at is not None:
+        raise DailyQuestionLimitReached(allowed_at)
+    result = _screen_question(nickname=nickname, title=title, body=body)
+    question = Question.objects.create(
+        author=author,
+        nickname=nickname,
+        subject=subject,
+        age_range=age_range,
+        sex=sex,
+        specialty=specialty,
+        title=title,
+        body=body,
+        status=Question.Status.PENDING,
+        is_urgent=result.is_urgent,
+        screening=result.as_dict(),
+    )
+    if tags:
+        question.tags.set(list(tags))
+    logger.info("question submitted id=%s urgent=%s", question.pk, question.is_urgent)
+    return question
+
+
+@transaction.atomic
+def edit_pending_question(
+    *,
+    question: Question,
+    author,
+    nickname: str,
+    subject: str,
+    age_range: str,
+    sex: str,
+    specialty: Specialty,
+    title: str,
+    body: str,
+    tags: Sequence[str] = (),
+) -> Question:
+    """Change a question its author asked while no moderator has reviewed it yet."""
+    locked = Question.objects.select_for_update().get(pk=question.pk)
+    if locked.author_id != author.pk or locked.status != Question.Status.PENDING:
+        raise QuestionNotEditable(f"Question {locked.pk} cannot be edited.")
+    result = _screen_question(nickname=nickname, title=title, body=body)
+    locked.nickname = nickname
+    locked.subject = subject
+    locked.age_range = age_range
+    locked.sex = sex
+    locked.specialty = specialty
+    if locked.title != title:
+        locked.title = title
+        locked.slug = ""  # Question.save derives it from the new title
+    locked.body = body
+    locked.is_urgent = result.is_urgent
+    locked.screening = result.as_dict()
+    locked.save()
+    locked.tags.set(list(tags))
+    return locked
+
+
+@transaction.atomic
+def delete_account(*, user, keep_published_questions: bool) -> DeletedAccount:
+    """Delete a patient's account. Published questions either stay online with no link to
+    the account (author=None) or go with it; unpublished ones always go."""
+    if not can_delete_own_account(user):
+        raise AccountDeletionNotAllowed("Staff and doctor accounts are closed by the team.")
+    published_ids = list(Question.objects.by_author(user).published().values_list("pk", flat=True))
+    kept = 0
+    removed_public: list[int] = published_ids
+    if keep_published_questions:
+        kept = Question.objects.filter(pk__in=published_ids).update(author=None)
+        removed_public = []
+    doomed = Question.objects.by_author(user)
+    removed = doomed.count()
+    doomed.delete()  # replies, tag links and claims go with them (CASCADE)
+    user.delete()
+
+    def invalidate() -> None:
+        for pk in removed_public:
+            invalidate_question_page(pk)
+        if removed_public:
+            invalidate_all_pages()
+
+    transaction.on_commit(invalidate)
+    logger.info("account deleted kept=%s removed=%s", kept, removed)
+    return DeletedAccount(kept_questions=kept, removed_questions=removed)
+
+
+@transaction.atomic
+def set_question_tags(*, question: Question, tags: list[str], editor) -> Question:
+    """Replace a question's tags (logged); its page and other pages' Similar Q&A follow."""
+    names = sorted({name.strip() for name in tags if name.strip()}, key=str.lower)
+    before = sorted(question.tags.names(), key=str.lower)
+    if names == before:
+        return question
+    question.tags.set(names)
+    log_moderation_event(
+        actor=editor,
+        action=ModerationEvent.Action.EDIT_QUESTION,
+        target=question,
+        reason=f"Tags: {', '.join(before) or '(none)'} -> {', '.join(names) or '(none)'}",
+    )
+    # After commit, so no request can cache the old tags under the new keys. The
+    # question may enter or leave any other page's Similar Q&A, hence all pages.
+    transaction.on_commit(lambda: invalidate_question_page(question.pk))
+    transaction.on_commit(invalidate_all_pages)
+    return question

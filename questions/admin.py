@@ -1,20 +1,231 @@
-from django.contrib import admin
+"""Admin for questions and tags, used by editors and moderators.
 
-from questions.models import Question, Tag
+Status changes go through questions.actions (approve_question, reject_question) so
+every decision writes a ModerationEvent, e-mails the author and refreshes caches.
+answers/admin.py extends these classes with what lives in `answers` (replies,
+attached articles, FAQ links, tag merging).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.template.response import TemplateResponse
+from django.utils.translation import ngettext
+from taggit.models import Tag as TaggitTag
+
+from forum import roles
+from questions.actions import approve_question, reject_question
+from questions.cache import invalidate_all_pages, invalidate_question_page
+from questions.models import Question, Tag, TaggedQuestion
+
+# We use our own Tag model; taggit's default one stays empty and off the admin.
+if admin.site.is_registered(TaggitTag):
+    admin.site.unregister(TaggitTag)
 
 
-@admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
+def link_count(through, field: str = "tag"):
+    """A subquery counting `through` rows pointing at the outer row (no join fan-out)."""
+    rows = (
+        through.objects.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
+
+
+class AnsweredFilter(admin.SimpleListFilter):
+    title = "answered"
+    parameter_name = "answered"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Answered"), ("no", "Not answered")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.answered()
+        if self.value() == "no":
+            return queryset.unanswered()
+        return queryset
+
+
+class RejectionForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for rejecting",
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        max_length=1000,
+        help_text="Each question's author is e-mailed this reason.",
+    )
 
 
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
-    list_display = ["title", "status", "specialty", "is_urgent", "created_at", "answered_at"]
-    list_filter = ["status", "is_urgent", "specialty"]
+    list_display = ["title", "status", "specialty", "tag_list", "answered_at", "created_at"]
+    list_filter = ["status", AnsweredFilter, "is_urgent", "specialty"]
     search_fields = ["title"]
-    list_select_related = ["specialty"]
-    readonly_fields = ["author", "created_at", "published_at", "answered_at", "screening"]
-    date_hierarchy = "created_at"
+    # Newest first by primary key and no full count: the list stays fast with a million rows.
+    ordering = ["-id"]
+    show_full_result_count = False
+    actions = ["publish_questions", "reject_questions"]
+    # Only tags are edited here: the text is redacted and the status changed through the
+    # moderation actions, which keep the audit log.
+    fieldsets = [
+        (None, {"fields": ["title", "body", "specialty", "tags"]}),
+        ("Patient", {"fields": ["nickname", "subject", "age_range", "sex"]}),
+        (
+            "Moderation",
+            {
+                "fields": [
+                    "status",
+                    "rejection_reason",
+                    "is_urgent",
+                    "screening",
+                    "created_at",
+                    "published_at",
+                    "answered_at",
+                ]
+            },
+        ),
+    ]
+    readonly_fields = [
+        "title",
+        "body",
+        "specialty",
+        "nickname",
+        "subject",
+        "age_range",
+        "sex",
+        "status",
+        "rejection_reason",
+        "is_urgent",
+        "screening",
+        "created_at",
+        "published_at",
+        "answered_at",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_list()
+
+    @admin.display(description="tags")
+    def tag_list(self, obj: Question) -> str:
+        return ", ".join(sorted(tag.name for tag in obj.tags.all()))
+
+    def has_add_permission(self, request):
+        return False  # questions come from patients through the ask flow
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # questions are rejected or removed, never deleted
+
+    def has_moderate_permission(self, request) -> bool:
+        return roles.is_moderator(request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        invalidate_question_page(form.instance.pk)
+        if "tags" in form.changed_data:
+            invalidate_all_pages()  # other pages' Similar Q&A is ranked by shared tags
+
+    @admin.action(description="Publish selected questions", permissions=["moderate"])
+    def publish_questions(self, request, queryset):
+        eligible = queryset.filter(status__in=[Question.Status.PENDING, Question.Status.REJECTED])
+        done = 0
+        for question in eligible:
+            approve_question(question=question, moderator=request.user)
+            done += 1
+        self._report(request, done, queryset.count() - done, "published")
+
+    @admin.action(description="Reject selected questions…", permissions=["moderate"])
+    def reject_questions(self, request, queryset):
+        form = RejectionForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            eligible = queryset.filter(
+                status__in=[Question.Status.PENDING, Question.Status.PUBLISHED]
+            )
+            done = 0
+            for question in eligible:
+                reject_question(
+                    question=question, moderator=request.user, reason=form.cleaned_data["reason"]
+                )
+                done += 1
+            self._report(request, done, queryset.count() - done, "rejected")
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Reject questions",
+            "opts": self.opts,
+            "questions": queryset.select_related("specialty"),
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "action_name": "reject_questions",
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/questions/question/reject_questions.html", context)
+
+    def _report(self, request, done: int, skipped: int, verb: str) -> None:
+        message = ngettext("%(n)d question %(verb)s.", "%(n)d questions %(verb)s.", done) % {
+            "n": done,
+            "verb": verb,
+        }
+        level = messages.SUCCESS
+        if skipped:
+            message += ngettext(
+                " %(n)d skipped: its status does not allow it.",
+                " %(n)d skipped: their status does not allow it.",
+                skipped,
+            ) % {"n": skipped}
+            level = messages.WARNING
+        self.message_user(request, message, level)
+
+
+class TagAdminForm(forms.ModelForm):
+    class Meta:
+        model = Tag
+        fields = ["name", "slug", "description"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        clash = Tag.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).first()
+        if clash and clash.name != name:
+            raise forms.ValidationError(
+                f"The tag “{clash.name}” differs only in capitals: merge the two tags instead."
+            )
+        return name
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"].lower()
+        if Tag.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("Another tag already uses this slug.")
+        return slug
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    form = TagAdminForm
+    list_display = ["name", "slug", "question_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(question_count=link_count(TaggedQuestion))
+
+    @admin.display(description="questions", ordering="question_count")
+    def question_count(self, obj: Tag) -> int:
+        return obj.question_count
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        invalidate_all_pages()  # tag names and links show on many Q&A pages
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        invalidate_all_pages()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        invalidate_all_pages()

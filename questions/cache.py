@@ -13,8 +13,13 @@ from __future__ import annotations
 import uuid
 
 from django.core.cache import cache
+from django.db import transaction
 
 GENERATION_KEY = "qa:generation"
+# Versions only need to outlive the pages cached under them (10 minutes); expiring
+# them keeps keys made by requests for unknown ids from piling up. An expired
+# version is replaced by a new one, which only costs a cache miss.
+VERSION_SECONDS = 60 * 60
 
 
 def _version_key(question_id: int) -> str:
@@ -29,20 +34,32 @@ def page_cache_key(question_id: int) -> str:
     version = found.get(version_key)
     if generation is None:
         generation = uuid.uuid4().hex
-        cache.add(GENERATION_KEY, generation, None)
+        cache.add(GENERATION_KEY, generation, VERSION_SECONDS)
         generation = cache.get(GENERATION_KEY, generation)
     if version is None:
         version = uuid.uuid4().hex
-        cache.add(version_key, version, None)
+        cache.add(version_key, version, VERSION_SECONDS)
         version = cache.get(version_key, version)
     return f"qa:page:{question_id}:{generation}:{version}"
 
 
+def _bump(key: str) -> None:
+    cache.set(key, uuid.uuid4().hex, VERSION_SECONDS)
+
+
+def _bump_now_and_after_commit(key: str) -> None:
+    # Now, so this request and any test sees the change; again after commit, so a
+    # page rendered from the old data by a concurrent request in between is not kept.
+    _bump(key)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _bump(key))
+
+
 def invalidate_question_page(question_id: int) -> None:
     """Make the next request for this question's page render afresh."""
-    cache.set(_version_key(question_id), uuid.uuid4().hex, None)
+    _bump_now_and_after_commit(_version_key(question_id))
 
 
 def invalidate_all_pages() -> None:
     """Make the next request for every Q&A page render afresh."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    _bump_now_and_after_commit(GENERATION_KEY)

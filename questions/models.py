@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import DurationField, ExpressionWrapper, F
 from django.urls import reverse
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
@@ -47,6 +50,52 @@ class QuestionQuerySet(models.QuerySet):
     def latest_answered(self) -> QuestionQuerySet:
         """Published, answered questions, newest answer first."""
         return self.published().answered().order_by("-answered_at", "-id")
+
+    # Doctor dashboard and moderation queue (issue: doctors and moderators).
+    def moderation_queue(self) -> QuestionQuerySet:
+        """Pending questions for moderators: urgent ones first, then the longest waiting."""
+        return self.pending().select_related("specialty").order_by("-is_urgent", "created_at", "id")
+
+    def awaiting_reply(self, specialty_ids) -> QuestionQuerySet:
+        """Published, unanswered questions in these specialties: urgent first, then oldest."""
+        return (
+            self.published()
+            .unanswered()
+            .filter(specialty_id__in=specialty_ids)
+            .select_related("specialty")
+            .order_by("-is_urgent", "published_at", "id")
+        )
+
+    # Patients: asking and following their own questions.
+    def by_author(self, user) -> QuestionQuerySet:
+        """Questions the user asked, in any state."""
+        return self.filter(author=user) if getattr(user, "pk", None) else self.none()
+
+    def created_since(self, since: datetime) -> QuestionQuerySet:
+        """Questions asked at or after `since`."""
+        return self.filter(created_at__gte=since)
+
+    def answered_since(self, since: datetime) -> QuestionQuerySet:
+        """Questions whose first reply was published at or after `since`."""
+        return self.filter(answered_at__gte=since)
+
+    def median_answer_time(self) -> timedelta | None:
+        """Median of published_at -> answered_at over these questions, or None if none.
+
+        The database computes the waits and sorts them (portable to SQLite and
+        PostgreSQL); only the one or two middle values are fetched.
+        """
+        wait = ExpressionWrapper(F("answered_at") - F("published_at"), output_field=DurationField())
+        waits = self.filter(published_at__isnull=False, answered_at__isnull=False).annotate(
+            wait=wait
+        )
+        count = waits.count()
+        if not count:
+            return None
+        middle = list(
+            waits.order_by("wait").values_list("wait", flat=True)[(count - 1) // 2 : count // 2 + 1]
+        )
+        return sum(middle, timedelta()) / len(middle)
 
 
 class Question(models.Model):

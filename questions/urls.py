@@ -5,6 +5,16 @@ from questions import views
 app_name = "questions"
 
 urlpatterns = [
+    # Patients: ask, follow, own (before the detail route, whose slug would match "edit").
+    path("new/", views.ask, name="ask"),
+    path("new/<int:pk>/", views.ask_done, name="asked"),
+    path("new/verify-email/", views.resend_verification, name="resend-verification"),
+    path("similar-titles/", views.similar_titles, name="similar-titles"),
+    path("mine/", views.my_questions, name="mine"),
+    path("mine/export/", views.export_my_data, name="export"),
+    path("mine/delete-account/", views.delete_my_account, name="delete-account"),
+    path("<int:pk>/edit/", views.edit_question, name="edit"),
+    # Reading.
     path("<int:pk>/", views.question_redirect, name="detail-short"),
     path("<int:pk>/<str:slug>/", views.question_detail, name="detail"),
     path("tags/<slug:slug>/", views.tag_detail, name="tag"),

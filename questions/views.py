@@ -1,12 +1,56 @@
-from django.http import Http404
+import operator
+import re
+from datetime import timedelta
+from functools import reduce
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.views.decorators.http import require_GET, require_POST
 
 from forum import roles
 from forum.paging import get_page
+from questions.actions import (
+    DailyQuestionLimitReached,
+    PersonalDataFound,
+    QuestionNotEditable,
+    delete_account,
+    edit_pending_question,
+    submit_question,
+)
+from questions.cache import page_cache_key
+from questions.forms import AskForm, DeleteAccountForm, screen_submitted_text
+from questions.limits import next_question_allowed_at
 from questions.models import Question, Tag
+from questions.permissions import (
+    can_delete_own_account,
+    can_edit_question,
+    has_verified_email,
+    is_question_author,
+)
+from questions.screening import describe_personal_data
+from questions.similar import excerpt, related_faqs, similar_questions
+from questions.structured_data import medical_web_page_data, qa_page_data
+
+# The Q&A page (questions:detail) ------------------------------------------------------
+
+# Anonymous pages stay at most this long in the cache; writes invalidate them sooner
+# through questions/cache.py.
+PAGE_CACHE_SECONDS = 10 * 60
 
 
 def _visible_question(request, pk: int) -> Question:
+    """The question if this viewer may see it: published, or theirs, or they moderate."""
     question = get_object_or_404(Question.objects.select_related("specialty"), pk=pk)
     if question.is_published:
         return question
@@ -22,19 +66,76 @@ def question_redirect(request, pk):
 
 
 def question_detail(request, pk, slug):
+    cacheable = _page_cacheable(request)
+    if cacheable:
+        key = page_cache_key(pk)
+        cached = cache.get(key)
+        if cached is not None:
+            if slug != cached["slug"]:
+                return HttpResponsePermanentRedirect(cached["path"])
+            return HttpResponse(cached["content"])
     question = _visible_question(request, pk)
     if slug != question.slug:
         return redirect(question, permanent=True)
-    replies = (
-        question.replies.filter(status="published")
-        .select_related("doctor")
-        .prefetch_related("doctor__specialties")
+    context = _qa_page_context(question)
+    context.update(_viewer_thanks(request, question, context["replies"]))
+    response = render(request, "questions/question_detail.html", context)
+    # A page that made a CSRF token carries a per-visitor cookie: never share it.
+    if cacheable and question.is_published and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        entry = {
+            "slug": question.slug,
+            "path": question.get_absolute_url(),
+            "content": response.content,
+        }
+        cache.set(key, entry, PAGE_CACHE_SECONDS)
+    return response
+
+
+def _page_cacheable(request) -> bool:
+    """Only anonymous GETs with no pending flash messages share one cached page."""
+    return (
+        request.method == "GET"
+        and not request.user.is_authenticated
+        and not len(get_messages(request))
     )
-    return render(
-        request,
-        "questions/question_detail.html",
-        {"question": question, "replies": replies, "tags": question.tags.all()},
+
+
+def _viewer_thanks(request, question: Question, replies: list) -> dict:
+    """For the asker only: which replies they may thank and have thanked (one query)."""
+    if not (request.user.is_authenticated and question.author_id == request.user.pk):
+        return {"viewer_is_asker": False, "thanked_reply_ids": set()}
+    thanked = set(question.replies.filter(thanks__user=request.user).values_list("pk", flat=True))
+    return {"viewer_is_asker": bool(replies), "thanked_reply_ids": thanked}
+
+
+def _qa_page_context(question: Question) -> dict:
+    """Everything the Q&A page shows, in a fixed number of queries."""
+    replies = list(
+        question.replies.published().select_related("doctor").order_by("published_at", "id")
     )
+    tags = list(question.tags.all())
+    tag_ids = [tag.pk for tag in tags]
+    articles = list(question.articles.published().select_related("reviewer"))
+    heading = f"{articles[0].title if articles else question.title} - {question.specialty.name}"
+    canonical_url = settings.SITE_URL + question.get_absolute_url()
+    return {
+        "question": question,
+        "replies": replies,
+        "tags": tags,
+        "articles": articles,
+        "similar": similar_questions(question=question, tag_ids=tag_ids),
+        "faqs": related_faqs(tag_ids=tag_ids),
+        "heading": heading,
+        "canonical_url": canonical_url,
+        "meta_description": excerpt(question.body, 160),
+        "structured_data": [
+            qa_page_data(question=question, replies=replies, url=canonical_url, name=heading),
+            *(
+                medical_web_page_data(article=article, question=question, url=canonical_url)
+                for article in articles
+            ),
+        ],
+    }
 
 
 def tag_detail(request, slug):
@@ -42,3 +143,344 @@ def tag_detail(request, slug):
     questions = Question.objects.latest_answered().filter(tags=tag).for_list()
     page = get_page(request, questions, 20)
     return render(request, "questions/tag_detail.html", {"tag": tag, "page_obj": page})
+
+
+# --- Patients: asking, following and owning their questions ---------------------------
+# (ask, confirmation, similar titles, my questions, edit, export, account deletion)
+
+PATIENT_PAGE_SIZE = 20
+MEDIAN_WINDOW = timedelta(days=90)
+SIMILAR_TITLES_LIMIT = 5
+SIMILAR_CANDIDATES = 200
+SIMILAR_SCAN_WINDOW = 10_000
+_STOP_WORDS = frozenset(
+    "the and for with what why how can does did are was were have has had after from that "
+    "this when should about been will any not but you your there its it's is my me our his "
+    "her their they them who which where could would than then into also very much more "
+    "still get got just some".split()
+)
+
+
+def _limit_message(allowed_at) -> str:
+    when = formats.date_format(timezone.localtime(allowed_at), "DATETIME_FORMAT")
+    return (
+        f"You have asked {settings.QUESTIONS_PER_DAY} questions in the last 24 hours, which "
+        f"is the daily limit. You can send this one after {when}; what you typed is kept below."
+    )
+
+
+def _personal_data_message(exc) -> str:
+    found = describe_personal_data(exc.result.personal_data)
+    return f"To protect your privacy, please remove what looks like personal details: {found}."
+
+
+def _popular_tag_names(limit: int = 12) -> list[str]:
+    """The most used tags, as suggestions on the ask form (cached for ten minutes)."""
+
+    def compute() -> list[str]:
+        return list(
+            Tag.objects.annotate(uses=Count("question_links"))
+            .filter(uses__gt=0)
+            .order_by("-uses", "name")
+            .values_list("name", flat=True)[:limit]
+        )
+
+    return cache.get_or_set("questions:popular-tag-names", compute, 600)
+
+
+def _ask_context(form, *, question=None) -> dict:
+    """The ask/edit page: the form, an emergency notice for red flags in what was typed
+    (even if the form is invalid), and tag suggestions."""
+    red_flags = screen_submitted_text(form.data).red_flag_kinds if form.is_bound else []
+    return {
+        "form": form,
+        "question": question,
+        "red_flags": red_flags,
+        "popular_tags": _popular_tag_names(),
+    }
+
+
+@login_required
+def ask(request):
+    if not has_verified_email(request.user):
+        return render(request, "questions/ask_verify_email.html", status=403)
+    initial = {}
+    if request.method != "POST":
+        last_nickname = (
+            Question.objects.by_author(request.user).values_list("nickname", flat=True).first()
+        )
+        initial = {"nickname": last_nickname} if last_nickname else {}
+    form = AskForm(request.POST or None, author=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            question = submit_question(author=request.user, **form.question_data())
+        except DailyQuestionLimitReached as exc:
+            form.add_error(None, _limit_message(exc.allowed_at))
+        except PersonalDataFound as exc:
+            form.add_error(None, _personal_data_message(exc))
+        else:
+            return redirect("questions:asked", pk=question.pk)
+    context = _ask_context(form)
+    allowed_at = None if form.non_field_errors() else next_question_allowed_at(request.user)
+    context["limit_notice"] = _limit_message(allowed_at) if allowed_at else ""
+    return render(request, "questions/ask.html", context)
+
+
+@login_required
+@require_POST
+def resend_verification(request):
+    """Send the e-mail confirmation link again (at most once every three minutes)."""
+    user = request.user
+    address = (
+        EmailAddress.objects.filter(user=user, verified=False).order_by("-primary", "id").first()
+    )
+    if address is None and not has_verified_email(user) and user.email:
+        address = EmailAddress.objects.create(user=user, email=user.email, primary=True)
+    if address is None:
+        messages.info(request, "Your e-mail address is already confirmed.")
+    elif cache.add(f"questions:resend-verification:{user.pk}", 1, 180):
+        address.send_confirmation(request)
+        messages.success(
+            request,
+            "We sent a new confirmation link to your e-mail address. "
+            "It can take a few minutes; please check your spam folder too.",
+        )
+    else:
+        messages.info(
+            request,
+            "We sent a link a moment ago. Please wait a few minutes before asking for another.",
+        )
+    return redirect("questions:ask")
+
+
+def _author_question_or_404(request, pk: int, queryset=None) -> Question:
+    if queryset is None:
+        queryset = Question.objects.select_related("specialty")
+    question = get_object_or_404(queryset, pk=pk)
+    if not is_question_author(request.user, question):
+        raise Http404("No such question.")
+    return question
+
+
+def _format_wait(wait: timedelta) -> str:
+    hours = wait.total_seconds() / 3600
+    if hours < 1:
+        return "under an hour"
+    if hours < 48:
+        n = round(hours)
+        return f"about {n} hour{'s' if n != 1 else ''}"
+    n = round(hours / 24)
+    return f"about {n} days"
+
+
+@login_required
+def ask_done(request, pk):
+    """The confirmation after asking: what happens next and how long answers take."""
+    question = _author_question_or_404(request, pk)
+    median = (
+        Question.objects.published()
+        .filter(specialty_id=question.specialty_id)
+        .answered_since(timezone.now() - MEDIAN_WINDOW)
+        .median_answer_time()
+    )
+    return render(
+        request,
+        "questions/ask_done.html",
+        {
+            "question": question,
+            "median_wait": _format_wait(median) if median is not None else "",
+            "red_flags": [flag["kind"] for flag in question.screening.get("red_flags", [])],
+        },
+    )
+
+
+def _title_words(text: str) -> list[str]:
+    words = []
+    for word in re.findall(r"[a-z0-9]+", text.lower())[:20]:
+        if len(word) < 3 or word in _STOP_WORDS:
+            continue
+        if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]  # "headaches" also finds "Headache after ..."
+        if word not in words:
+            words.append(word)
+    return words[:6]
+
+
+def _similar_titles_cutoff():
+    """answered_at of the SIMILAR_SCAN_WINDOW-th newest answered question (cached), or None."""
+
+    def compute():
+        row = (
+            Question.objects.published()
+            .answered()
+            .order_by("-answered_at")
+            .values_list("answered_at", flat=True)[SIMILAR_SCAN_WINDOW : SIMILAR_SCAN_WINDOW + 1]
+        )
+        return next(iter(row), None) or False
+
+    return cache.get_or_set("questions:similar-titles-cutoff", compute, 600) or None
+
+
+def _similar_title_rows(words: list[str]) -> list[dict]:
+    """Newest answered questions whose titles contain all the words, then those containing
+    enough of them. Both reads walk the (status, answered_at) index newest first, stop at a
+    LIMIT and look no further back than the newest SIMILAR_SCAN_WINDOW answered questions,
+    so neither a common nor a rare word makes the database read the whole table."""
+    answered = Question.objects.published().answered().order_by("-answered_at", "-id")
+    cutoff = _similar_titles_cutoff()
+    if cutoff is not None:
+        answered = answered.filter(answered_at__gte=cutoff)
+    fields = ("pk", "slug", "title", "specialty__name")
+    every = reduce(operator.and_, (Q(title__icontains=w) for w in words))
+    rows = list(answered.filter(every).values(*fields)[:SIMILAR_TITLES_LIMIT])
+    if len(rows) < SIMILAR_TITLES_LIMIT and len(words) > 1:
+        needed = max(1, (len(words) + 1) // 2)
+        seen = {row["pk"] for row in rows}
+        some = reduce(operator.or_, (Q(title__icontains=w) for w in words))
+        candidates = answered.filter(some).exclude(pk__in=seen).values(*fields)[:SIMILAR_CANDIDATES]
+        scored = []
+        for position, row in enumerate(candidates):
+            title = row["title"].lower()
+            score = sum(w in title for w in words)
+            if score >= needed:
+                scored.append((-score, position, row))
+        rows += [row for *_, row in sorted(scored, key=lambda item: item[:2])]
+    return rows[:SIMILAR_TITLES_LIMIT]
+
+
+@require_GET
+def similar_titles(request):
+    """JSON: up to five published, answered questions whose titles share words with ?q=."""
+    words = _title_words(request.GET.get("q", "")[:150])
+    if not words:
+        return JsonResponse({"results": []})
+    key = "questions:similar-titles:" + "+".join(sorted(words))
+    results = cache.get(key)
+    if results is None:
+        results = [
+            {
+                "title": row["title"],
+                "specialty": row["specialty__name"],
+                "url": reverse("questions:detail", kwargs={"pk": row["pk"], "slug": row["slug"]}),
+            }
+            for row in _similar_title_rows(words)
+        ]
+        cache.set(key, results, 300)
+    response = JsonResponse({"results": results})
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@login_required
+def my_questions(request):
+    questions = Question.objects.by_author(request.user).select_related("specialty")
+    page = Paginator(questions.order_by("-created_at", "-id"), PATIENT_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "questions/mine.html", {"page_obj": page})
+
+
+@login_required
+def edit_question(request, pk):
+    question = _author_question_or_404(
+        request, pk, Question.objects.select_related("specialty").prefetch_related("tags")
+    )
+    if not can_edit_question(request.user, question):
+        return render(request, "questions/edit_closed.html", {"question": question}, status=403)
+    form = AskForm(request.POST or None, author=request.user, question=question)
+    if request.method == "POST" and form.is_valid():
+        try:
+            edit_pending_question(question=question, author=request.user, **form.question_data())
+        except PersonalDataFound as exc:
+            form.add_error(None, _personal_data_message(exc))
+            return render(request, "questions/ask.html", _ask_context(form, question=question))
+        except QuestionNotEditable:
+            question.refresh_from_db()
+            return render(request, "questions/edit_closed.html", {"question": question}, status=403)
+        messages.success(request, "Your changes are saved. Your question is waiting for review.")
+        return redirect("questions:mine")
+    return render(request, "questions/ask.html", _ask_context(form, question=question))
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+@login_required
+@require_GET
+def export_my_data(request):
+    """Everything the patient asked, and the doctors' published replies, as a JSON file."""
+    user = request.user
+    questions = (
+        Question.objects.by_author(user)
+        .select_related("specialty")
+        .prefetch_related("tags", "replies__doctor")
+        .order_by("created_at", "id")
+    )
+    data = {
+        "exported_at": timezone.now().isoformat(),
+        "site": settings.SITE_URL,
+        "account": {"email": user.email, "date_joined": _iso(user.date_joined)},
+        "questions": [
+            {
+                "id": q.pk,
+                "url": settings.SITE_URL + q.get_absolute_url(),
+                "status": q.status,
+                "nickname": q.nickname,
+                "about": q.subject,
+                "age_range": q.age_range,
+                "sex": q.sex,
+                "specialty": q.specialty.name,
+                "title": q.title,
+                "text": q.body,
+                "tags": sorted(tag.name for tag in q.tags.all()),
+                "urgent": q.is_urgent,
+                "rejection_reason": q.rejection_reason,
+                "asked_at": _iso(q.created_at),
+                "published_at": _iso(q.published_at),
+                "answered_at": _iso(q.answered_at),
+                "replies": [
+                    {
+                        "doctor": f"Dr. {r.doctor.display_name}",
+                        "text": r.body,
+                        "published_at": _iso(r.published_at),
+                        "thanks": r.thanks_count,
+                    }
+                    for r in q.replies.all()
+                    if r.status == "published"
+                ],
+            }
+            for q in questions
+        ],
+    }
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    filename = f"my-questions-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def delete_my_account(request):
+    if not can_delete_own_account(request.user):
+        return render(request, "questions/delete_account.html", {"allowed": False}, status=403)
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        result = delete_account(user=user, keep_published_questions=form.keep_published_questions)
+        logout(request)
+        if result.kept_questions:
+            messages.success(
+                request,
+                "Your account is deleted. Your published questions stay online with no link "
+                "to you.",
+            )
+        else:
+            messages.success(request, "Your account and your questions are deleted.")
+        return redirect("forum:home")
+    counts = Question.objects.by_author(request.user).aggregate(
+        published=Count("pk", filter=Q(status=Question.Status.PUBLISHED)), total=Count("pk")
+    )
+    return render(
+        request, "questions/delete_account.html", {"allowed": True, "form": form, **counts}
+    )

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The whole check, as `make test` runs it: lint, migrations, deploy check, then the
-# test suite on PostgreSQL (a throwaway server) and on SQLite.
+# test suite on PostgreSQL (a throwaway server) and on SQLite. The browser tests and the
+# system tests (which start their own PostgreSQL, Redis and gunicorn) do not depend on
+# the suite's database, so they run once, in the SQLite run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -27,7 +29,8 @@ if [ -x "$PGBIN/initdb" ]; then
   step "starting a throwaway PostgreSQL on 127.0.0.1:$port"
   if scripts/testpg.sh start "$pgdir" "$port"; then
     step "pytest on PostgreSQL"
-    DATABASE_URL="postgres://postgres@127.0.0.1:$port/forum" $PY -m pytest "$@" || status=1
+    DATABASE_URL="postgres://postgres@127.0.0.1:$port/forum" \
+      $PY -m pytest -m "not browser and not system" "$@" || status=1
   else
     echo "PostgreSQL failed to start:"; cat "$pgdir"/*.log 2>/dev/null | tail -20
     status=1
@@ -40,7 +43,7 @@ else
   fi
 fi
 
-step "pytest on SQLite"
+step "pytest on SQLite, with the browser and system tests"
 env -u DATABASE_URL $PY -m pytest "$@" || status=1
 
 if [ $status -eq 0 ]; then step "all checks passed"; else step "SOME CHECKS FAILED"; fi

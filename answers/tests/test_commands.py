@@ -8,7 +8,8 @@ from questions.models import Question
 pytestmark = pytest.mark.django_db
 
 
-def test_load_demo_loads_fixtures_once_and_renders_markdown():
+def test_load_demo_loads_fixtures_once_and_renders_markdown(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     call_command("load_demo")
     assert Specialty.objects.count() >= 20
     published = Question.objects.published().answered()

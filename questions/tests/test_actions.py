@@ -13,12 +13,12 @@ def test_approve_question_publishes_logs_and_emails_after_commit(
     moderator, django_capture_on_commit_callbacks
 ):
     question = PendingQuestionFactory(author__email="asker@example.org")
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         approve_question(question=question, moderator=moderator)
     question.refresh_from_db()
     assert question.status == Question.Status.PUBLISHED
     assert question.published_at is not None
-    assert len(callbacks) == 1
+    assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["asker@example.org"]
     assert question.get_absolute_url() in mail.outbox[0].body
     event = ModerationEvent.objects.get()
@@ -69,3 +69,24 @@ def test_remove_question_takes_it_off_the_site(moderator, question):
     question.refresh_from_db()
     assert question.status == Question.Status.REMOVED
     assert ModerationEvent.objects.get().action == "remove_question"
+
+
+def test_set_question_tags_replaces_tags_logs_and_invalidates_pages_after_commit(
+    editor, question, django_capture_on_commit_callbacks
+):
+    from questions.actions import set_question_tags
+    from questions.cache import page_cache_key
+
+    question.tags.add("headache")
+    page_key, other_key = page_cache_key(question.pk), page_cache_key(question.pk + 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        set_question_tags(question=question, tags=[" Sleep ", "headache", ""], editor=editor)
+    assert sorted(question.tags.names()) == ["Sleep", "headache"]
+    event = ModerationEvent.objects.get()
+    assert (event.action, event.actor, event.target) == ("edit_question", editor, question)
+    assert event.reason == "Tags: headache -> headache, Sleep"
+    assert page_cache_key(question.pk) != page_key
+    assert page_cache_key(question.pk + 1) != other_key
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        set_question_tags(question=question, tags=["headache", "Sleep"], editor=editor)
+    assert callbacks == [] and ModerationEvent.objects.count() == 1

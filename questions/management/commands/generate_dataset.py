@@ -134,7 +134,7 @@ class Command(BaseCommand):
     def handle(self, *args, questions, tags, seed, doctors, chunk, dry_run, **options):
         if questions < 0 or tags < 1 or chunk < 1:
             raise CommandError("--questions must be >= 0, --tags and --chunk >= 1.")
-        doctors = doctors or min(2000, max(len(SPECIALTIES), questions // 500))
+        doctors = doctors or min(2000, max(2 * len(SPECIALTIES), questions // 500))
         patients = min(1000, max(5, questions // 20))
         existing = generated_question_count()
         todo = max(0, questions - existing)

@@ -1,0 +1,130 @@
+"""Forms of the doctor dashboard, the reply flow and the moderation queue."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+
+from forum.models import DoctorProfile, ModerationEvent, Specialty, User
+
+REPLY_MIN_LENGTH = 40
+REPLY_MAX_LENGTH = 8000
+
+
+class DoctorApplicationForm(forms.ModelForm):
+    """A signed-in user's application to answer as a doctor."""
+
+    bio = forms.CharField(
+        label="Short bio",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Two or three sentences about your training and interests (shown publicly).",
+    )
+
+    class Meta:
+        model = DoctorProfile
+        fields = ["display_name", "license_number", "hospital", "specialties", "bio"]
+        labels = {
+            "display_name": "Full name",
+            "license_number": "Medical licence number",
+            "hospital": "Hospital or clinic",
+        }
+        help_texts = {
+            "display_name": 'As patients will see it, without "Dr.", e.g. "Lin Mei-hua".',
+            "license_number": "Moderators check it against the medical register.",
+            "specialties": "You will be shown questions in these specialties.",
+        }
+        widgets = {
+            "specialties": forms.CheckboxSelectMultiple,
+        }
+
+    def clean_display_name(self) -> str:
+        name = re.sub(r"^\s*dr\.?\s+", "", self.cleaned_data["display_name"], flags=re.I).strip()
+        if len(name) < 3:
+            raise forms.ValidationError("Enter your full name.")
+        return name
+
+    def clean_license_number(self) -> str:
+        number = self.cleaned_data["license_number"].strip().upper()
+        taken = DoctorProfile.objects.filter(license_number__iexact=number)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(
+                "Another account has already applied with this licence number."
+            )
+        return number
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Your reply",
+        min_length=REPLY_MIN_LENGTH,
+        max_length=REPLY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=(
+            "Plain text; blank lines start a new paragraph. Explain, point out warning signs, "
+            "and say when to see a doctor in person."
+        ),
+    )
+
+
+class ReasonForm(forms.Form):
+    """The reason a moderator gives for a decision (required unless the form says otherwise)."""
+
+    reason = forms.CharField(label="Reason", max_length=1000)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, reason_required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = reason_required
+
+
+class QuestionRedactForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=150)
+    body = forms.CharField(label="Question text", widget=forms.Textarea(attrs={"rows": 12}))
+    reason = forms.CharField(
+        label="What was redacted",
+        max_length=1000,
+        required=False,
+        help_text="For the audit log, e.g. \u201cremoved a phone number\u201d, not the data.",
+    )
+
+
+class DashboardFilterForm(forms.Form):
+    specialty = forms.ChoiceField(label="Specialty", required=False)
+
+    def __init__(self, *args, specialties, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The doctor's specialties are already loaded: the choices need no query.
+        self.specialties = {s.slug: s for s in specialties}
+        self.fields["specialty"].choices = [("", "All my specialties")] + [
+            (s.slug, s.name) for s in specialties
+        ]
+
+    def selected(self) -> Specialty | None:
+        """The chosen specialty, or None for all of the doctor's specialties."""
+        if not self.is_valid():
+            return None
+        return self.specialties.get(self.cleaned_data["specialty"])
+
+
+class DigestForm(forms.Form):
+    wants_digest = forms.BooleanField(
+        label="E-mail me a digest of new questions in my specialties", required=False
+    )
+
+
+class ModerationLogFilterForm(forms.Form):
+    action = forms.ChoiceField(
+        label="Action",
+        required=False,
+        choices=[("", "All actions"), *ModerationEvent.Action.choices],
+    )
+    actor = forms.ModelChoiceField(
+        label="Moderator",
+        required=False,
+        queryset=User.objects.filter(moderation_events__isnull=False).distinct().order_by("email"),
+        empty_label="Anyone",
+    )

@@ -1,0 +1,38 @@
+"""Who may do what with questions and replies: small predicates, checked on the server.
+
+Roles themselves (moderator, verified doctor) are the predicates of forum/roles.py.
+"""
+
+from __future__ import annotations
+
+from answers.models import Reply
+from forum.models import DoctorProfile
+from questions.models import Question
+
+
+def can_reply_to(doctor: DoctorProfile | None, question: Question) -> bool:
+    """A verified doctor may answer a published question in one of their specialties."""
+    return (
+        doctor is not None
+        and doctor.is_verified
+        and question.is_published
+        and doctor.specialties.filter(pk=question.specialty_id).exists()
+    )
+
+
+def can_edit_reply(doctor: DoctorProfile | None, reply: Reply) -> bool:
+    """Only the verified doctor who wrote a reply may change it, never anyone else's."""
+    return doctor is not None and doctor.is_verified and reply.doctor_id == doctor.pk
+
+
+def can_thank_reply(user, reply: Reply) -> bool:
+    """The question's author may thank a doctor for a published reply (not their own)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    question = reply.question
+    return (
+        reply.status == Reply.Status.PUBLISHED
+        and question.is_published
+        and question.author_id == user.pk
+        and reply.doctor.user_id != user.pk
+    )

@@ -1,0 +1,429 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from answers.actions import claim_question
+from answers.models import QuestionClaim, Reply
+from answers.tests.factories import ReplyFactory
+from forum.models import DoctorProfile, ModerationEvent
+from forum.tests.factories import DoctorProfileFactory, SpecialtyFactory
+from forum.tests.two_factor import sign_in
+from questions.models import Question
+from questions.tests.factories import PendingQuestionFactory, QuestionFactory
+
+pytestmark = pytest.mark.django_db
+
+BODY = (
+    "Morning headaches are often linked to sleep; keep a diary and see your doctor if they go on."
+)
+
+
+def _ago(**kwargs):
+    return timezone.now() - timedelta(**kwargs)
+
+
+@pytest.fixture
+def doctor_client(client, doctor):
+    sign_in(client, doctor.user)
+    return client
+
+
+# --- Application -----------------------------------------------------------------------
+
+
+def test_patient_applies_as_doctor_and_then_sees_the_status(client, patient, specialty):
+    sign_in(client, patient)
+    response = client.get(reverse("answers:apply"))
+    assert 'for="id_display_name">Full name' in response.content.decode()
+    response = client.post(
+        reverse("answers:apply"),
+        {
+            "display_name": "Dr. Ho Kai-lin",
+            "license_number": "md-12345",
+            "hospital": "Harbour General Hospital",
+            "specialties": [specialty.pk],
+            "bio": "Neurologist with a headache clinic.",
+        },
+        follow=True,
+    )
+    profile = DoctorProfile.objects.get(user=patient)
+    assert (profile.display_name, profile.license_number) == ("Ho Kai-lin", "MD-12345")
+    assert profile.status == DoctorProfile.Status.APPLIED
+    html = response.content.decode()
+    assert "waiting for a moderator" in html
+    assert "A moderator will review your application" in html
+
+
+def test_application_errors_keep_what_was_typed(client, patient, doctor):
+    sign_in(client, patient)
+    response = client.post(
+        reverse("answers:apply"),
+        {
+            "display_name": "Ho Kai-lin",
+            "license_number": doctor.license_number,
+            "hospital": "Harbour General Hospital",
+            "bio": "",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Another account has already applied with this licence number." in html
+    assert 'value="Ho Kai-lin"' in html
+    assert not DoctorProfile.objects.filter(user=patient).exists()
+
+
+def test_verified_doctor_sees_status_without_a_form(doctor_client):
+    html = doctor_client.get(reverse("answers:apply")).content.decode()
+    assert "<strong>verified</strong>" in html
+    assert '<form method="post" class="stacked-form"' not in html
+
+
+def test_apply_page_query_count(client, patient, django_assert_num_queries):
+    sign_in(client, patient)
+    # session, user, doctor profile, specialties for the checkboxes, header roles
+    with django_assert_num_queries(5):
+        client.get(reverse("answers:apply"))
+
+
+# --- Header ----------------------------------------------------------------------------
+
+
+def test_header_shows_dashboard_to_doctors_and_apply_to_other_users(
+    client, doctor, patient, applied_doctor, moderator
+):
+    sign_in(client, doctor.user)
+    html = client.get(reverse("forum:home")).content.decode()
+    assert f'href="{reverse("answers:dashboard")}">Dashboard</a>' in html
+    assert "Apply as a doctor" not in html
+    for user in (patient, applied_doctor.user):
+        sign_in(client, user)
+        html = client.get(reverse("forum:home")).content.decode()
+        assert f'href="{reverse("answers:apply")}">Apply as a doctor</a>' in html
+        assert ">Moderation</a>" not in html
+    sign_in(client, moderator)
+    html = client.get(reverse("forum:home")).content.decode()
+    assert f'href="{reverse("answers:moderation")}">Moderation</a>' in html
+    assert f'href="{reverse("answers:moderation-log")}">Log</a>' in html
+    client.logout()
+    html = client.get(reverse("forum:home")).content.decode()
+    assert "Apply as a doctor" not in html
+    assert ">Dashboard</a>" not in html
+
+
+# --- Dashboard -------------------------------------------------------------------------
+
+
+def test_dashboard_lists_unanswered_questions_in_my_specialties_urgent_then_oldest(
+    doctor_client, doctor, specialty
+):
+    newer = QuestionFactory(specialty=specialty, title="Newer question", published_at=_ago(hours=1))
+    older = QuestionFactory(specialty=specialty, title="Older question", published_at=_ago(days=2))
+    urgent = QuestionFactory(
+        specialty=specialty, title="Urgent question", is_urgent=True, published_at=_ago(minutes=5)
+    )
+    answered = ReplyFactory(question__specialty=specialty, question__title="Answered one").question
+    QuestionFactory(title="Other specialty question")
+    PendingQuestionFactory(specialty=specialty, title="Pending question")
+    held = ReplyFactory(
+        question__specialty=specialty,
+        question__title="Only a held reply",
+        question__published_at=_ago(days=1),
+        status=Reply.Status.HELD,
+        published_at=None,
+    )
+    Question.objects.filter(pk=held.question_id).update(answered_at=None)
+    html = doctor_client.get(reverse("answers:dashboard")).content.decode()
+    titles = [urgent.title, older.title, "Only a held reply", newer.title]
+    positions = [html.index(t) for t in titles]
+    assert positions == sorted(positions)
+    assert answered.title not in html
+    assert "Other specialty question" not in html
+    assert "Pending question" not in html
+    assert "A reply from another doctor is waiting for a moderator." in html
+
+
+def test_dashboard_filters_by_one_of_my_specialties(client, specialty):
+    cardio = SpecialtyFactory(name="Cardiology", slug="cardiology")
+    doctor = DoctorProfileFactory(specialties=[specialty, cardio])
+    QuestionFactory(specialty=specialty, title="A neurology question")
+    QuestionFactory(specialty=cardio, title="A cardiology question")
+    sign_in(client, doctor.user)
+    html = client.get(reverse("answers:dashboard"), {"specialty": "cardiology"}).content.decode()
+    assert "A cardiology question" in html
+    assert "A neurology question" not in html
+    assert '<option value="cardiology" selected>Cardiology</option>' in html
+
+
+def test_dashboard_with_an_unknown_specialty_shows_an_error_and_all_questions(
+    doctor_client, specialty
+):
+    QuestionFactory(specialty=specialty, title="A neurology question")
+    response = doctor_client.get(reverse("answers:dashboard"), {"specialty": "astrology"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Select a valid choice" in html
+    assert "A neurology question" in html
+
+
+def test_dashboard_paginates_twenty_a_page(doctor_client, specialty):
+    for n in range(23):
+        QuestionFactory(
+            specialty=specialty, title=f"Queue item {n:02d}", published_at=_ago(hours=50 - n)
+        )
+    first = doctor_client.get(reverse("answers:dashboard")).content.decode()
+    second = doctor_client.get(reverse("answers:dashboard"), {"page": 2}).content.decode()
+    assert "Queue item 00" in first and "Queue item 19" in first
+    assert "Queue item 20" not in first
+    assert "Queue item 22" in second
+    assert "Page 2 of 2" in second
+
+
+def test_dashboard_shows_another_doctors_claim_until_it_expires(
+    doctor_client, other_doctor, specialty
+):
+    question = QuestionFactory(specialty=specialty)
+    claim = claim_question(question=question, doctor=other_doctor)
+    html = doctor_client.get(reverse("answers:dashboard")).content.decode()
+    assert "Being answered by Dr. Kao Other" in html
+    QuestionClaim.objects.filter(pk=claim.pk).update(expires_at=_ago(seconds=1))
+    html = doctor_client.get(reverse("answers:dashboard")).content.decode()
+    assert "Being answered by" not in html
+
+
+def test_dashboard_query_count_does_not_grow_with_rows(
+    doctor_client, doctor, other_doctor, specialty, django_assert_num_queries
+):
+    def add_rows():
+        for _ in range(3):
+            question = QuestionFactory(specialty=specialty, tags=["sleep", "headache"])
+            claim_question(question=question, doctor=other_doctor)
+            ReplyFactory(question=question, status=Reply.Status.HELD, published_at=None)
+
+    add_rows()
+    # session, user, doctor profile, its specialties, count, page, held check, header roles
+    with django_assert_num_queries(8):
+        doctor_client.get(reverse("answers:dashboard"))
+    add_rows()
+    with django_assert_num_queries(8):
+        doctor_client.get(reverse("answers:dashboard"))
+
+
+def test_digest_toggle_saves_the_preference(doctor_client, doctor):
+    response = doctor_client.post(reverse("answers:digest"), {"wants_digest": "on"}, follow=True)
+    doctor.refresh_from_db()
+    assert doctor.wants_digest is True
+    assert 'name="wants_digest" id="id_wants_digest" checked' in response.content.decode()
+    doctor_client.post(reverse("answers:digest"), {})
+    doctor.refresh_from_db()
+    assert doctor.wants_digest is False
+
+
+# --- Reply flow ------------------------------------------------------------------------
+
+
+def test_opening_a_question_claims_it_and_shows_it(doctor_client, doctor, question, settings):
+    settings.CLAIM_MINUTES = 15
+    response = doctor_client.get(reverse("answers:reply", kwargs={"pk": question.pk}))
+    html = response.content.decode()
+    assert question.title in html
+    assert "Heihei, 30~39 year old female." in html
+    claim = QuestionClaim.objects.get(question=question)
+    assert claim.doctor == doctor
+    assert timedelta(minutes=14) < claim.expires_at - timezone.now() <= timedelta(minutes=15)
+
+
+def test_second_doctor_sees_the_claim_and_may_still_answer(
+    client, doctor, other_doctor, question, trusted
+):
+    claim_question(question=question, doctor=doctor)
+    sign_in(client, other_doctor.user)
+    url = reverse("answers:reply", kwargs={"pk": question.pk})
+    html = client.get(url).content.decode()
+    assert "Being answered by Dr. Lin Mei-hua" in html
+    assert QuestionClaim.objects.get().doctor == doctor
+    client.post(url, {"body": BODY, "submit": "1"})
+    assert Reply.objects.get().doctor == other_doctor
+
+
+def test_preview_renders_the_reply_without_saving_it(doctor_client, question):
+    url = reverse("answers:reply", kwargs={"pk": question.pk})
+    response = doctor_client.post(
+        url, {"body": BODY + "\n\nSecond <b>paragraph</b>.", "preview": "1"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<h2 id="preview-title">Preview</h2>' in html
+    assert "<p>Second &lt;b&gt;paragraph&lt;/b&gt;.</p>" in html
+    assert "Second &lt;b&gt;paragraph&lt;/b&gt;.</textarea>" in html
+    assert not Reply.objects.exists()
+
+
+def test_too_short_reply_shows_an_error_and_keeps_the_text(doctor_client, question):
+    url = reverse("answers:reply", kwargs={"pk": question.pk})
+    response = doctor_client.post(url, {"body": "See a doctor.", "submit": "1"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Ensure this value has at least" in html
+    assert "See a doctor.</textarea>" in html
+    assert not Reply.objects.exists()
+
+
+def test_new_doctors_reply_is_held_and_a_moderator_publishes_it_end_to_end(
+    client, doctor, moderator, question, django_capture_on_commit_callbacks
+):
+    sign_in(client, doctor.user)
+    url = reverse("answers:reply", kwargs={"pk": question.pk})
+    assert "checked by a moderator" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"body": BODY, "submit": "1"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("answers:history")
+    assert "once a moderator has approved it" in response.content.decode()
+    reply = Reply.objects.get()
+    assert reply.status == Reply.Status.HELD
+    assert mail.outbox == []
+    assert BODY not in client.get(question.get_absolute_url()).content.decode()
+
+    sign_in(client, moderator)
+    queue = client.get(reverse("answers:moderation-replies")).content.decode()
+    assert BODY in queue
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("answers:reply-approve", kwargs={"pk": reply.pk}))
+    reply.refresh_from_db()
+    question.refresh_from_db()
+    assert reply.status == Reply.Status.PUBLISHED
+    assert question.answered_at == reply.published_at
+    assert mail.outbox[0].to == ["patient@example.org"]
+    client.logout()
+    assert BODY in client.get(question.get_absolute_url()).content.decode()
+
+
+def test_trusted_doctors_reply_publishes_at_once_and_shows_on_the_qa_page(
+    client, doctor, question, trusted, django_capture_on_commit_callbacks
+):
+    sign_in(client, doctor.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("answers:reply", kwargs={"pk": question.pk}), {"body": BODY, "submit": "1"}
+        )
+    reply = Reply.objects.get()
+    assert response.url == reply.get_absolute_url()
+    assert reply.status == Reply.Status.PUBLISHED
+    assert len(mail.outbox) == 1
+    client.logout()
+    html = client.get(question.get_absolute_url()).content.decode()
+    assert BODY in html
+    assert "Dr. Lin Mei-hua" in html
+
+
+def test_reopening_an_answered_question_goes_to_editing_the_reply(doctor_client, doctor, question):
+    reply = ReplyFactory(doctor=doctor, question=question)
+    response = doctor_client.get(reverse("answers:reply", kwargs={"pk": question.pk}))
+    assert response.url == reverse("answers:reply-edit", kwargs={"pk": reply.pk})
+
+
+def test_editing_a_reply_keeps_versions_and_shows_them(doctor_client, doctor, question):
+    reply = ReplyFactory(doctor=doctor, question=question, body="The first text of my reply.")
+    url = reverse("answers:reply-edit", kwargs={"pk": reply.pk})
+    assert "The first text of my reply.</textarea>" in doctor_client.get(url).content.decode()
+    response = doctor_client.post(url, {"body": BODY, "submit": "1"})
+    assert response.url == reply.get_absolute_url()
+    reply.refresh_from_db()
+    assert reply.body == BODY
+    assert reply.edited_at is not None
+    html = doctor_client.get(url).content.decode()
+    assert "Earlier versions" in html
+    assert "The first text of my reply." in html
+
+
+def test_reply_form_query_count(
+    doctor_client, question, doctor, other_doctor, django_assert_num_queries
+):
+    ReplyFactory.create_batch(3, question=question, doctor=other_doctor)
+    claim_question(question=question, doctor=other_doctor)
+    # session, user, doctor, question, tags, specialty check, own reply, claim (in a
+    # savepoint: 3), held check, header roles, other replies
+    with django_assert_num_queries(13):
+        doctor_client.get(reverse("answers:reply", kwargs={"pk": question.pk}))
+
+
+def test_reply_edit_query_count_does_not_grow_with_versions(
+    doctor_client, doctor, question, django_assert_num_queries
+):
+    reply = ReplyFactory(doctor=doctor, question=question)
+    reply.versions.create(body="An older text.")
+    url = reverse("answers:reply-edit", kwargs={"pk": reply.pk})
+    # session, user, doctor, reply+question, header roles, tags, other replies, versions
+    with django_assert_num_queries(8):
+        doctor_client.get(url)
+    for n in range(4):
+        reply.versions.create(body=f"Older text {n}.")
+    with django_assert_num_queries(8):
+        doctor_client.get(url)
+
+
+# --- History ---------------------------------------------------------------------------
+
+
+def test_history_lists_my_replies_with_counts_median_and_thanks(doctor_client, doctor, specialty):
+    now = timezone.now()
+    for hours, thanks in [(1, 2), (3, 0), (5, 1)]:
+        question = QuestionFactory(
+            specialty=specialty, published_at=now - timedelta(hours=hours + 1)
+        )
+        reply = ReplyFactory(doctor=doctor, question=question, thanks_count=thanks)
+        Reply.objects.filter(pk=reply.pk).update(
+            created_at=question.published_at + timedelta(hours=hours)
+        )
+    old = ReplyFactory(
+        doctor=doctor, question__specialty=specialty, published_at=now - timedelta(days=70)
+    )
+    Reply.objects.filter(pk=old.pk).update(
+        created_at=old.question.published_at + timedelta(hours=9)
+    )
+    held = ReplyFactory(
+        doctor=doctor, question__title="Still held", status=Reply.Status.HELD, published_at=None
+    )
+    ReplyFactory(question__specialty=specialty, thanks_count=7)  # another doctor's
+    html = doctor_client.get(reverse("answers:history")).content.decode()
+    assert "<dt>Published replies</dt><dd>4</dd>" in html
+    assert "<dt>This month</dt><dd>3</dd>" in html
+    # delays 1h, 3h, 5h, 9h: the median is 4 hours
+    assert "<dd>4 hours</dd>" in html
+    assert "<dt>Thanks received</dt><dd>3</dd>" in html
+    assert old.get_absolute_url() in html
+    assert "Still held" in html
+    assert held.get_absolute_url() not in html
+    assert reverse("answers:reply-edit", kwargs={"pk": held.pk}) in html
+
+
+def test_history_query_count_does_not_grow_with_rows(
+    doctor_client, doctor, specialty, django_assert_num_queries
+):
+    ReplyFactory.create_batch(2, doctor=doctor, question__specialty=specialty)
+    # session, user, doctor, page count, totals, delays, header roles, page
+    with django_assert_num_queries(8):
+        doctor_client.get(reverse("answers:history"))
+    ReplyFactory.create_batch(4, doctor=doctor, question__specialty=specialty)
+    with django_assert_num_queries(8):
+        doctor_client.get(reverse("answers:history"))
+
+
+def test_moderation_reason_reaches_the_doctor(client, doctor, moderator, question):
+    reply = ReplyFactory(
+        doctor=doctor, question=question, status=Reply.Status.HELD, published_at=None
+    )
+    sign_in(client, moderator)
+    client.post(
+        reverse("answers:reply-return", kwargs={"pk": reply.pk}),
+        {"reason": "Please mention when to go to the emergency room"},
+    )
+    assert ModerationEvent.objects.get().action == "return_reply"
+    sign_in(client, doctor.user)
+    html = client.get(reverse("answers:history")).content.decode()
+    assert "Sent back" in html
+    assert "Please mention when to go to the emergency room" in html
+    edit = client.get(reverse("answers:reply-edit", kwargs={"pk": reply.pk})).content.decode()
+    assert "Saving your changes sends it to the moderators again." in edit

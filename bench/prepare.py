@@ -1,0 +1,88 @@
+"""Bench set-up, run by bench/load.sh inside `manage.py shell`: the URL list for wrk and
+two bench accounts (a verified patient and a verified doctor in every specialty).
+
+Reads BENCH_WORK (output folder) and BENCH_PASSWORD from the environment and writes
+BENCH_WORK/paths.txt ("<kind> <path>" lines) and BENCH_WORK/flows.env (which flows exist).
+"""
+
+import os
+import random
+from pathlib import Path
+from urllib.parse import quote
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from forum import roles
+from forum.models import DoctorProfile, Specialty, User
+from questions.models import Question, Tag
+
+work = Path(os.environ["BENCH_WORK"])
+password = os.environ["BENCH_PASSWORD"]
+rng = random.Random(1)
+
+
+def url(name, *args):
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def account(email):
+    user, _ = User.objects.get_or_create(email=email)
+    user.set_password(password)
+    user.save()
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+account("bench-patient@example.org")
+doctor_user = account("bench-doctor@example.org")
+doctor_user.groups.add(Group.objects.get(name=roles.DOCTORS))
+profile, _ = DoctorProfile.objects.get_or_create(
+    user=doctor_user,
+    defaults={
+        "display_name": "Bench Doctor",
+        "license_number": "MD-BENCH",
+        "hospital": "Loopback General",
+        "status": DoctorProfile.Status.VERIFIED,
+        "verified_at": timezone.now(),
+    },
+)
+profile.specialties.set(Specialty.objects.all())
+
+max_pk = Question.objects.published().order_by("-pk").values_list("pk", flat=True).first() or 0
+picks = sorted({rng.randint(1, max_pk) for _ in range(3000)}) if max_pk else []
+questions = list(Question.objects.published().filter(pk__in=picks).only("pk", "slug"))
+unanswered = list(
+    Question.objects.published().unanswered().order_by("-pk").values_list("pk", flat=True)[:500]
+)
+tags = list(Tag.objects.order_by("?").values_list("slug", flat=True)[:300])
+specialties = list(Specialty.objects.values_list("slug", flat=True))
+search = url("forum:search")
+words = ["headache", "sleep", "cough", "back pain", "rash", "anxiety", "fever", "dizziness"]
+
+lines = [f"qa {q.get_absolute_url()}" for q in questions]
+lines.append("home /")
+if search:
+    lines += [f"search {search}?q={quote(w)}" for w in words]
+else:  # until search exists: specialty and tag pages stand in for it
+    lines += [f"search {url('forum:specialty', slug)}" for slug in specialties]
+    lines += [f"search {url('questions:tag', slug)}" for slug in tags]
+reply_urls = [url("answers:reply", pk) for pk in unanswered] if url("answers:reply", 1) else []
+lines += [f"reply {path}" for path in reply_urls]
+(work / "paths.txt").write_text("\n".join(lines) + "\n")
+
+flows = {
+    "SEARCH": "1" if search else "0",
+    "ASK_URL": url("questions:ask") or "",
+    "REPLY": "1" if reply_urls else "0",
+    "SPECIALTY_ID": str(Specialty.objects.order_by("pk").values_list("pk", flat=True).first()),
+}
+(work / "flows.env").write_text("".join(f"{k}={v}\n" for k, v in flows.items()))
+print(f"prepared {len(questions)} Q&A paths; flows: {flows}")

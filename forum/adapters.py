@@ -1,0 +1,51 @@
+"""django-allauth adapter: account e-mails after commit, and no e-mail address on pages."""
+
+from __future__ import annotations
+
+import logging
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
+from django.db import transaction
+
+logger = logging.getLogger("forum.accounts")
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Render now, send once the transaction commits. A failing mail server is logged
+        (without the address) and never turns sign-up or a password reset into a 500."""
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        message = self.render_mail(template_prefix, email, ctx)
+
+        def send() -> None:
+            try:
+                message.send()
+            except Exception:  # noqa: BLE001 - any mail-server failure must not break the request
+                logger.exception("account e-mail could not be sent (template=%s)", template_prefix)
+
+        transaction.on_commit(send)
+
+    def add_message(
+        self,
+        request,
+        level,
+        message_template=None,
+        message_context=None,
+        extra_tags="",
+        message=None,
+    ) -> None:
+        # allauth's "Successfully signed in as <e-mail>." would put the address on the page.
+        if message_template == "account/messages/logged_in.txt":
+            message_template, message = None, "You are logged in."
+        super().add_message(
+            request,
+            level,
+            message_template=message_template,
+            message_context=message_context,
+            extra_tags=extra_tags,
+            message=message,
+        )

@@ -1,0 +1,410 @@
+"""The site-wide security layer.
+
+Everything here is middleware, an authentication backend or a view mounted over
+/admin/login/, so it applies to every page, including pages built later, without
+the page opting in:
+
+- SecurityHeadersMiddleware: Permissions-Policy, Cross-Origin-Resource-Policy,
+  no caching of signed-in pages, and the two narrow CSP exceptions (see below).
+  The other headers come from Django's SecurityMiddleware and django-csp.
+- StaffIdleTimeoutMiddleware: sessions of moderators, editors and staff end on
+  the server after STAFF_IDLE_TIMEOUT_SECONDS without a request.
+- TwoFactorRequiredMiddleware: moderators, editors and staff reach the
+  moderation queue and the admin only with a TOTP authenticator and a session
+  that passed it.
+- LoginThrottleBackend and admin_login: the 6th failed password check within
+  the window is refused, per client IP and per account, on every log-in form.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import ipaddress
+import logging
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.auth import logout
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db import InterfaceError, OperationalError
+from django.shortcuts import redirect, render
+from django.template.loader import get_template
+from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_cache_control
+from django.utils.crypto import salted_hmac
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.cache import never_cache
+
+from forum import roles
+
+logger = logging.getLogger("forum.security")
+
+LAST_ACTIVITY_SESSION_KEY = "security.last_activity"
+# Whether the session's user must use two-factor and gets the idle timeout,
+# remembered at log-in so ordinary pages cost no role query.
+PRIVILEGED_SESSION_KEY = "security.privileged"
+# The idle clock is written to the session at most this often (seconds), so a
+# busy moderator does not cost a session write on every request.
+LAST_ACTIVITY_RESOLUTION = 60
+
+
+# --- Client references for logs and throttling -----------------------------
+
+
+def client_ip(request) -> str:
+    """The client's IP as allauth sees it (honours ALLAUTH_TRUSTED_PROXY_COUNT)."""
+    from allauth.account.adapter import get_adapter
+
+    try:
+        ip = get_adapter(request).get_client_ip(request)
+    except (PermissionDenied, ImproperlyConfigured):
+        return "unknown"
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if address.version == 6:
+        # One subscriber usually holds a whole /64.
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
+    return ip
+
+
+def _pseudonym(kind: str, value: str) -> str:
+    """A short keyed hash: stable enough to correlate log lines, useless to reverse."""
+    return salted_hmac(f"forum.security.{kind}", value).hexdigest()[:12]
+
+
+def client_ref(request) -> str:
+    """A pseudonym of the client's IP for logs (never the IP itself)."""
+    if request is None:
+        return "-"
+    return _pseudonym("client", client_ip(request))
+
+
+def normalise_login(value) -> str:
+    """The form in which an e-mail log-in is compared: trimmed, lower case."""
+    return str(value or "").strip().lower()
+
+
+def account_ref(login) -> str:
+    """A pseudonym of a log-in e-mail for logs (never the address itself)."""
+    login = normalise_login(login)
+    return _pseudonym("account", login) if login else "-"
+
+
+# --- Log-in throttling -------------------------------------------------------
+
+
+def _throttle_keys(request, login) -> list[str]:
+    keys = [f"security:login-failures:client:{_pseudonym('throttle', client_ip(request))}"]
+    login = normalise_login(login)
+    if login:
+        keys.append(f"security:login-failures:account:{_pseudonym('throttle', login)}")
+    return keys
+
+
+def _recent(history, now: float) -> list[float]:
+    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
+    return [stamp for stamp in (history or []) if stamp > now - window]
+
+
+@contextmanager
+def _locked(key: str) -> Iterator[None]:
+    """A short cache lock so parallel failures are all counted."""
+    lock = f"{key}:lock"
+    deadline = time.monotonic() + 1
+    while not cache.add(lock, 1, timeout=5) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    try:
+        yield
+    finally:
+        cache.delete(lock)
+
+
+def login_refused(request, login) -> bool:
+    """True when this client or this account failed too often in the window."""
+    now = time.time()
+    return any(
+        len(_recent(cache.get(key), now)) >= settings.LOGIN_FAILURE_LIMIT
+        for key in _throttle_keys(request, login)
+    )
+
+
+def record_login_failure(request, login) -> None:
+    """Count one failed password check against the client and the account."""
+    now = time.time()
+    for key in _throttle_keys(request, login):
+        with _locked(key):
+            history = _recent(cache.get(key), now)
+            history.append(now)
+            cache.set(key, history, settings.LOGIN_FAILURE_WINDOW_SECONDS)
+
+
+class LoginThrottleBackend:
+    """First in AUTHENTICATION_BACKENDS: refuses every password check (admin
+    form, allauth's log-in and re-authentication, anything calling Django's
+    authenticate()) for a client or account that failed LOGIN_FAILURE_LIMIT
+    times within LOGIN_FAILURE_WINDOW_SECONDS. Failures are counted by the
+    user_login_failed receiver in forum.signals."""
+
+    def authenticate(self, request, **credentials):
+        if request is None:
+            return None
+        login = credentials.get("email") or credentials.get("username")
+        if login_refused(request, login):
+            request._login_throttled = True
+            logger.warning(
+                "login refused: too many failures client=%s account=%s",
+                client_ref(request),
+                account_ref(login),
+            )
+            # PermissionDenied stops Django from asking the other backends.
+            raise PermissionDenied("Too many failed log-in attempts.")
+        return None
+
+    # No get_user(): this backend never logs anyone in, and without it Django's
+    # force_login() and session loading skip it.
+
+
+def _safe_next(request, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def too_many_attempts(request):
+    """The 429 page shown when a log-in is throttled."""
+    minutes = max(1, settings.LOGIN_FAILURE_WINDOW_SECONDS // 60)
+    response = render(request, "429.html", {"retry_minutes": minutes}, status=429)
+    response["Retry-After"] = str(settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    return response
+
+
+@never_cache
+def admin_login(request):
+    """/admin/login/. Staff log in through the site log-in (allauth: throttled,
+    with the two-factor step), so a GET goes there. A POST sent straight here
+    (a script, an old bookmark's form) still meets Django's admin form, behind
+    the same throttle; the two-factor middleware then stops a password-only
+    session at the admin's door."""
+    admin_index = reverse("admin:index")
+    next_url = _safe_next(request, admin_index)
+    if request.user.is_authenticated:
+        if request.user.is_active and request.user.is_staff:
+            return redirect(next_url)
+        raise PermissionDenied("The admin is for staff only.")
+    if request.method == "POST":
+        if login_refused(request, request.POST.get("username")):
+            logger.warning("admin login refused: too many failures client=%s", client_ref(request))
+            return too_many_attempts(request)
+        return admin.site.login(request)
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
+
+
+# --- Which paths need what ---------------------------------------------------
+
+
+def _path_of(name: str, fallback: str | None = None) -> str | None:
+    """The path of a URL name, resolved at request time so features that land
+    later are guarded by name; the fallback keeps the guard on before they do."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return fallback
+
+
+def two_factor_paths() -> list[str]:
+    """Path prefixes that moderators, editors and staff reach only after two-factor
+    (settings.TWO_FACTOR_REQUIRED_URLS: URL names, each with a fallback prefix)."""
+    prefixes = [_path_of(name, fallback) for name, fallback in settings.TWO_FACTOR_REQUIRED_URLS]
+    return [prefix for prefix in prefixes if prefix]
+
+
+def _two_factor_exempt_paths() -> list[str]:
+    names = ["admin:login", "admin:logout"]
+    return [path for path in (_path_of(name) for name in names) if path]
+
+
+def needs_two_factor_for_path(path: str) -> bool:
+    if path in _two_factor_exempt_paths():
+        return False
+    return any(path.startswith(prefix) for prefix in two_factor_paths())
+
+
+def session_passed_two_factor(request) -> bool:
+    """True when this session's log-in (or a later re-authentication) used an
+    authenticator; allauth keeps that record in the session."""
+    from allauth.account.authentication import get_authentication_records
+
+    return any(
+        record.get("method") == "mfa"
+        for record in get_authentication_records(request, request.user)
+    )
+
+
+def has_totp(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+# --- Middleware --------------------------------------------------------------
+
+
+def signed_in_user(request):
+    """request.user when signed in, else None. None too when the database is
+    unreachable: the view then meets the same error and answers the friendly 503
+    page (forum.middleware), where an error raised here would be a bare 500.
+    Nothing is let through: without the database no one is signed in."""
+    user = getattr(request, "user", None)
+    try:
+        return user if user is not None and user.is_authenticated else None
+    except (OperationalError, InterfaceError):
+        return None
+
+
+@functools.cache
+def admin_inline_style_hashes() -> tuple[str, ...]:
+    """CSP hashes of the one inline <style> Django's admin ships (change_list.html
+    adds it for a model admin with actions switched off)."""
+    source = get_template("admin/change_list.html").template.source
+    return tuple(
+        csp_hash(body) for body in re.findall(r"<style>(.*?)</style>", source, flags=re.DOTALL)
+    )
+
+
+def csp_hash(text: str) -> str:
+    """The CSP source expression that allows exactly this inline element text."""
+    return f"'sha256-{base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()}'"
+
+
+def _update_csp(response, directive: str, sources) -> None:
+    update = dict(getattr(response, "_csp_update", None) or {})
+    update[directive] = [*update.get(directive, []), *sources]
+    response._csp_update = update
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django does not set itself, and the two scoped CSP exceptions:
+
+    - under the admin, the hash of the admin's one inline <style> (only that
+      exact text is allowed, not 'unsafe-inline');
+    - on allauth's "activate authenticator" page, data: images, because the TOTP
+      QR code is an SVG data: URI.
+
+    Must sit inside csp.middleware.CSPMiddleware so its updates are seen."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        user = signed_in_user(request)
+        if user is not None and not response.has_header("Cache-Control"):
+            # Pages for a signed-in person may hold health data: no shared or
+            # back-button caches.
+            patch_cache_control(response, private=True, no_store=True)
+        admin_prefix = _path_of("admin:index")
+        if admin_prefix and request.path_info.startswith(admin_prefix):
+            _update_csp(response, "style-src", admin_inline_style_hashes())
+        if request.path_info == _path_of("mfa_activate_totp"):
+            _update_csp(response, "img-src", ["data:"])
+        return response
+
+
+def is_privileged_session(request) -> bool:
+    """Whether this session's user is a moderator, editor or staff member, as
+    recorded at log-in (or found now, for a session from before the record)."""
+    privileged = request.session.get(PRIVILEGED_SESSION_KEY)
+    if privileged is None:
+        privileged = roles.needs_two_factor(request.user)
+        request.session[PRIVILEGED_SESSION_KEY] = privileged
+    return privileged
+
+
+class StaffIdleTimeoutMiddleware:
+    """Ends the session of a moderator, editor or staff member (server-side: the
+    session is flushed) after STAFF_IDLE_TIMEOUT_SECONDS without a request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = signed_in_user(request)
+        if user is not None and is_privileged_session(request):
+            now = int(time.time())
+            last = request.session.get(LAST_ACTIVITY_SESSION_KEY)
+            if last is not None and now - last > settings.STAFF_IDLE_TIMEOUT_SECONDS:
+                user_id = user.pk
+                logout(request)
+                logger.info("session ended after inactivity user=%s", user_id)
+                minutes = settings.STAFF_IDLE_TIMEOUT_SECONDS // 60
+                messages.info(
+                    request,
+                    f"You were logged out after {minutes} minutes without activity. "
+                    "Please log in again.",
+                )
+                login_url = reverse("account_login")
+                if request.method == "GET":
+                    login_url += "?" + urlencode({"next": request.get_full_path()})
+                return redirect(login_url)
+            if last is None or now - last >= LAST_ACTIVITY_RESOLUTION:
+                request.session[LAST_ACTIVITY_SESSION_KEY] = now
+        return self.get_response(request)
+
+
+class TwoFactorRequiredMiddleware:
+    """Moderators, editors and staff reach the moderation queue and the admin
+    only with an activated TOTP authenticator and a session that passed it.
+    Without an authenticator they are sent to set one up; with one but a
+    session that did not use it (e.g. logged in before), to confirm a code."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = signed_in_user(request)
+        if (
+            user is not None
+            and needs_two_factor_for_path(request.path_info)
+            and self._privileged(request, user)
+            and not session_passed_two_factor(request)
+        ):
+            return self._ask_for_two_factor(request, user)
+        return self.get_response(request)
+
+    def _privileged(self, request, user) -> bool:
+        if request.session.get(PRIVILEGED_SESSION_KEY) is True:
+            return True
+        # Checked live, so a role given during the session counts at once.
+        if roles.needs_two_factor(user):
+            request.session[PRIVILEGED_SESSION_KEY] = True
+            return True
+        return False
+
+    def _ask_for_two_factor(self, request, user):
+        next_path = request.get_full_path() if request.method == "GET" else request.path
+        if not has_totp(user):
+            logger.info("two-factor setup required user=%s", user.pk)
+            messages.warning(
+                request,
+                "Moderators, editors and staff must turn on two-factor authentication "
+                "before using the moderation queue or the admin. Scan the code with an "
+                "authenticator app and enter the code it shows.",
+            )
+            return redirect("mfa_activate_totp")
+        logger.info("two-factor confirmation required user=%s", user.pk)
+        messages.info(request, "Please confirm it is you with a code from your authenticator app.")
+        return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': next_path})}")

@@ -1,0 +1,324 @@
+"""Forms of the ask flow: validation and cleaning only; writes live in questions/actions.py."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.db.models.functions import Lower
+
+from forum.models import Specialty
+from questions.models import Question, Tag
+from questions.screening import (
+    ScreeningResult,
+    describe_personal_data,
+    normalise,
+    screen,
+)
+
+TAG_LIMIT = 5
+TAG_MAX_LENGTH = 40
+TAG_MAX_WORDS = 3
+_TAG_PATTERN = re.compile(r"^[a-z0-9]+(?:[ -][a-z0-9]+)*$")
+
+
+# --- tags ------------------------------------------------------------------------
+
+
+def normalise_tag(name: str) -> str:
+    """Lower-case, trimmed, single-spaced, without a leading '#'."""
+    name = normalise(name).strip().lower().lstrip("#").strip()
+    name = re.sub(r"\s+", " ", name)
+    return re.sub(r"\s*-\s*", "-", name)
+
+
+def _singular_forms(word: str) -> set[str]:
+    """The word and what it could be the plural of ('headaches' -> 'headache')."""
+    forms = {word}
+    if len(word) > 4 and word.endswith("ies"):
+        forms.add(word[:-3] + "y")
+    if len(word) > 4 and word.endswith("es"):
+        forms.add(word[:-2])
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        forms.add(word[:-1])
+    return forms
+
+
+def tag_forms(name: str) -> set[str]:
+    """Spellings that count as the same tag: singular/plural of the last word."""
+    head, _, last = name.rpartition(" ")
+    prefix = f"{head} " if head else ""
+    return {prefix + form for form in _singular_forms(last)}
+
+
+def _spellings_to_look_up(name: str) -> set[str]:
+    head, _, last = name.rpartition(" ")
+    prefix = f"{head} " if head else ""
+    plurals = {last + "s", last + "es"}
+    if last.endswith("y"):
+        plurals.add(last[:-1] + "ies")
+    return tag_forms(name) | {prefix + p for p in plurals}
+
+
+def parse_tags(text: str) -> list[str]:
+    """Tag names from comma-separated input, normalised, duplicates (incl. plurals) dropped."""
+    names: list[str] = []
+    seen: list[set[str]] = []
+    for raw in re.split(r"[,;\n、]", normalise(text or "")):
+        name = normalise_tag(raw)
+        if not name:
+            continue
+        forms = tag_forms(name)
+        if any(forms & other for other in seen):
+            continue
+        seen.append(forms)
+        names.append(name)
+    return names
+
+
+def match_existing_tags(names: list[str]) -> list[str]:
+    """Each name replaced by the existing tag it is a spelling of, if any (one query)."""
+    if not names:
+        return []
+    wanted = set().union(*(_spellings_to_look_up(n) for n in names))
+    existing = list(
+        Tag.objects.annotate(lower_name=Lower("name"))
+        .filter(lower_name__in=wanted)
+        .order_by("id")
+        .values_list("name", "lower_name")
+    )
+    result = []
+    for name in names:
+        exact = [stored for stored, lower in existing if lower == name]
+        similar = [stored for stored, lower in existing if tag_forms(lower) & tag_forms(name)]
+        match = (exact or similar or [name])[0]
+        if match not in result:
+            result.append(match)
+    return result
+
+
+# --- the ask form ------------------------------------------------------------------
+
+SEX_CHOICES = [(value, label.capitalize()) for value, label in Question.Sex.choices]
+
+
+class AskForm(forms.Form):
+    """A patient's question; `author` for the nickname check, `question` when editing."""
+
+    nickname = forms.CharField(
+        max_length=40,
+        min_length=2,
+        help_text="Shown with your question instead of any name. Do not use your real name.",
+        error_messages={
+            "required": "Please choose a nickname.",
+            "min_length": "The nickname needs at least %(limit_value)d characters.",
+            "max_length": "The nickname can have at most %(limit_value)d characters "
+            "(it has %(show_value)d).",
+        },
+    )
+    subject = forms.ChoiceField(
+        label="Who is the question about?",
+        choices=Question.Subject.choices,
+        initial=Question.Subject.SELF,
+        widget=forms.RadioSelect,
+        help_text="The age range and sex below are that person's.",
+        error_messages={
+            "required": "Please choose who the question is about.",
+            "invalid_choice": "Please choose who the question is about from the list.",
+        },
+    )
+    age_range = forms.ChoiceField(
+        label="Age range",
+        choices=[("", "Choose an age range")] + list(Question.AgeRange.choices),
+        error_messages={
+            "required": "Please choose an age range.",
+            "invalid_choice": "Please choose an age range from the list.",
+        },
+    )
+    sex = forms.ChoiceField(
+        choices=SEX_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Please choose the sex (you may choose “Undisclosed”).",
+            "invalid_choice": "Please choose the sex from the list.",
+        },
+    )
+    specialty = forms.ModelChoiceField(
+        queryset=Specialty.objects.all(),
+        empty_label="Choose a specialty",
+        help_text="The closest one is fine; a moderator can change it.",
+        error_messages={
+            "required": "Please choose a specialty.",
+            "invalid_choice": "Please choose a specialty from the list.",
+        },
+    )
+    title = forms.CharField(
+        min_length=10,
+        max_length=150,
+        help_text="A one-line summary, 10 to 150 characters.",
+        error_messages={
+            "required": "Please write a title.",
+            "min_length": "The title is too short: please use at least %(limit_value)d "
+            "characters (it has %(show_value)d).",
+            "max_length": "The title is too long: please use at most %(limit_value)d "
+            "characters (it has %(show_value)d).",
+        },
+    )
+    body = forms.CharField(
+        label="Your question",
+        min_length=30,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Symptoms, since when, medicines and doses, test results: 30 to 5,000 "
+        "characters. Leave out names, phone numbers, e-mail and street addresses.",
+        error_messages={
+            "required": "Please write your question.",
+            "min_length": "Please tell the doctors a little more: at least %(limit_value)d "
+            "characters (it has %(show_value)d).",
+            "max_length": "The question is too long: please use at most %(limit_value)d "
+            "characters (it has %(show_value)d).",
+        },
+    )
+    tags = forms.CharField(
+        required=False,
+        max_length=300,
+        help_text=f"Up to {TAG_LIMIT} topics, separated by commas, e.g. headache, sleep.",
+        error_messages={"max_length": "Please use at most %(limit_value)d characters of tags."},
+    )
+    consent = forms.BooleanField(
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "consent-note"}),
+        label="I agree that my question and doctors' answers are published on this site "
+        "under my nickname.",
+        error_messages={
+            "required": "Please agree to public posting, or your question cannot be published."
+        },
+    )
+
+    def __init__(self, *args, author=None, question: Question | None = None, **kwargs):
+        self.author = author
+        self.question = question
+        if question is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "nickname": question.nickname,
+                    "subject": question.subject,
+                    "age_range": question.age_range,
+                    "sex": question.sex,
+                    "specialty": question.specialty_id,
+                    "title": question.title,
+                    "body": question.body,
+                    "tags": ", ".join(tag.name for tag in question.tags.all()),
+                },
+            )
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        if question is not None:
+            # Consent was given when the question was asked.
+            del self.fields["consent"]
+        self.screening = ScreeningResult()
+
+    def clean_nickname(self) -> str:
+        nickname = re.sub(r"\s+", " ", self.cleaned_data["nickname"]).strip()
+        email = getattr(self.author, "email", "") or ""
+        local_part = email.split("@")[0].lower()
+        if local_part and nickname.lower() in {local_part, email.lower()}:
+            raise forms.ValidationError(
+                "Please choose a nickname that is not your e-mail address or part of it."
+            )
+        return nickname
+
+    def clean_tags(self) -> list[str]:
+        names = parse_tags(self.cleaned_data.get("tags", ""))
+        bad = [n for n in names if not _TAG_PATTERN.match(n)]
+        if bad:
+            raise forms.ValidationError(
+                "Tags may contain only letters, numbers, spaces and hyphens: %(tags)s.",
+                params={"tags": ", ".join(f"“{n}”" for n in bad)},
+            )
+        long = [n for n in names if len(n) > TAG_MAX_LENGTH or n.count(" ") >= TAG_MAX_WORDS]
+        if long:
+            raise forms.ValidationError(
+                "Each tag should be a short topic of at most %(words)d words and %(chars)d "
+                "characters; separate tags with commas: %(tags)s.",
+                params={
+                    "words": TAG_MAX_WORDS,
+                    "chars": TAG_MAX_LENGTH,
+                    "tags": ", ".join(f"“{n}”" for n in long),
+                },
+            )
+        if len(names) > TAG_LIMIT:
+            raise forms.ValidationError(
+                "Please use at most %(limit)d tags (you entered %(count)d).",
+                params={"limit": TAG_LIMIT, "count": len(names)},
+            )
+        return match_existing_tags(names)
+
+    def clean(self):
+        cleaned = super().clean()
+        combined = ScreeningResult()
+        for name in ("nickname", "title", "body", "tags"):
+            value = cleaned.get(name)
+            if not value:
+                continue
+            result = screen(", ".join(value) if name == "tags" else value)
+            combined = combined.merge(result)
+            if result.personal_data:
+                self.add_error(
+                    name,
+                    forms.ValidationError(
+                        "To protect your privacy, please remove what looks like personal "
+                        "details: %(found)s.",
+                        code="personal_data",
+                        params={"found": describe_personal_data(result.personal_data)},
+                    ),
+                )
+        self.screening = combined
+        return cleaned
+
+    def question_data(self) -> dict:
+        """Keyword arguments for submit_question / edit_pending_question."""
+        fields = ("nickname", "subject", "age_range", "sex", "specialty", "title", "body", "tags")
+        return {name: self.cleaned_data[name] for name in fields}
+
+
+def screen_submitted_text(data) -> ScreeningResult:
+    """Red flags in the raw title and text of a bound form, even when it is invalid."""
+    return screen(f"{data.get('title', '')}\n{data.get('body', '')}")
+
+
+class DeleteAccountForm(forms.Form):
+    """Closing one's account: what happens to published questions, confirmed by password."""
+
+    KEEP = "keep"
+    REMOVE = "remove"
+
+    published_questions = forms.ChoiceField(
+        label="What should happen to your published questions?",
+        choices=[
+            (KEEP, "Keep them online, with no link to me (the nickname stays)"),
+            (REMOVE, "Remove them, and the doctors' answers to them, with my account"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please choose what happens to your published questions."},
+    )
+    password = forms.CharField(
+        label="Your password, to confirm",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your current password.")
+        return password
+
+    @property
+    def keep_published_questions(self) -> bool:
+        return self.cleaned_data["published_questions"] == self.KEEP

@@ -1,0 +1,85 @@
+"""Filters for the Q&A page: patients' and doctors' plain text, JSON-LD, article headings."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"']+")
+PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t]*\n\s*")
+TRAILING_PUNCTUATION = ".,;:!?'\"*"
+LINK_REL = "nofollow ugc noopener"
+JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+HEADING_RE = re.compile(r"<(/?)h([1-6])\b")
+
+
+def _split_url(candidate: str) -> tuple[str, str]:
+    """Split trailing punctuation (and unbalanced closing brackets) off a found URL."""
+    url, trailing = candidate, ""
+    while url:
+        last = url[-1]
+        if last in TRAILING_PUNCTUATION:
+            pass
+        elif last == ")" and url.count("(") < url.count(")"):
+            pass
+        elif last == "]" and url.count("[") < url.count("]"):
+            pass
+        else:
+            break
+        url, trailing = url[:-1], last + trailing
+    return url, trailing
+
+
+def _linkify_line(line: str) -> str:
+    parts, position = [], 0
+    for match in URL_RE.finditer(line):
+        url, trailing = _split_url(match.group(0))
+        if "." not in url.split("//", 1)[-1]:
+            continue
+        href = url if url.lower().startswith(("http://", "https://")) else f"https://{url}"
+        parts.append(escape(line[position : match.start()]))
+        parts.append(f'<a href="{escape(href)}" rel="{LINK_REL}">{escape(url)}</a>')
+        parts.append(escape(trailing))
+        position = match.end()
+    parts.append(escape(line[position:]))
+    return "".join(parts)
+
+
+@register.filter(is_safe=True)
+def plaintext(text) -> SafeString:
+    """Patient or doctor text as HTML: escaped, paragraphs and line breaks kept, links made
+    clickable (http, https and www. only) with rel="nofollow ugc noopener"."""
+    text = str(text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not text:
+        return mark_safe("")
+    paragraphs = PARAGRAPH_BREAK_RE.split(text)
+    html = "\n".join(
+        "<p>" + "<br>".join(_linkify_line(line) for line in paragraph.split("\n")) + "</p>"
+        for paragraph in paragraphs
+    )
+    return mark_safe(html)
+
+
+@register.filter(is_safe=True)
+def jsonld(data) -> SafeString:
+    """A <script type="application/ld+json"> element holding `data`, safe inside HTML."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{payload}</script>')
+
+
+@register.filter(is_safe=True)
+def shift_headings(html, levels: int = 2) -> SafeString:
+    """Move the headings of already sanitized HTML down `levels` (at most to h6), so an
+    article's sections sit under the page's own headings."""
+
+    def lower(match: re.Match) -> str:
+        return f"<{match.group(1)}h{min(6, int(match.group(2)) + int(levels))}"
+
+    return mark_safe(HEADING_RE.sub(lower, str(html or "")))

@@ -1,0 +1,282 @@
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from answers.models import Reply, Thank
+from answers.tests.factories import ReplyFactory
+from forum.models import User
+from forum.tests.factories import PASSWORD, DoctorProfileFactory, UserFactory
+from questions.models import Question
+from questions.tests.ask_data import ask_data
+from questions.tests.factories import PendingQuestionFactory, QuestionFactory
+
+pytestmark = pytest.mark.django_db
+
+MINE = reverse("questions:mine")
+
+
+@pytest.fixture
+def patient_client(client, patient):
+    client.force_login(patient)
+    return client
+
+
+def edit_url(question):
+    return reverse("questions:edit", kwargs={"pk": question.pk})
+
+
+# --- My questions ---------------------------------------------------------------------
+
+
+def test_my_questions_needs_an_account(client):
+    assert client.get(MINE).status_code == 302
+
+
+def test_my_questions_shows_each_state_with_links(patient_client, patient, specialty):
+    pending = PendingQuestionFactory(
+        author=patient, title="Pending about sleep", specialty=specialty
+    )
+    QuestionFactory(author=patient, title="Published about knees")
+    QuestionFactory(author=patient, title="Answered about skin", answered_at=timezone.now())
+    QuestionFactory(
+        author=patient,
+        title="Rejected about diet",
+        status=Question.Status.REJECTED,
+        rejection_reason="It contained a full name.",
+    )
+    QuestionFactory(author=patient, title="Removed one", status=Question.Status.REMOVED)
+    QuestionFactory(title="Someone else's question")
+    html = patient_client.get(MINE).content.decode()
+    assert "Waiting for review" in html
+    assert edit_url(pending) in html
+    assert "waiting for a doctor" in html
+    assert ">Answered</span>" in html
+    assert "Not published" in html
+    assert "Reason: It contained a full name." in html
+    assert "Removed by a moderator" in html
+    assert pending.get_absolute_url() in html
+    assert "Someone else" not in html
+    assert html.count('class="my-question"') == 5
+    assert reverse("questions:export") in html
+    assert reverse("questions:delete-account") in html
+
+
+def test_my_questions_query_count_is_fixed(patient_client, patient, django_assert_num_queries):
+    QuestionFactory(author=patient)
+    # session, user, count, page of questions with their specialty
+    with django_assert_num_queries(6):
+        patient_client.get(MINE)
+
+
+def test_my_questions_query_count_does_not_grow_with_rows(
+    patient_client, patient, django_assert_num_queries
+):
+    for _ in range(12):
+        QuestionFactory(author=patient, tags=["headache"])
+        PendingQuestionFactory(author=patient)
+    with django_assert_num_queries(6):
+        response = patient_client.get(MINE)
+    assert response.content.decode().count('class="my-question"') == 20
+
+
+def test_header_links_to_ask_and_my_questions(patient_client):
+    html = patient_client.get(reverse("forum:home")).content.decode()
+    assert f'href="{reverse("questions:ask")}"' in html
+    assert f'href="{MINE}"' in html
+
+
+def test_header_hides_my_questions_from_visitors(client):
+    html = client.get(reverse("forum:home")).content.decode()
+    assert f'href="{reverse("questions:ask")}"' in html
+    assert f'href="{MINE}"' not in html
+
+
+# --- Editing while pending ---------------------------------------------------------------
+
+
+def test_author_edits_a_pending_question(patient_client, patient, specialty):
+    question = PendingQuestionFactory(author=patient, specialty=specialty)
+    question.tags.add("old tag")
+    response = patient_client.get(edit_url(question))
+    assert response.status_code == 200
+    assert question.title in response.content.decode()
+    data = ask_data(
+        specialty, title="A clearer title for my headache", tags="migraine", consent=None
+    )
+    response = patient_client.post(edit_url(question), data)
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.title == "A clearer title for my headache"
+    assert question.slug == "a-clearer-title-for-my-headache"
+    assert question.status == Question.Status.PENDING
+    assert [t.name for t in question.tags.all()] == ["migraine"]
+
+
+def test_edit_page_query_count(patient_client, patient, django_assert_num_queries):
+    question = PendingQuestionFactory(author=patient, tags=["a1", "b1"])
+    # session, user, question + specialty, tags, popular tags, specialties
+    with django_assert_num_queries(8):
+        patient_client.get(edit_url(question))
+
+
+def test_editing_rescreens_the_text(patient_client, patient, specialty):
+    question = PendingQuestionFactory(author=patient, specialty=specialty)
+    body = "Since last night I have difficulty breathing and my lips are turning blue."
+    patient_client.post(edit_url(question), ask_data(specialty, body=body))
+    question.refresh_from_db()
+    assert question.is_urgent
+    response = patient_client.post(
+        edit_url(question), ask_data(specialty, body="Call 0912-345-678 about my breathing please.")
+    )
+    assert "0912-345-678" in response.content.decode()
+    question.refresh_from_db()
+    assert "0912" not in question.body
+
+
+def test_edit_is_404_for_someone_else(client, question):
+    question.status = Question.Status.PENDING
+    question.save()
+    client.force_login(UserFactory())
+    assert client.get(edit_url(question)).status_code == 404
+    assert client.post(edit_url(question), {}).status_code == 404
+
+
+def test_edit_is_403_once_reviewed(patient_client, question, specialty, django_assert_num_queries):
+    # session, user, question + specialty, tags (prefetched)
+    with django_assert_num_queries(6):
+        response = patient_client.get(edit_url(question))
+    assert response.status_code == 403
+    assert b"can no longer be edited" in response.content
+    old_title = question.title
+    assert patient_client.post(edit_url(question), ask_data(specialty)).status_code == 403
+    question.refresh_from_db()
+    assert question.title == old_title
+
+
+def test_edit_needs_an_account(client, question):
+    assert client.get(edit_url(question)).status_code == 302
+
+
+# --- Export ---------------------------------------------------------------------------
+
+
+def test_export_downloads_own_questions_and_published_replies(patient_client, patient, specialty):
+    question = QuestionFactory(
+        author=patient, specialty=specialty, title="Why do I wake up tired?", tags=["sleep"]
+    )
+    doctor = DoctorProfileFactory(display_name="Lin Mei-hua")
+    ReplyFactory(question=question, doctor=doctor, body="Try a regular bedtime.")
+    ReplyFactory(question=question, status=Reply.Status.HELD, body="Not yet approved.")
+    PendingQuestionFactory(author=patient, title="A pending one")
+    QuestionFactory(title="Not mine")
+    response = patient_client.get(reverse("questions:export"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response["Content-Disposition"].startswith('attachment; filename="my-questions-')
+    data = json.loads(response.content)
+    assert data["account"]["email"] == patient.email
+    assert [q["title"] for q in data["questions"]] == ["Why do I wake up tired?", "A pending one"]
+    first = data["questions"][0]
+    assert first["tags"] == ["sleep"]
+    assert first["specialty"] == "Neurology"
+    assert first["status"] == "published"
+    assert first["url"].endswith(question.get_absolute_url())
+    assert first["replies"] == [
+        {
+            "doctor": "Dr. Lin Mei-hua",
+            "text": "Try a regular bedtime.",
+            "published_at": first["replies"][0]["published_at"],
+            "thanks": 0,
+        }
+    ]
+    assert data["questions"][1]["replies"] == []
+
+
+def test_export_query_count_does_not_grow_with_rows(
+    patient_client, patient, django_assert_num_queries
+):
+    for _ in range(5):
+        ReplyFactory(question=QuestionFactory(author=patient, tags=["sleep"]))
+    # session, user, questions, tags, replies, doctors
+    with django_assert_num_queries(6):
+        patient_client.get(reverse("questions:export"))
+
+
+def test_export_needs_an_account(client):
+    assert client.get(reverse("questions:export")).status_code == 302
+
+
+# --- Deleting the account ------------------------------------------------------------------
+
+
+def delete(client, choice, password=PASSWORD):
+    return client.post(
+        reverse("questions:delete-account"),
+        {"published_questions": choice, "password": password},
+    )
+
+
+def test_delete_account_page_explains_the_choice(
+    patient_client, patient, django_assert_num_queries
+):
+    QuestionFactory(author=patient)
+    PendingQuestionFactory(author=patient)
+    # session, user, doctor profile check, question counts
+    with django_assert_num_queries(6):
+        response = patient_client.get(reverse("questions:delete-account"))
+    html = response.content.decode()
+    assert "You have 2 questions, 1 of them published." in html
+    assert "Keep them online, with no link to me" in html
+    assert 'autocomplete="current-password"' in html
+
+
+def test_delete_account_keeping_published_questions_online(patient_client, patient):
+    published = QuestionFactory(author=patient, nickname="Owl")
+    reply = ReplyFactory(question=published)
+    Thank.objects.create(reply=reply, user=patient)
+    pending = PendingQuestionFactory(author=patient)
+    other = QuestionFactory()
+    response = delete(patient_client, "keep")
+    assert response.status_code == 302
+    assert response.url == reverse("forum:home")
+    assert not User.objects.filter(pk=patient.pk).exists()
+    published.refresh_from_db()
+    assert published.author is None
+    assert published.nickname == "Owl"
+    assert Reply.objects.filter(pk=reply.pk).exists()
+    assert not Question.objects.filter(pk=pending.pk).exists()
+    assert Question.objects.filter(pk=other.pk, author__isnull=False).exists()
+    assert "_auth_user_id" not in patient_client.session
+    page = patient_client.get(published.get_absolute_url())
+    assert page.status_code == 200
+
+
+def test_delete_account_removing_questions(patient_client, patient):
+    published = QuestionFactory(author=patient)
+    ReplyFactory(question=published)
+    PendingQuestionFactory(author=patient)
+    other = QuestionFactory()
+    delete(patient_client, "remove")
+    assert not User.objects.filter(pk=patient.pk).exists()
+    assert list(Question.objects.all()) == [other]
+    assert not Reply.objects.filter(question_id=published.pk).exists()
+    assert patient_client.get(published.get_absolute_url()).status_code == 404
+
+
+def test_delete_account_needs_the_password_and_a_choice(patient_client, patient):
+    response = delete(patient_client, "keep", password="wrong")
+    assert b"That is not your current password." in response.content
+    response = delete(patient_client, "")
+    assert b"Please choose what happens to your published questions." in response.content
+    assert User.objects.filter(pk=patient.pk).exists()
+
+
+def test_doctors_cannot_delete_their_account_here(client, doctor):
+    client.force_login(doctor.user)
+    response = client.get(reverse("questions:delete-account"))
+    assert response.status_code == 403
+    response = delete(client, "remove")
+    assert response.status_code == 403
+    assert User.objects.filter(pk=doctor.user.pk).exists()

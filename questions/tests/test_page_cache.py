@@ -1,0 +1,122 @@
+"""The anonymous Q&A page cache: shared only when safe, and every write shows next time."""
+
+import pytest
+from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.core.cache import cache
+
+from answers.actions import render_article
+from answers.models import Reply
+from answers.tests.factories import ArticleFactory, ReplyFactory
+from questions.actions import remove_question, set_question_tags
+from questions.cache import invalidate_all_pages, invalidate_question_page, page_cache_key
+from questions.tests.factories import QuestionFactory
+from questions.views import question_detail
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def answered(question, doctor):
+    question.tags.add("headache")
+    ReplyFactory(question=question, doctor=doctor, body="Drink more water.")
+    return question
+
+
+def test_second_anonymous_request_is_served_from_the_cache_without_queries(
+    client, answered, django_assert_num_queries
+):
+    first = client.get(answered.get_absolute_url())
+    with django_assert_num_queries(0):
+        second = client.get(answered.get_absolute_url())
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second["Content-Type"] == "text/html; charset=utf-8"
+    assert "csrfmiddlewaretoken" not in second.content.decode()
+    assert "csrftoken" not in second.cookies
+
+
+def test_cached_page_still_redirects_a_stale_slug(client, answered, django_assert_num_queries):
+    client.get(answered.get_absolute_url())
+    with django_assert_num_queries(0):
+        response = client.get(f"/questions/{answered.pk}/old-slug/")
+    assert response.status_code == 301
+    assert response["Location"] == answered.get_absolute_url()
+
+
+def test_signed_in_visitors_never_read_or_fill_the_shared_cache(client, answered, patient):
+    client.force_login(patient)
+    signed_in = client.get(answered.get_absolute_url()).content.decode()
+    assert "Log out" in signed_in
+    assert cache.get(page_cache_key(answered.pk)) is None
+    client.logout()
+    anonymous = client.get(answered.get_absolute_url()).content.decode()
+    assert "Log out" not in anonymous
+    client.force_login(patient)
+    assert "Log out" in client.get(answered.get_absolute_url()).content.decode()
+
+
+def test_page_with_a_flash_message_is_not_cached(rf, answered):
+    request = rf.get(answered.get_absolute_url())
+    request.user = AnonymousUser()
+    SessionMiddleware(lambda r: None).process_request(request)
+    MessageMiddleware(lambda r: None).process_request(request)
+    messages.info(request, "You have signed out.")
+    response = question_detail(request, pk=answered.pk, slug=answered.slug)
+    assert "You have signed out." in response.content.decode()
+    assert cache.get(page_cache_key(answered.pk)) is None
+
+
+def test_newly_published_reply_shows_on_the_next_request(client, answered, specialty):
+    other = QuestionFactory(specialty=specialty, tags=["headache"], title="Aching temples")
+    client.get(answered.get_absolute_url())
+    client.get(other.get_absolute_url())
+    held = ReplyFactory(question=other, status=Reply.Status.HELD, body="Rest in a dark room.")
+    # What publishing a reply does (answers' action): publish, mark answered, invalidate
+    # the question's page and, as it is newly answered, every page's Similar Q&A.
+    Reply.objects.filter(pk=held.pk).update(
+        status=Reply.Status.PUBLISHED, published_at=held.created_at
+    )
+    other.answered_at = held.created_at
+    other.save(update_fields=["answered_at"])
+    invalidate_question_page(other.pk)
+    invalidate_all_pages()
+    assert "Rest in a dark room." in client.get(other.get_absolute_url()).content.decode()
+    assert "Aching temples" in client.get(answered.get_absolute_url()).content.decode()
+
+
+def test_attached_article_shows_on_the_next_request(client, answered):
+    client.get(answered.get_absolute_url())
+    article = ArticleFactory(title="Headaches explained", body="Most headaches are *harmless*.")
+    render_article(article=article)
+    article.questions.add(answered)
+    invalidate_question_page(answered.pk)  # what the editors' attach action calls
+    html = client.get(answered.get_absolute_url()).content.decode()
+    assert "<h1>Headaches explained - Neurology</h1>" in html
+    assert "Most headaches are <em>harmless</em>." in html
+
+
+def test_tag_change_shows_on_the_next_request_on_both_pages(
+    client, answered, specialty, editor, django_capture_on_commit_callbacks
+):
+    other = QuestionFactory(specialty=specialty, tags=["knee pain"], title="Stiff knee at night")
+    ReplyFactory(question=other)
+    client.get(answered.get_absolute_url())
+    client.get(other.get_absolute_url())
+    assert "Stiff knee at night" not in client.get(answered.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        set_question_tags(question=other, tags=["knee pain", "headache"], editor=editor)
+    assert "Stiff knee at night" in client.get(answered.get_absolute_url()).content.decode()
+    assert "/questions/tags/headache/" in client.get(other.get_absolute_url()).content.decode()
+
+
+def test_moderation_removal_shows_on_the_next_request(client, answered, specialty, moderator):
+    other = QuestionFactory(specialty=specialty, tags=["headache"], title="Aching temples")
+    ReplyFactory(question=other)
+    assert "Aching temples" in client.get(answered.get_absolute_url()).content.decode()
+    client.get(other.get_absolute_url())
+    remove_question(question=other, moderator=moderator, reason="Duplicate")
+    assert client.get(other.get_absolute_url()).status_code == 404
+    assert "Aching temples" not in client.get(answered.get_absolute_url()).content.decode()

@@ -1,0 +1,165 @@
+import pytest
+
+from questions.screening import describe_personal_data, screen
+
+
+def kinds(findings):
+    return [f.kind for f in findings]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "found"),
+    [
+        ("Write to me at anna.lin+forum@gmail.com please", "email", "anna.lin+forum@gmail.com"),
+        ("my mail is ANNA@EXAMPLE.COM.TW", "email", "ANNA@EXAMPLE.COM.TW"),
+        ("reach me: anna at gmail dot com", "email", "anna at gmail dot com"),
+        ("reach me: anna(at)mail(dot)tw", "email", "anna(at)mail(dot)tw"),
+        ("Call 0912-345-678 after work", "phone", "0912-345-678"),
+        ("Call 0912345678 after work", "phone", "0912345678"),
+        ("Call 0912 345 678 after work", "phone", "0912 345 678"),
+        ("office (02) 2345-6789 ext 3", "phone", "(02) 2345-6789"),
+        ("office 02-2345-6789", "phone", "02-2345-6789"),
+        ("Kaohsiung line 07-123-4567", "phone", "07-123-4567"),
+        ("from abroad +886 912 345 678", "phone", "+886 912 345 678"),
+        ("from abroad +886-2-2345-6789", "phone", "+886-2-2345-6789"),
+        ("my US cell +1 (415) 555-2671", "phone", "+1 (415) 555-2671"),
+        ("London +44 20 7946 0958", "phone", "+44 20 7946 0958"),
+        ("dial 0044 20 7946 0958", "phone", "0044 20 7946 0958"),
+        ("ID: A123456789", "national_id", "A123456789"),
+        ("my id is f223456789 ok", "national_id", "f223456789"),
+        ("resident certificate AC01234567", "national_id", "AC01234567"),
+        ("new resident number A800000014", "national_id", "A800000014"),
+        ("I live at No. 12, Lane 5, Zhongshan N. Rd. in Taipei", "address", None),
+        ("send it to No. 45, Sec. 2, Heping East Road", "address", None),
+        ("I live at 221B Baker Street", "address", "221B Baker Street"),
+        ("come to 45 Heping East Road tomorrow", "address", "45 Heping East Road"),
+        ("我住在中山北路二段45巷3號", "address", None),
+        ("I was born on 1985/03/12", "date_of_birth", "born on 1985/03/12"),
+        ("born 12 March 1985, female", "date_of_birth", "born 12 March 1985"),
+        ("DOB: 03/12/1985", "date_of_birth", "DOB: 03/12/1985"),
+        ("Date of birth 1990-07-01", "date_of_birth", "Date of birth 1990-07-01"),
+        ("his birthday is March 3, 2019", "date_of_birth", "birthday is March 3, 2019"),
+        ("出生日期：1985年3月12日", "date_of_birth", None),
+    ],
+)
+def test_screen_finds_personal_data(text, kind, found):
+    result = screen(text)
+    assert kind in kinds(result.personal_data), result
+    assert result.blocks_submission
+    if found:
+        assert found in [f.text for f in result.personal_data]
+
+
+def test_screen_reads_full_width_digits_typed_on_chinese_keyboards():
+    result = screen("電話 ０９１２－３４５－６７８")
+    assert kinds(result.personal_data) == ["phone"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I take paracetamol 500 mg twice a day and ibuprofen 400mg at night.",
+        "Vitamin D 1,000 IU daily, 5-10 mg of melatonin, 2.5 ml syrup three times a day.",
+        "My blood pressure was 140/90 this morning and 135/85 mmHg last week.",
+        "HbA1c 6.5%, fasting glucose 126 mg/dL, LDL 160 mg/dL, TSH 0.45 mIU/L.",
+        "Creatinine 1.2, eGFR 75, hemoglobin 11.8 g/dL, platelets 250 x10^3/uL.",
+        "I am 45 years old; my son is 3 and my mother is 78.",
+        "It wakes me at 3 am and again at 05:30, sometimes at 9:45 pm.",
+        "The pain started on 2024-10-03 and has been worse since 2024/10/03.",
+        "I had surgery on 03/10/2024 and a check-up on 12 March 2024.",
+        "My father was born in 1950 and had a stroke 5 years ago.",
+        "Heart rate 110 bpm, temperature 38.5 C, SpO2 97%, weight 62 kg.",
+        "I walk 10,000 steps a day and sleep 6-7 hours.",
+        "The clinic is open 0930-1230, and I saw Dr. Chen twice.",
+        "I take B12 and vitamin D3, and 2 ENT Dr visits did not help.",
+        "It hurts about 7/10, lasts 10-15 minutes, 3-4 times a week.",
+        "Room 502, bed 3, since week 36 of pregnancy.",
+    ],
+)
+def test_screen_leaves_ordinary_medical_text_alone(text):
+    result = screen(text)
+    assert result.personal_data == ()
+    assert not result.blocks_submission
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Sometimes I think about suicide.", "suicide"),
+        ("I want to kill myself.", "suicide"),
+        ("I want to die, nothing helps.", "suicide"),
+        ("I don't want to live anymore.", "suicide"),
+        ("I have been cutting myself.", "suicide"),
+        ("My mother talks about ending her life.", "suicide"),
+        ("I have chest pain when I climb stairs.", "chest_pain"),
+        ("No fever before, but now chest pain.", "chest_pain"),
+        ("No history of heart disease, now chest pain at night.", "chest_pain"),
+        ("There is a crushing pressure in my chest.", "chest_pain"),
+        ("My chest tightness spreads to the left arm.", "chest_pain"),
+        ("His face is drooping on one side.", "stroke"),
+        ("Her speech is slurred since an hour ago.", "stroke"),
+        ("My father has slurred speech.", "stroke"),
+        ("Suddenly weakness in the right arm.", "stroke"),
+        ("I have numbness on one side of my body.", "stroke"),
+        ("The worst headache of my life started an hour ago.", "stroke"),
+        ("The cut is bleeding heavily.", "bleeding"),
+        ("His nose has bleeding that won't stop.", "bleeding"),
+        ("I am vomiting blood.", "bleeding"),
+        ("I can't breathe when lying down.", "breathing"),
+        ("My son has difficulty breathing tonight.", "breathing"),
+        ("It is hard to breathe.", "breathing"),
+        ("Her lips are turning blue.", "breathing"),
+        ("My toddler swallowed bleach.", "poisoning"),
+        ("I think I took an overdose of sleeping pills.", "poisoning"),
+        ("He took too many pills.", "poisoning"),
+        ("Carbon monoxide poisoning from the heater?", "poisoning"),
+        ("我胸痛而且呼吸困難", "chest_pain"),
+        ("I’m suicidal", "suicide"),
+    ],
+)
+def test_screen_flags_red_flags(text, kind):
+    result = screen(text)
+    assert kind in result.red_flag_kinds
+    assert result.is_urgent
+    assert not result.blocks_submission
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have no chest pain and no difficulty breathing.",
+        "I have no swelling of the lips or trouble breathing.",
+        "There is no fever, cough or chest pain.",
+        "There was never any bleeding.",
+        "I don't have chest pain, just a cough.",
+        "I had food poisoning last week and now my stomach is fine.",
+        "I don't want to die from this, what should I do?",
+        "My father had a stroke 5 years ago and takes aspirin.",
+        "Mild headache after coffee, a runny nose and some back pain.",
+        "Light spotting between periods for two months.",
+        "I get a little short of breath when I run.",
+    ],
+)
+def test_screen_does_not_flag_negated_or_ordinary_text(text):
+    assert screen(text).red_flags == ()
+
+
+def test_screen_result_is_stored_without_the_personal_data_itself():
+    result = screen("Call 0912-345-678. I have chest pain.")
+    stored = result.as_dict()
+    assert stored == {
+        "red_flags": [{"kind": "chest_pain", "text": "chest pain"}],
+        "personal_data": [{"kind": "phone"}],
+    }
+
+
+def test_describe_personal_data_quotes_each_finding_with_its_kind():
+    result = screen("Mail a@b.tw or call 0912-345-678")
+    assert describe_personal_data(result.personal_data) == (
+        "\u201ca@b.tw\u201d (e-mail address), \u201c0912-345-678\u201d (phone number)"
+    )
+
+
+def test_screen_reports_a_number_inside_an_email_once():
+    result = screen("write to 0912345678@gmail.com")
+    assert kinds(result.personal_data) == ["email"]

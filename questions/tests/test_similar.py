@@ -1,0 +1,166 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from answers.models import Reply
+from answers.tests.factories import ArticleFactory, FAQFactory, ReplyFactory
+from forum.tests.factories import DoctorProfileFactory, SpecialtyFactory
+from questions.cache import invalidate_all_pages
+from questions.models import Question
+from questions.similar import compute_similar, excerpt, related_faqs, similar_questions
+from questions.tests.factories import PendingQuestionFactory, QuestionFactory
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
+
+
+def answered(*, tags, specialty, days_ago=0, **kwargs) -> Question:
+    """A published question with tags, answered `days_ago` days before DAY."""
+    question = QuestionFactory(specialty=specialty, tags=tags, **kwargs)
+    question.answered_at = DAY - timedelta(days=days_ago)
+    question.save(update_fields=["answered_at"])
+    return question
+
+
+def tag_ids(question: Question) -> list[int]:
+    return list(question.tags.values_list("pk", flat=True))
+
+
+def ranked(question: Question, **kwargs) -> list[int]:
+    items = compute_similar(
+        question_id=question.pk,
+        specialty_id=question.specialty_id,
+        tag_ids=tag_ids(question),
+        **kwargs,
+    )
+    return [item["id"] for item in items]
+
+
+def test_similar_ranks_by_shared_tags_then_specialty_then_recency_then_id(specialty):
+    other = SpecialtyFactory(name="Cardiology", slug="cardiology")
+    page = answered(tags=["a", "b", "c"], specialty=specialty)
+    all_three_old_other = answered(tags=["a", "b", "c", "z"], specialty=other, days_ago=900)
+    two_same_older = answered(tags=["a", "b"], specialty=specialty, days_ago=30)
+    two_other_newest = answered(tags=["b", "c"], specialty=other, days_ago=0)
+    one_same_tie_low_id = answered(tags=["a"], specialty=specialty, days_ago=5)
+    one_same_tie_high_id = answered(tags=["c", "y"], specialty=specialty, days_ago=5)
+    one_other_newest = answered(tags=["b"], specialty=other, days_ago=1)
+
+    assert ranked(page, limit=10) == [
+        all_three_old_other.pk,
+        two_same_older.pk,
+        two_other_newest.pk,
+        one_same_tie_high_id.pk,
+        one_same_tie_low_id.pk,
+        one_other_newest.pk,
+    ]
+    items = similar_questions(question=page, tag_ids=tag_ids(page))
+    assert [item["url"] for item in items] == [
+        q.get_absolute_url()
+        for q in [all_three_old_other, two_same_older, two_other_newest, one_same_tie_high_id]
+    ]
+
+
+def test_similar_never_lists_self_unpublished_unanswered_or_untagged_overlap(specialty):
+    page = answered(tags=["migraine", "sleep"], specialty=specialty)
+    listed = answered(tags=["migraine"], specialty=specialty)
+    QuestionFactory(specialty=specialty, tags=["migraine", "sleep"])  # not answered
+    for status in [Question.Status.PENDING, Question.Status.REJECTED, Question.Status.REMOVED]:
+        hidden = answered(tags=["migraine", "sleep"], specialty=specialty)
+        Question.objects.filter(pk=hidden.pk).update(status=status)
+    PendingQuestionFactory(specialty=specialty, tags=["migraine", "sleep"])
+    answered(tags=["knee pain"], specialty=specialty)  # shares no tag
+
+    assert ranked(page, limit=10) == [listed.pk]
+
+
+def test_similar_is_empty_for_a_question_without_tags(specialty, django_assert_num_queries):
+    page = answered(tags=[], specialty=specialty)
+    answered(tags=["migraine"], specialty=specialty)
+    with django_assert_num_queries(0):
+        assert similar_questions(question=page, tag_ids=[]) == []
+
+
+def test_similar_candidates_per_tag_are_bounded_to_the_newest(specialty):
+    """Past CANDIDATES_PER_TAG a common tag's list holds only its newest questions; a rare
+    tag's list is complete, so an old question sharing it is still found."""
+    page = answered(tags=["common", "rare"], specialty=specialty)
+    old_common_only = answered(tags=["common"], specialty=specialty, days_ago=400)
+    old_rare = answered(tags=["rare"], specialty=specialty, days_ago=500)
+    newer = [answered(tags=["common"], specialty=specialty, days_ago=n) for n in range(3)]
+
+    assert old_common_only.pk in ranked(page, limit=10)
+    bounded = ranked(page, limit=10, per_tag=3)
+    assert old_common_only.pk not in bounded
+    assert set(bounded) == {old_rare.pk, *(q.pk for q in newer)}
+
+
+def test_similar_items_show_page_title_excerpts_and_first_doctor_line(specialty):
+    page = answered(tags=["tremor"], specialty=specialty)
+    other = QuestionFactory(
+        specialty=specialty, tags=["tremor"], title="Hands shake when I hold a cup", body="x " * 300
+    )
+    first_doctor = DoctorProfileFactory(display_name="Peng Shih-wei", specialties=[specialty])
+    ReplyFactory(question=other, doctor=first_doctor, body="Please keep a diary. " * 30)
+    ReplyFactory(question=other, body="A later reply.")
+    ReplyFactory(question=other, status=Reply.Status.HELD, body="Held reply.")
+    ArticleFactory(title="Tremor: causes and care").questions.add(other)
+    ArticleFactory(title="Draft article", status="draft").questions.add(other)
+
+    [item] = similar_questions(question=page, tag_ids=tag_ids(page))
+    assert item["title"] == "Tremor: causes and care"
+    assert item["url"] == other.get_absolute_url()
+    assert item["doctor_name"] == "Peng Shih-wei"
+    assert item["doctor_url"] == first_doctor.get_absolute_url()
+    assert item["specialty"] == "Neurology"
+    assert item["reply_excerpt"].startswith("Please keep a diary.")
+    assert len(item["reply_excerpt"]) <= 220 and item["reply_excerpt"].endswith("…")
+    assert len(item["excerpt"]) <= 220
+
+
+def test_similar_list_is_cached_until_pages_are_invalidated(specialty, django_assert_num_queries):
+    page = answered(tags=["cough"], specialty=specialty)
+    answered(tags=["cough"], specialty=specialty)
+    ids = tag_ids(page)
+    first = similar_questions(question=page, tag_ids=ids)
+    newcomer = answered(tags=["cough"], specialty=specialty, days_ago=-1)
+    with django_assert_num_queries(0):
+        assert similar_questions(question=page, tag_ids=ids) == first
+    invalidate_all_pages()
+    fresh = similar_questions(question=page, tag_ids=ids)
+    assert fresh[0]["url"] == newcomer.get_absolute_url()
+
+
+def test_related_faqs_are_published_faqs_sharing_most_tags_at_most_five():
+    both = FAQFactory(question="Is a morning headache linked to sleep?")
+    both.tags.add("headache", "sleep")
+    hidden = FAQFactory(is_published=False)
+    hidden.tags.add("headache", "sleep")
+    unrelated = FAQFactory()
+    unrelated.tags.add("knee pain")
+    singles = []
+    for position in range(6):
+        faq = FAQFactory(position=position)
+        faq.tags.add("headache")
+        singles.append(faq)
+    page = QuestionFactory(tags=["headache", "sleep"])
+
+    faqs = related_faqs(tag_ids=tag_ids(page))
+    assert faqs == [both, *singles[:4]]
+
+
+@pytest.mark.parametrize(
+    ("text", "length", "expected"),
+    [
+        ("Short  text\nhere", 40, "Short text here"),
+        ("One two three four five", 12, "One two…"),
+        ("One two, three four", 10, "One two…"),
+        ("Unbreakablewordthatgoeson", 10, "Unbreakab…"),
+        ("Exactly ten", 11, "Exactly ten"),
+    ],
+)
+def test_excerpt_cuts_at_a_word_and_marks_the_cut(text, length, expected):
+    result = excerpt(text, length)
+    assert result == expected
+    assert len(result) <= length
