@@ -10,10 +10,13 @@ again: "headahce" finds what "headache" finds. On SQLite (local runs) it is a pl
 
 Cost is bounded whatever the words: only the newest `CANDIDATE_LIMIT` matching
 questions are ranked (a common word matches hundreds of thousands of questions and
-ranking them all takes most of a second). They are found in two steps whose cost does
-not grow with how common a word is: the newest `RECENT_WINDOW` documents are read in id
-order until enough match, and only if too few did, the older ones are looked up through
-the GIN index (then the word is rare, so few are). Every statement runs under a timeout.
+ranking them all takes most of a second), and how they are found does not grow with how
+common a word is. Rare words (by the planner's own statistics on the vectors) go straight
+through the GIN index. Others read the newest `RECENT_WINDOW` documents in id order until
+enough match, and only if too few did, look the older ones up through the GIN index. The
+planner is not left to choose between those: it misjudges words that go together ("chest
+tightness") and then reads tens of thousands of rows. Every statement runs under a
+timeout.
 
 Which questions: every published question, answered or not (an unanswered one tells a
 patient that somebody already asked and lets them follow it). Pending, rejected and
