@@ -1,5 +1,7 @@
 """Project-wide test settings: fast hashing, plain static storage, a clean cache."""
 
+import importlib
+
 import pytest
 from django.core.cache import cache
 
@@ -68,3 +70,25 @@ def login_with_two_factor(db):
     from forum.tests.two_factor import login_with_two_factor
 
     return login_with_two_factor
+
+
+@pytest.fixture
+def role_groups(transactional_db):
+    """Put back the role groups of forum/migrations/0002_roles.py.
+
+    Every transactional test empties all tables afterwards, data migrations' rows
+    included. serialized_rollback would restore them, but it clashes with the content
+    types that the flush's post_migrate re-creates, and with Playwright's event loop,
+    so transactional tests that need the roles ask for this fixture instead.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    roles_migration = importlib.import_module("forum.migrations.0002_roles")
+    for name, permissions in roles_migration.ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(
+            [
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                for app_label, codename in permissions
+            ]
+        )

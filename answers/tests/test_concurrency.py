@@ -14,9 +14,8 @@ from forum.tests.factories import DoctorProfileFactory, ModeratorFactory, Specia
 from questions.models import Question
 from questions.tests.factories import QuestionFactory
 
-# serialized_rollback: the flush after each test would drop the role groups
-# that a data migration created.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Transactional (real threads); role_groups puts back the groups the flush drops.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("role_groups")]
 
 BODY = "Sleep, fluids and a headache diary help; see your doctor if it persists or worsens."
 

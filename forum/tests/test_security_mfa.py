@@ -121,8 +121,8 @@ def test_recovery_code_logs_in_once(client, moderator):
     assert response.status_code == 302
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_activating_totp_counts_as_two_factor_for_the_session(client):
+@pytest.mark.django_db(transaction=True)
+def test_activating_totp_counts_as_two_factor_for_the_session(client, role_groups):
     # A transactional test: allauth announces the new authenticator after commit.
     from forum.tests.factories import ModeratorFactory
 

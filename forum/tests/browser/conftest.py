@@ -5,7 +5,6 @@ Screenshots go to artifacts/screenshots/ (CI keeps that folder as an artefact).
 
 from __future__ import annotations
 
-import importlib
 import os
 
 import pytest
@@ -44,22 +43,6 @@ def open_page(browser, live_server):
 
 
 @pytest.fixture(autouse=True)
-def role_groups(transactional_db):
-    """Put back the role groups of forum/migrations/0002_roles.py.
-
-    Browser tests are transactional (the live server runs in another thread), and every
-    transactional test empties all tables afterwards, data migrations' rows included.
-    serialized_rollback would restore them, but not reliably once Playwright's event loop
-    is running in this thread, so the groups are made here.
-    """
-    from django.contrib.auth.models import Group, Permission
-
-    roles_migration = importlib.import_module("forum.migrations.0002_roles")
-    for name, permissions in roles_migration.ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(
-            [
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-                for app_label, codename in permissions
-            ]
-        )
+def _browser_role_groups(role_groups):
+    """Browser tests are transactional (the live server runs in another thread); see
+    the root conftest's role_groups."""
