@@ -36,6 +36,7 @@ from questions.actions import approve_question, edit_question
 from questions.cache import invalidate_all_pages, invalidate_question_page
 from questions.models import Question, Tag, TaggedQuestion
 from questions.notifications import notify_question_answered
+from questions.search_index import refresh_question_document
 
 
 def render_article(*, article: Article) -> Article:
@@ -53,8 +54,10 @@ def render_faq(*, faq: FAQ) -> FAQ:
 
 
 def _invalidate_pages(question_ids: Iterable[int]) -> None:
+    # An article's text changed on these pages: refresh them and what search finds there.
     for question_id in set(question_ids):
         invalidate_question_page(question_id)
+        refresh_question_document(question_id)
 
 
 def _check_publishable(article: Article) -> None:
@@ -606,6 +609,7 @@ def _is_first_published(reply: Reply) -> bool:
 
 def _invalidate_reply_pages(reply: Reply, *, first_reply_changed: bool) -> None:
     invalidate_question_page(reply.question_id)
+    refresh_question_document(reply.question_id)  # the reply text search finds
     if first_reply_changed:
         # Other pages' Similar Q&A show this question and an excerpt of its first reply.
         invalidate_all_pages()

@@ -1,14 +1,30 @@
 """Root URL configuration; the site-wide pages live in the "forum" namespace."""
 
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from forum import security, views
+from forum import feeds, security, views
+from forum.sitemaps import SITEMAPS
 
 site_patterns = [
     path("", views.home, name="home"),
     path("specialties/<slug:slug>/", views.specialty_detail, name="specialty"),
     path("doctors/<slug:slug>/", views.doctor_detail, name="doctor"),
+    # Search and feeds (issue 7).
+    path("search/", views.search, name="search"),
+    path("feeds/answered/rss/", feeds.AnsweredQuestionsFeed(), name="feed-rss"),
+    path("feeds/answered/atom/", feeds.AnsweredQuestionsAtomFeed(), name="feed-atom"),
+    path(
+        "specialties/<slug:slug>/feed/rss/",
+        feeds.SpecialtyAnsweredFeed(),
+        name="specialty-feed-rss",
+    ),
+    path(
+        "specialties/<slug:slug>/feed/atom/",
+        feeds.SpecialtyAnsweredAtomFeed(),
+        name="specialty-feed-atom",
+    ),
 ]
 
 urlpatterns = [
@@ -21,4 +37,16 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    # Sitemap index and its paged sections (issue 7).
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        views.sitemap_section,
+        name="sitemap-section",
+    ),
 ]

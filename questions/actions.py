@@ -20,6 +20,7 @@ from questions.models import Question
 from questions.notifications import notify_question_published, notify_question_rejected
 from questions.permissions import can_delete_own_account
 from questions.screening import ScreeningResult, screen
+from questions.search_index import refresh_question_document
 
 
 @transaction.atomic
@@ -40,6 +41,7 @@ def approve_question(*, question: Question, moderator, reason: str = "") -> Ques
     )
     notify_question_published(question=locked)
     invalidate_question_page(locked.pk)
+    refresh_question_document(locked.pk)
     return locked
 
 
@@ -63,6 +65,7 @@ def reject_question(*, question: Question, moderator, reason: str) -> Question:
     )
     notify_question_rejected(question=locked)
     invalidate_question_page(locked.pk)
+    refresh_question_document(locked.pk)
     if was_public:
         invalidate_all_pages()
     return locked
@@ -85,6 +88,7 @@ def remove_question(*, question: Question, moderator, reason: str) -> Question:
         reason=reason.strip(),
     )
     invalidate_question_page(locked.pk)
+    refresh_question_document(locked.pk)
     invalidate_all_pages()
     return locked
 
@@ -111,6 +115,7 @@ def edit_question(
         reason=reason.strip() or "Redacted before publishing",
     )
     invalidate_question_page(locked.pk)
+    refresh_question_document(locked.pk)
     if locked.is_published:
         invalidate_all_pages()
     return locked

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import DurationField, ExpressionWrapper, F
 from django.urls import reverse
@@ -210,3 +211,45 @@ class TaggedQuestion(ItemBase):
 
     def __str__(self) -> str:
         return f"{self.content_object_id}:{self.tag_id}"
+
+
+# Search (issue 7): the denormalized document behind forum.search.
+
+
+class SearchDocument(models.Model):
+    """What search reads for one published question besides its own title and text.
+
+    Holds the text of the question's published replies and published articles, and on
+    PostgreSQL a weighted tsvector (title A, question text B, replies C, articles D)
+    behind a GIN index. Only published questions have one. Kept current by
+    `questions.search_index.refresh_question_document()`; never edit it by hand.
+    """
+
+    question = models.OneToOneField(
+        Question, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    specialty = models.ForeignKey(
+        Specialty, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    reply_text = models.TextField(blank=True)
+    article_text = models.TextField(blank=True)
+    vector = SearchVectorField(null=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["specialty", "question"], name="search_doc_specialty")]
+
+    def __str__(self) -> str:
+        return f"Search document of question {self.question_id}"
+
+
+class SearchWord(models.Model):
+    """A word found in published questions, replies or articles: the vocabulary that
+    search suggests corrections from when a query matches nothing (PostgreSQL only,
+    through a trigram index on `word`). Filled by `questions.search_index`."""
+
+    word = models.CharField(max_length=40, primary_key=True)
+    documents = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.word

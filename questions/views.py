@@ -21,6 +21,7 @@ from django.utils import formats, timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from forum import roles
+from forum.paging import get_page
 from questions.actions import (
     DailyQuestionLimitReached,
     PersonalDataFound,
@@ -144,7 +145,7 @@ def _qa_page_context(question: Question) -> dict:
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     questions = Question.objects.latest_answered().filter(tags=tag).for_list()
-    page = Paginator(questions, 20).get_page(request.GET.get("page"))
+    page = get_page(request, questions, 20)
     return render(request, "questions/tag_detail.html", {"tag": tag, "page_obj": page})
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from answers.tests.factories import ArticleFactory, ReplyFactory
 from forum.tests.browser.support import serious_accessibility_violations
+from questions.search_index import refresh_question_document
 from questions.tests.factories import TagFactory
 
 pytestmark = [
@@ -25,6 +26,7 @@ def answered(doctor, question):
     question.tags.add(TagFactory(name="headache"), TagFactory(name="sleep"))
     ReplyFactory(question=question, doctor=doctor)
     ArticleFactory(title="Headaches in the morning").questions.add(question)
+    refresh_question_document(question.pk)  # as the reply and article actions would
     question.refresh_from_db()
     return question
 
@@ -34,6 +36,8 @@ PAGES = {
     "question": lambda q: q.get_absolute_url(),
     "specialty": lambda q: q.specialty.get_absolute_url(),
     "tag": lambda q: "/questions/tags/headache/",
+    "search": lambda q: "/search/?q=headache",
+    "search-typo": lambda q: "/search/?q=headahce&specialty=neurology",
 }
 
 

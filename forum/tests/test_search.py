@@ -1,0 +1,363 @@
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from answers.models import Article, Reply
+from answers.tests.factories import ArticleFactory, ReplyFactory
+from forum import search as search_module
+from forum.tests.factories import SpecialtyFactory
+from questions.models import Question
+from questions.search_index import refresh_question_document
+from questions.tests.factories import PendingQuestionFactory, QuestionFactory
+
+pytestmark = pytest.mark.django_db
+
+POSTGRES = connection.vendor == "postgresql"
+
+
+def indexed(question):
+    refresh_question_document(question.pk)
+    return question
+
+
+def search(client, **params):
+    return client.get(reverse("forum:search"), params)
+
+
+def result_titles(response) -> list[str]:
+    return [q.title for q in response.context["page_obj"].object_list]
+
+
+def test_search_finds_question_by_a_word_of_its_title(client, specialty):
+    found = indexed(QuestionFactory(title="Tingling fingers at night", specialty=specialty))
+    indexed(QuestionFactory(title="Sore knee after running", specialty=specialty))
+    response = search(client, q="tingling")
+    assert response.status_code == 200
+    assert result_titles(response) == [found.title]
+    assert found.get_absolute_url() in response.content.decode()
+
+
+@pytest.mark.parametrize("window", [40_000, 1])
+def test_search_ranks_title_match_above_text_only_match(client, specialty, monkeypatch, window):
+    # With a window of one id the title match is only found by the second (older) step.
+    monkeypatch.setattr(search_module, "RECENT_WINDOW", window)
+    in_title = indexed(
+        QuestionFactory(title="Migraine with aura", body="It starts with flashing lights.")
+    )
+    # Newer, so only ranking (not recency) can put the title match first.
+    in_text = indexed(
+        QuestionFactory(title="Flashing lights", body="My doctor thinks it may be a migraine.")
+    )
+    assert in_text.pk > in_title.pk
+    assert result_titles(search(client, q="migraine")) == [in_title.title, in_text.title]
+
+
+def test_search_finds_published_reply_and_article_text_only(client, doctor):
+    question = QuestionFactory(title="Tired all day", body="I sleep eight hours.")
+    ReplyFactory(question=question, doctor=doctor, body="Ask for a ferritin blood test.")
+    ReplyFactory(question=question, doctor=doctor, body="Consider thyroxine levels.", status="held")
+    article = ArticleFactory(body="Anaemia explained.", status=Article.Status.PUBLISHED)
+    draft = ArticleFactory(body="Glandular fever explained.", status=Article.Status.DRAFT)
+    article.questions.add(question)
+    draft.questions.add(question)
+    indexed(question)
+    assert result_titles(search(client, q="ferritin")) == [question.title]
+    assert result_titles(search(client, q="anaemia")) == [question.title]
+    assert result_titles(search(client, q="thyroxine")) == []
+    assert result_titles(search(client, q="glandular")) == []
+
+
+def test_search_never_shows_unpublished_questions(client, specialty):
+    published = indexed(QuestionFactory(title="Rash on the elbow"))
+    pending = indexed(PendingQuestionFactory(title="Rash on the wrist"))
+    rejected = indexed(QuestionFactory(title="Rash on the ankle", status="rejected"))
+    # Removed after it was indexed, without a refresh: the page still must not show it.
+    removed = indexed(QuestionFactory(title="Rash on the neck"))
+    Question.objects.filter(pk=removed.pk).update(status=Question.Status.REMOVED)
+    response = search(client, q="rash")
+    html = response.content.decode()
+    assert result_titles(response) == [published.title]
+    for hidden in (pending, rejected, removed):
+        assert hidden.title not in html
+
+
+def test_search_includes_unanswered_questions_and_says_so(client, doctor):
+    answered = indexed(ReplyFactory(doctor=doctor, question__title="Cough for weeks").question)
+    waiting = indexed(QuestionFactory(title="Cough at night"))
+    response = search(client, q="cough")
+    assert set(result_titles(response)) == {answered.title, waiting.title}
+    assert "waiting for a doctor's answer" in response.content.decode()
+
+
+def test_search_filters_by_specialty(client, specialty):
+    other = SpecialtyFactory(name="Dermatology", slug="dermatology")
+    mine = indexed(QuestionFactory(title="Itching scalp", specialty=specialty))
+    indexed(QuestionFactory(title="Itching skin", specialty=other))
+    response = search(client, q="itching", specialty="neurology")
+    assert result_titles(response) == [mine.title]
+    assert '<option value="neurology" selected>' in response.content.decode()
+    # An unknown specialty searches everywhere instead of failing.
+    assert len(result_titles(search(client, q="itching", specialty="nope"))) == 2
+
+
+def test_search_highlights_matches_and_escapes_text(client):
+    indexed(
+        QuestionFactory(
+            title="<b>Dizzy</b> when standing",
+            body="I get dizzy <script>alert(1)</script> every morning.",
+        )
+    )
+    html = search(client, q="dizzy").content.decode()
+    assert "<mark>Dizzy</mark>" in html
+    assert "<mark>dizzy</mark>" in html
+    assert "<script>alert(1)" not in html
+    assert "<b>" not in html
+    if POSTGRES:
+        # ts_headline leaves tag-like text out of snippets altogether.
+        assert "alert(1)" in html
+    else:
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_search_corrects_typos_on_postgres(client):
+    question = indexed(QuestionFactory(title="Living with diabetes as a teenager"))
+    response = search(client, q="diabetis teenager")
+    assert response.status_code == 200
+    html = response.content.decode()
+    if POSTGRES:
+        assert result_titles(response) == [question.title]
+        assert "Showing results for <strong>&ldquo;diabetes teenager&rdquo;</strong>" in html
+        assert "<mark>diabetes</mark>" in html
+    else:
+        assert result_titles(response) == []
+        assert "No questions match" in html
+
+
+def test_search_suggests_only_words_of_published_questions(client, moderator):
+    from questions.actions import remove_question
+
+    removed = indexed(QuestionFactory(title="Zolmitriptan dosage"))
+    remove_question(question=removed, moderator=moderator, reason="Duplicate")
+    response = search(client, q="zolmitriptam")
+    assert result_titles(response) == []
+    assert "zolmitriptan" not in response.content.decode().lower()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        "\x00",
+        "head\x00ache",
+        '"',
+        '"unclosed phrase',
+        "-",
+        "- -- !!",
+        "&|!:*()<->",
+        "pain:* & !",
+        "😷",
+        "🤒 fever 👩‍⚕️",
+        "' OR 1=1 --",
+        "<script>alert(1)</script>",
+        "%_\\",
+        "the what is",
+        "\t\n\r",
+        "x" * 5000,
+        "or or or",
+    ],
+)
+def test_search_odd_queries_give_a_friendly_page(client, query):
+    indexed(QuestionFactory(title="Headache and fever"))
+    response = search(client, q=query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="search-q"' in html
+    assert "\x00" not in html
+
+
+def test_search_survives_bytes_that_are_not_utf8(client):
+    response = client.get(reverse("forum:search") + "?q=%ED%A0%80%FF%00pain&page=%FF")
+    assert response.status_code == 200
+
+
+def test_search_empty_query_explains_what_to_type(client):
+    response = search(client, q="")
+    assert "Type a symptom" in response.content.decode()
+    assert response.context["page_obj"].object_list == []
+
+
+def test_search_stop_words_only(client):
+    indexed(QuestionFactory(title="What is the cause of hiccups"))
+    response = search(client, q="what is the")
+    if POSTGRES:
+        assert "has no words we can search for" in response.content.decode()
+        assert result_titles(response) == []
+    else:
+        # The simple search has no stop-word list and matches the words literally.
+        assert result_titles(response) == ["What is the cause of hiccups"]
+
+
+def test_search_keeps_the_first_200_characters_of_a_very_long_query(client):
+    indexed(QuestionFactory(title="Knee pain when climbing stairs"))
+    response = search(client, q="knee " * 300)
+    html = response.content.decode()
+    assert len(response.context["results"].query) <= 200
+    assert "only its first" in html
+    assert result_titles(response) == ["Knee pain when climbing stairs"]
+
+
+def test_search_finds_matches_older_than_the_recent_window(client, monkeypatch):
+    monkeypatch.setattr(search_module, "RECENT_WINDOW", 3)
+    oldest = indexed(QuestionFactory(title="Gallstones after pregnancy"))
+    for n in range(5):
+        indexed(QuestionFactory(title=f"Unrelated question {n}"))
+    newest = indexed(QuestionFactory(title="Gallstones and diet"))
+    assert result_titles(search(client, q="gallstones")) == [newest.title, oldest.title]
+
+
+@pytest.fixture
+def lexeme_stats(monkeypatch):
+    """Planner statistics as on a large site: "fever" is common, other words rare."""
+    stats = {"shares": {"fever": 0.3}, "least": 0.001, "full": True, "documents": 1_000_000}
+    monkeypatch.setattr(search_module, "_lexeme_stats", lambda: stats)
+
+
+@pytest.mark.parametrize(("query", "step"), [("fever", "window"), ("measles", "gin")])
+def test_search_picks_the_cheap_way_for_common_and_rare_words(client, lexeme_stats, query, step):
+    from django.test.utils import CaptureQueriesContext
+
+    measles = indexed(QuestionFactory(title="Measles and a high fever"))
+    indexed(QuestionFactory(title="Fever after a vaccine"))
+    with CaptureQueriesContext(connection) as ctx:
+        response = search(client, q=query)
+    assert measles.title in result_titles(response)
+    if POSTGRES:
+        sql = " ".join(q["sql"] for q in ctx.captured_queries)
+        assert ("LIMIT 40000" in sql) == (step == "window")
+
+
+def test_search_reads_the_planner_statistics(client):
+    for n in range(30):
+        indexed(QuestionFactory(title=f"Fever and rash {n}", body=f"Day {n} of a cold."))
+    if POSTGRES:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE questions_searchdocument")
+        stats = search_module._lexeme_stats()
+        assert stats["documents"] == 30
+        assert stats["shares"]["fever"] == 1.0
+        assert not stats["full"]  # a handful of lexemes: "measl" is as good as absent
+        assert search_module._expected_matches("'fever' & 'measl'") == 0
+        assert search_module._expected_matches("'fever' & 'rash'") == 30
+        assert search_module._expected_matches("'fever' | 'measl'") == float("inf")
+    assert len(result_titles(search(client, q="fever rash"))) == 20
+
+
+@pytest.mark.parametrize("window", [40_000, 2])
+def test_search_caps_how_many_matches_it_ranks(client, monkeypatch, window):
+    monkeypatch.setattr(search_module, "CANDIDATE_LIMIT", 3)
+    monkeypatch.setattr(search_module, "RECENT_WINDOW", window)
+    for n in range(5):
+        indexed(QuestionFactory(title=f"Back pain number {n}"))
+    response = search(client, q="back")
+    assert len(result_titles(response)) == 3
+    assert response.context["results"].capped
+    assert "More than 3 questions match" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("page", "expected_page", "expected_rows"),
+    [("1", 1, 20), ("2", 2, 5), ("abc", 1, 20), ("0", 1, 20), ("-1", 1, 20), ("99999", 2, 5)],
+)
+def test_search_pagination_handles_edges_and_bad_page_numbers(
+    client, page, expected_page, expected_rows
+):
+    for n in range(25):
+        indexed(QuestionFactory(title=f"Earache question {n}"))
+    response = search(client, q="earache", page=page)
+    assert response.status_code == 200
+    page_obj = response.context["page_obj"]
+    assert page_obj.number == expected_page
+    assert len(page_obj.object_list) == expected_rows
+    html = response.content.decode()
+    canonical = 'rel="canonical" href="http://testserver/search/?q=earache'
+    assert canonical + ('&amp;page=2"' if expected_page == 2 else '"') in html
+
+
+def test_search_page_is_noindex(client):
+    html = search(client, q="x").content.decode()
+    assert '<meta name="robots" content="noindex, follow">' in html
+
+
+def _expected_search_queries(corrected: bool = False) -> int:
+    # specialties for the filter, matches, the page's questions, their tags
+    count = 4
+    if POSTGRES:
+        count += 3  # savepoint, parse (and statement timeout), release
+        count += 3 if corrected else 0  # suggestions, parse and match the corrected query
+    elif corrected:
+        count -= 2  # no typo correction on SQLite: no results, so no page to fetch
+    return count
+
+
+def test_search_query_count_does_not_grow_with_rows(client, django_assert_num_queries):
+    indexed(QuestionFactory(title="Swollen ankles"))
+    search(client, q="warm up")  # reads the planner statistics once (cached 10 minutes)
+    with django_assert_num_queries(_expected_search_queries()):
+        search(client, q="swollen")
+    for n in range(30):
+        question = indexed(QuestionFactory(title=f"Swollen ankles {n}"))
+        question.tags.add("oedema", f"ankle-{n}")
+    with django_assert_num_queries(_expected_search_queries()):
+        response = search(client, q="swollen")
+    assert len(result_titles(response)) == 20
+
+
+def test_search_query_count_with_typo_correction(client, django_assert_num_queries):
+    for n in range(3):
+        indexed(QuestionFactory(title=f"Asthma inhaler {n}"))
+    search(client, q="warm up")
+    with django_assert_num_queries(_expected_search_queries(corrected=True)):
+        response = search(client, q="asthmma")
+    assert len(result_titles(response)) == (3 if POSTGRES else 0)
+
+
+def test_search_reports_a_timeout_as_a_friendly_page(client, monkeypatch):
+    indexed(QuestionFactory(title="Sprained wrist"))
+    if POSTGRES:
+        monkeypatch.setattr(search_module, "STATEMENT_TIMEOUT_MS", 1)
+        monkeypatch.setattr(
+            search_module,
+            "_RECENT_SQL",
+            "SELECT pg_sleep(0.2), %(q)s, %(window)s, %(limit)s {specialty}",
+        )
+    else:
+        monkeypatch.setattr(search_module, "_search_simple", _timed_out)
+    response = search(client, q="wrist")
+    assert response.status_code == 200
+    assert "That search took too long" in response.content.decode()
+
+
+def _timed_out(results, specialty):
+    results.problem = search_module.TIMEOUT
+    return results
+
+
+def test_header_search_box_is_a_labelled_search_landmark(client, specialty):
+    html = client.get(specialty.get_absolute_url()).content.decode()
+    assert '<div class="search-bar">' in html
+    assert 'role="search"' in html
+    assert '<label for="header-search"' in html
+    assert 'id="header-search" name="q"' in html
+
+
+def test_header_search_box_keeps_the_query_on_other_pages(client):
+    # The search page has its own form; it fills it with what was typed.
+    response = search(client, q="sore throat")
+    assert 'value="sore throat"' in response.content.decode()
+
+
+def test_reply_status_helpers_match_search_index_expectations():
+    # search_index reads replies/articles through their published() query sets.
+    assert Reply.Status.PUBLISHED == "published"
+    assert Article.Status.PUBLISHED == "published"

@@ -1,0 +1,197 @@
+"""Keeps each published question's `SearchDocument` current. Search reads nothing else.
+
+Call `refresh_question_document(question_id)` inside the action, after the write, whenever
+what search should find about a question changes:
+
+- a question is published, rejected, removed or edited (title, text, specialty);
+- a reply to it is published, edited, hidden or restored;
+- an article attached to it is published or unpublished, edited, attached or detached
+  (call it for every question the article is or was attached to).
+
+It reads the question, its published replies and its published articles and rewrites the
+document (or deletes it when the question is not published), so calling it too often is
+harmless and calling it twice is the same as once. Bulk loads (`generate_dataset`, imports,
+restores) run `python manage.py rebuild_search_index` afterwards instead.
+
+On PostgreSQL it also adds the document's words to `SearchWord`, the vocabulary typo
+suggestions come from. A word stays there when its question goes away (until the next
+rebuild); search only ever shows a suggestion together with published results for it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from django.db import connection, transaction
+
+from questions.models import Question, SearchDocument, SearchWord
+
+SEARCH_CONFIG = "english"
+
+# Title A, question text B, published replies C, published articles D. The vector is
+# written together with the row (no second UPDATE), so a rebuild leaves no dead rows.
+_UPSERT_SQL = f"""
+INSERT INTO questions_searchdocument
+    (question_id, specialty_id, reply_text, article_text, vector, updated_at)
+SELECT q.id, q.specialty_id, doc.reply_text, doc.article_text,
+    setweight(to_tsvector('{SEARCH_CONFIG}', q.title), 'A')
+    || setweight(to_tsvector('{SEARCH_CONFIG}', q.body), 'B')
+    || setweight(to_tsvector('{SEARCH_CONFIG}', doc.reply_text), 'C')
+    || setweight(to_tsvector('{SEARCH_CONFIG}', doc.article_text), 'D'),
+    now()
+FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS doc(question_id, reply_text, article_text)
+JOIN questions_question AS q ON q.id = doc.question_id
+ON CONFLICT (question_id) DO UPDATE SET
+    specialty_id = EXCLUDED.specialty_id,
+    reply_text = EXCLUDED.reply_text,
+    article_text = EXCLUDED.article_text,
+    vector = EXCLUDED.vector,
+    updated_at = EXCLUDED.updated_at
+"""
+
+
+# Plain lower-case words (the 'simple' configuration does not stem) of 3 to 40 letters.
+_WORDS_SQL = """
+INSERT INTO questions_searchword (word, documents)
+SELECT word, count(*) FROM (
+    SELECT DISTINCT d.question_id, w.word
+    FROM questions_searchdocument AS d
+    JOIN questions_question AS q ON q.id = d.question_id
+    CROSS JOIN LATERAL unnest(tsvector_to_array(to_tsvector('simple',
+        q.title || ' ' || q.body || ' ' || d.reply_text || ' ' || d.article_text))) AS w(word)
+    WHERE d.question_id BETWEEN %s AND %s AND w.word ~ '^[[:alpha:]]{{3,40}}$'
+) AS found
+GROUP BY word
+ON CONFLICT (word) DO UPDATE SET documents = questions_searchword.documents + {increment}
+"""
+
+
+@transaction.atomic
+def refresh_question_document(question_id: int) -> SearchDocument | None:
+    """Rewrite the search document of one question from its current published content."""
+    question = Question.objects.filter(pk=question_id).only("id", "status", "specialty_id").first()
+    if question is None or not question.is_published:
+        SearchDocument.objects.filter(question_id=question_id).delete()
+        return None
+    _write_documents([(question.pk, question.specialty_id)], _published_texts([question_id]))
+    # Counts are only exact after a rebuild: refreshing a question twice must not count
+    # its words twice, so a refresh only adds words it has not seen.
+    _add_words(question_id, question_id, increment="0")
+    return SearchDocument.objects.get(pk=question_id)
+
+
+def rebuild_search_documents(
+    *, batch_size: int = 5000, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Rewrite every search document, in batches of question ids; returns how many exist.
+
+    Each batch is its own transaction, so a long rebuild never holds locks for long and
+    can be interrupted and run again.
+    """
+    last_id = Question.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    SearchWord.objects.all().delete()
+    for low in range(1, last_id + 1, batch_size):
+        high = min(low + batch_size - 1, last_id)
+        _rebuild_range(low, high)
+        if progress:
+            progress(high, last_id)
+    return SearchDocument.objects.count()
+
+
+@transaction.atomic
+def _rebuild_range(low: int, high: int) -> None:
+    published = list(
+        Question.objects.published()
+        .filter(pk__gte=low, pk__lte=high)
+        .values_list("id", "specialty_id")
+    )
+    SearchDocument.objects.filter(question_id__gte=low, question_id__lte=high).exclude(
+        question_id__in=[pk for pk, _ in published]
+    ).delete()
+    if published:
+        _write_documents(published, _published_texts(range_=(low, high)))
+        _add_words(low, high, increment="EXCLUDED.documents")
+
+
+def _add_words(low: int, high: int, *, increment: str) -> None:
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_WORDS_SQL.format(increment=increment), [low, high])
+
+
+def _write_documents(questions: list[tuple[int, int]], texts: _Texts) -> None:
+    """Upsert the documents of (question id, specialty id) pairs with the given texts."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _UPSERT_SQL,
+                [
+                    [pk for pk, _ in questions],
+                    [texts.replies.get(pk, "") for pk, _ in questions],
+                    [texts.articles.get(pk, "") for pk, _ in questions],
+                ],
+            )
+        return
+    SearchDocument.objects.bulk_create(
+        [
+            SearchDocument(
+                question_id=pk,
+                specialty_id=specialty_id,
+                reply_text=texts.replies.get(pk, ""),
+                article_text=texts.articles.get(pk, ""),
+            )
+            for pk, specialty_id in questions
+        ],
+        update_conflicts=True,
+        unique_fields=["question"],
+        update_fields=["specialty", "reply_text", "article_text", "updated_at"],
+    )
+
+
+class _Texts:
+    def __init__(self) -> None:
+        self.replies: dict[int, str] = {}
+        self.articles: dict[int, str] = {}
+
+
+def _published_texts(
+    ids: Iterable[int] | None = None, *, range_: tuple[int, int] | None = None
+) -> _Texts:
+    """Published reply and article text per question id, for the given ids or id range.
+
+    Replies and articles are reached through Question's reverse relations, so this module
+    needs nothing from the answers app's code.
+    """
+    reply_model = Question._meta.get_field("replies").related_model
+    article_model = Question._meta.get_field("articles").related_model
+    if range_ is not None:
+        reply_filter = {"question_id__gte": range_[0], "question_id__lte": range_[1]}
+        article_filter = {"questions__id__gte": range_[0], "questions__id__lte": range_[1]}
+    else:
+        ids = list(ids or [])
+        reply_filter = {"question_id__in": ids}
+        article_filter = {"questions__id__in": ids}
+
+    replies: dict[int, list[str]] = defaultdict(list)
+    for question_id, body in (
+        reply_model.objects.published()
+        .filter(**reply_filter)
+        .order_by("question_id", "published_at", "id")
+        .values_list("question_id", "body")
+    ):
+        replies[question_id].append(body)
+    articles: dict[int, list[str]] = defaultdict(list)
+    for question_id, title, body in (
+        article_model.objects.published()
+        .filter(**article_filter)
+        .order_by("questions__id", "id")
+        .values_list("questions__id", "title", "body")
+    ):
+        articles[question_id].append(f"{title}\n{body}")
+
+    texts = _Texts()
+    texts.replies = {pk: "\n\n".join(parts) for pk, parts in replies.items()}
+    texts.articles = {pk: "\n\n".join(parts) for pk, parts in articles.items()}
+    return texts
