@@ -7,21 +7,25 @@ and `kill -9`s a gunicorn worker:
     python bench/crash_safety.py run BASE_URL LOG_FILE SECONDS    # HTTP only
     python bench/crash_safety.py check LOG_FILE                   # against DATABASE_URL
 
-`run` logs in as the bench patient (bench/prepare.py), then several threads POST the ask
-form with unique titles; each success answer (a redirect) is appended to LOG_FILE at
-once. `check` compares LOG_FILE with the questions table: a logged title missing from
-the table, or a title stored twice, is a failure (exit 1).
-
-PENDING: the ask flow (questions:ask) does not exist yet; `run` then prints PENDING and
-exits 3. The field names below follow DESIGN.md; `run` lists any the form does not have.
+`run` logs each of its threads in as one of the bench patients (PATIENT_EMAILS, made by
+bench/prepare.py), then the threads GET and POST the ask form (ASK_URL, the fields of
+questions/forms.py AskForm) with unique titles; each success answer (a redirect to the
+confirmation page /questions/new/<pk>/) is appended to LOG_FILE at once, as
+"<title>\t<pk>". Other answers are counted by kind: the friendly 503 while the database
+is down (or the ask form's own 503 that keeps the text, when it dropped mid-submit) and
+connection errors from the killed worker; anything else fails the run. `check` compares
+LOG_FILE with the questions table: a logged title missing from the table (or stored
+under another id), or a title stored twice, is a failure (exit 1).
 """
 
 from __future__ import annotations
 
 import http.cookiejar
+import operator
 import os
 import random
 import re
+import string
 import sys
 import threading
 import time
@@ -29,12 +33,24 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
+from functools import reduce
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PREFIX = "crash-"
 THREADS = int(os.environ.get("CRASH_THREADS", "4"))
-ASK_FIELDS = ["nickname", "age_range", "sex", "specialty", "title", "body", "tags", "consent"]
+ASK_FIELDS = [
+    "nickname",
+    "subject",
+    "age_range",
+    "sex",
+    "specialty",
+    "title",
+    "body",
+    "tags",
+    "consent",
+]
+SUCCESS = re.compile(r"^/questions/new/(\d+)/$")
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -47,13 +63,15 @@ def _opener(jar):
 
 
 def _send(opener, url, data=None, headers=None):
+    """(status, body, Location header) of one request, redirects not followed."""
     body = urllib.parse.urlencode(data).encode() if data is not None else None
     request = urllib.request.Request(url, data=body, headers=headers or {})
     try:
         with opener.open(request, timeout=30) as response:
-            return response.status, response.read().decode("utf-8", "replace")
+            return response.status, response.read().decode("utf-8", "replace"), ""
     except urllib.error.HTTPError as error:
-        return error.code, error.read().decode("utf-8", "replace")
+        location = error.headers.get("Location", "")
+        return error.code, error.read().decode("utf-8", "replace"), location
 
 
 def _token(html):
@@ -61,26 +79,32 @@ def _token(html):
     return match.group(1) if match else ""
 
 
-def run(base: str, log_path: str, seconds: float) -> int:
-    jar = http.cookiejar.CookieJar()
-    opener = _opener(jar)
-    status, html = _send(opener, base + "/accounts/login/")
-    status, _ = _send(
+def _log_in(base: str, email: str):
+    """An opener with a logged-in session of `email`, or None."""
+    opener = _opener(http.cookiejar.CookieJar())
+    _, html, _ = _send(opener, base + "/accounts/login/")
+    status, _, _ = _send(
         opener,
         base + "/accounts/login/",
         {
             "csrfmiddlewaretoken": _token(html),
-            "login": "bench-patient@example.org",
+            "login": email,
             "password": os.environ["BENCH_PASSWORD"],
         },
     )
-    if status != 302:
-        print(f"crash-safety: log-in failed with {status}")
+    return opener if status == 302 else None
+
+
+def run(base: str, log_path: str, seconds: float) -> int:
+    emails = os.environ.get("PATIENT_EMAILS", "bench-patient-1@example.org").split(",")
+    openers = [_log_in(base, emails[n % len(emails)]) for n in range(THREADS)]
+    if None in openers:
+        print("crash-safety: log-in failed")
         return 2
-    ask_url = base + os.environ.get("ASK_URL", "/questions/ask/")
-    status, html = _send(opener, ask_url)
+    ask_url = base + os.environ.get("ASK_URL", "/questions/new/")
+    status, html, _ = _send(openers[0], ask_url)
     if status != 200:
-        print(f"PENDING: crash-safety check needs the ask flow ({ask_url} answered {status})")
+        print(f"crash-safety: the ask form ({ask_url}) answered {status}")
         return 3
     missing = [name for name in ASK_FIELDS if f'name="{name}"' not in html]
     if missing:
@@ -88,31 +112,34 @@ def run(base: str, log_path: str, seconds: float) -> int:
         return 2
 
     specialty = os.environ.get("SPECIALTY_ID", "1")
-    nonce = random.randrange(10**9)
+    # Letters only, so the screening never mistakes a title for a phone or ID number.
+    nonce = "".join(random.choices(string.ascii_lowercase, k=8))
     deadline = time.monotonic() + seconds
     lock = threading.Lock()
     outcomes: Counter = Counter()
 
     def worker(number: int) -> None:
-        local = _opener(jar)
+        opener = openers[number]
         sent = 0
         with open(log_path, "a") as log:
             while time.monotonic() < deadline:
                 sent += 1
-                title = f"{PREFIX}{nonce}-{number}-{sent} a question about sleep"
+                title = f"{PREFIX}{nonce} {number} {sent} a question about sleep"
                 try:
-                    status, page = _send(local, ask_url)
+                    status, page, _ = _send(opener, ask_url)
                     token = _token(page) if status == 200 else ""
                     if not token:
-                        outcomes[f"form {status}"] += 1
+                        with lock:
+                            outcomes[f"form {status}"] += 1
                         time.sleep(0.2)
                         continue
-                    status, _ = _send(
-                        local,
+                    status, page, location = _send(
+                        opener,
                         ask_url,
                         {
                             "csrfmiddlewaretoken": token,
                             "nickname": "Crash",
+                            "subject": "self",
                             "age_range": "30~39",
                             "sex": "undisclosed",
                             "specialty": specialty,
@@ -125,23 +152,33 @@ def run(base: str, log_path: str, seconds: float) -> int:
                     )
                 except OSError as error:  # connection reset by a killed worker, timeouts
                     with lock:
-                        outcomes[type(error).__name__] += 1
+                        outcomes[f"connection lost ({type(error).__name__})"] += 1
                     continue
-                with lock:
-                    outcomes[status] += 1
-                if status in (302, 303):
-                    log.write(title + "\n")
+                success = SUCCESS.match(location) if status == 302 else None
+                if success:
+                    log.write(f"{title}\t{success.group(1)}\n")
                     log.flush()
+                    kind = "stored (302)"
+                elif status == 503 and "We could not save your question" in page:
+                    kind = "503, form kept"
+                elif status == 503:
+                    kind = "503"
+                else:
+                    kind = f"{status} {location}".strip()
+                with lock:
+                    outcomes[kind] += 1
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(THREADS)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    print(
-        "crash-safety outcomes: "
-        + ", ".join(f"{k}={v}" for k, v in sorted(outcomes.items(), key=str))
-    )
+    print("crash-safety outcomes: " + ", ".join(f"{k}: {v}" for k, v in sorted(outcomes.items())))
+    expected = ("stored", "503", "form 503", "connection lost")
+    unexplained = [kind for kind in outcomes if not kind.startswith(expected)]
+    if unexplained:
+        print(f"crash-safety: unexpected answers {unexplained}")
+        return 1
     return 0
 
 
@@ -151,17 +188,25 @@ def check(log_path: str) -> int:
     import django
 
     django.setup()
+    from django.db.models import Q
+
     from questions.models import Question
 
-    logged = [line for line in Path(log_path).read_text().splitlines() if line]
-    stored = Counter(
-        Question.objects.filter(title__startswith=PREFIX).values_list("title", flat=True)
+    logged = [line.split("\t") for line in Path(log_path).read_text().splitlines() if line]
+    # Only this run's questions: their titles start with PREFIX and the run's nonce.
+    runs = {title.split(" ", 1)[0] + " " for title, _ in logged}
+    this_run = Question.objects.filter(
+        reduce(operator.or_, (Q(title__startswith=run) for run in runs), Q(pk__in=[]))
     )
-    missing = [title for title in logged if stored[title] == 0]
+    stored = Counter(this_run.values_list("title", flat=True))
+    ids = dict(this_run.values_list("title", "pk"))
+    missing = [title for title, pk in logged if stored[title] == 0 or str(ids[title]) != pk]
     twice = [title for title, count in stored.items() if count > 1]
+    unlogged = sum(stored.values()) - len(logged)
     print(
         f"crash-safety: {len(logged)} successes logged, {sum(stored.values())} rows stored, "
-        f"{len(missing)} logged but missing, {len(twice)} stored twice"
+        f"{len(missing)} logged but missing, {len(twice)} stored twice, {unlogged} stored "
+        "without a success answer (the answer was lost with the worker or the connection)"
     )
     return 1 if missing or twice or not logged else 0
 

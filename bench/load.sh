@@ -13,14 +13,18 @@
 #    so far by 5% requests/s to win (more workers cost memory);
 # 2. read mix (bench/read_mix.lua): Q&A pages, search (specialty and tag pages while
 #    search does not exist), home, for DURATION seconds;
-# 3. write mix (bench/write_mix.lua): logged-in asks and doctor replies with reads;
+# 3. write mix (bench/write_mix.lua): logged-in reads, asks by BENCH_PATIENTS patients
+#    (QUESTIONS_PER_DAY is raised for the bench server, so the daily limit does not
+#    refuse them) and doctor replies (HELD_REPLIES_FOR_NEW_DOCTORS=0: published at once);
+#    the rows the run stored are counted in the database afterwards;
 # 4. crash safety (bench/crash_safety.py): asks under load while PostgreSQL is restarted
-#    with `pg_ctl restart -m immediate` and a gunicorn worker is killed with -9.
-# 3 and 4 need the ask and reply flows and print PENDING until those exist.
+#    with `pg_ctl restart -m immediate` and a gunicorn worker is killed with -9; then
+#    every ask that was answered with success must be in the table, once.
 #
-# Each run prints requests/s, p50/p90/p99 latency, errors (non-2xx/3xx answers and socket
-# errors: must be 0, else the script exits 1) and memory per gunicorn worker (RSS, peak
-# RSS and PSS from /proc; PSS splits the pages the preloaded workers share).
+# Each run prints requests/s, p50/p90/p99 latency, errors (non-2xx/3xx answers, socket
+# errors, and in the write mix forms that came back with errors or redirected elsewhere:
+# must be 0, else the script exits 1) and memory per gunicorn worker (RSS, peak RSS and
+# PSS from /proc; PSS splits the pages the preloaded workers share).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -66,6 +70,10 @@ cleanup() {
   else
     scripts/testpg.sh stop "$pgdir"
   fi
+  if [ "$failed" != 0 ]; then  # keep the server logs of a failed run
+    mkdir -p artifacts/bench-logs && cp "$work"/*.log artifacts/bench-logs/ 2>/dev/null || true
+    echo "gunicorn logs kept in artifacts/bench-logs/"
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -87,7 +95,8 @@ export DJANGO_DEBUG=0 DJANGO_SECRET_KEY="bench-only-$(head -c 24 /dev/urandom | 
 export DJANGO_ALLOWED_HOSTS=127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0
 export DATABASE_URL="postgres://postgres@127.0.0.1:$pgport/postgres"
 export DJANGO_STATIC_ROOT="$work/static" EMAIL_URL=locmem: DJANGO_LOG_LEVEL=WARNING
-export QUESTIONS_PER_DAY=1000000 BENCH_WORK="$work" BENCH_PASSWORD="bench-pass-$RANDOM-$RANDOM"
+export QUESTIONS_PER_DAY=1000000 HELD_REPLIES_FOR_NEW_DOCTORS=0 BENCH_PATIENTS=${BENCH_PATIENTS:-8}
+export BENCH_WORK="$work" BENCH_PASSWORD="bench-pass-$RANDOM-$RANDOM"
 unset REDIS_URL DATABASE_REPLICA_URL
 
 say "migrate, generate_dataset --questions $QUESTIONS --tags $TAGS --seed $SEED, collectstatic"
@@ -185,32 +194,60 @@ login() {  # login EMAIL JAR -> "COOKIE_HEADER CSRF"
   awk '$6 == "sessionid" || $6 == "csrftoken" { printf "%s=%s; ", $6, $7 }' "$2"
 }
 
+bench_rows() {  # "questions replies" the bench accounts have stored so far
+  $PY manage.py shell -v 0 -c '
+from answers.models import Reply
+from questions.models import Question
+asked = Question.objects.filter(author__email__startswith="bench-patient-", title__startswith="bench ")
+print(asked.count(), Reply.objects.filter(doctor__user__email="bench-doctor@example.org").count())'
+}
+
 if [ "$MODE" = all ] || [ "$MODE" = write ]; then
-  say "write mix: logged-in asks and doctor replies"
+  say "write mix: ${DURATION} s, logged-in reads, asks by $BENCH_PATIENTS patients, doctor replies"
   if [ -z "$ASK_URL" ] || [ "$REPLY" != 1 ]; then
-    echo "PENDING: needs the ask flow (questions:ask) and the reply flow (answers:reply), not built yet"
+    echo "write mix skipped: no ask flow (questions:ask) or no question to reply to"
+    failed=1
   else
     start_app "$WORKERS"
-    patient_cookie=$(login bench-patient@example.org "$work/patient.jar")
+    patients="$work/patients.txt"
+    : >"$patients"
+    n=0
+    for email in ${PATIENT_EMAILS//,/ }; do
+      n=$((n + 1))
+      cookie=$(login "$email" "$work/patient-$n.jar")
+      printf '%s\t%s\n' "$cookie" "$(sed -n 's/.*csrftoken=\([^;]*\);.*/\1/p' <<<"$cookie")" >>"$patients"
+    done
     doctor_cookie=$(login bench-doctor@example.org "$work/doctor.jar")
-    patient_csrf=$(sed -n 's/.*csrftoken=\([^;]*\);.*/\1/p' <<<"$patient_cookie")
     doctor_csrf=$(sed -n 's/.*csrftoken=\([^;]*\);.*/\1/p' <<<"$doctor_cookie")
-    line=$(run_wrk "$DURATION" bench/write_mix.lua "$paths" "$patient_cookie" "$patient_csrf" \
+    grep -q 'sessionid=' "$patients" && [[ $doctor_cookie == *sessionid=* ]] \
+      || { echo "bench log-in failed"; exit 1; }
+    read -r asked_before replied_before <<<"$(bench_rows)"
+    line=$(run_wrk "$DURATION" bench/write_mix.lua "$paths" "$ASK_URL" "$patients" \
       "$doctor_cookie" "$doctor_csrf" "$SPECIALTY_ID")
     report "write mix" "$line"
     memory_report
     stop_app
+    read -r asked_after replied_after <<<"$(bench_rows)"
+    asked=$((asked_after - asked_before)) replied=$((replied_after - replied_before))
+    asks=$(sed -n 's/.* asks=\([0-9]*\).*/\1/p' <<<"$line")
+    replies=$(sed -n 's/.* replies=\([0-9]*\).*/\1/p' <<<"$line")
+    echo "stored: $asked questions ($asks asks answered with success)," \
+      "$replied replies ($replies answered with success)"
+    if [ "$asked" -lt "$asks" ] || [ "$replied" -lt "$replies" ]; then
+      echo "fewer rows stored than successes answered"; failed=1
+    fi
   fi
 fi
 
 if [ "$MODE" = all ] || [ "$MODE" = crash ]; then
   say "crash safety: asks while PostgreSQL restarts (-m immediate) and a worker is killed (-9)"
   if [ -z "$ASK_URL" ]; then
-    echo "PENDING: needs the ask flow (questions:ask), not built yet"
+    echo "crash safety skipped: no ask flow (questions:ask)"
+    failed=1
   else
     start_app "$WORKERS"
     log="$work/crash-successes.log"
-    export ASK_URL SPECIALTY_ID
+    export ASK_URL SPECIALTY_ID PATIENT_EMAILS
     $PY bench/crash_safety.py run "$base" "$log" 30 &
     client=$!
     sleep 10

@@ -1,8 +1,10 @@
 """Bench set-up, run by bench/load.sh inside `manage.py shell`: the URL list for wrk and
-two bench accounts (a verified patient and a verified doctor in every specialty).
+the bench accounts (BENCH_PATIENTS verified patients, bench-patient-<n>@example.org, and
+a verified doctor in every specialty, bench-doctor@example.org).
 
-Reads BENCH_WORK (output folder) and BENCH_PASSWORD from the environment and writes
-BENCH_WORK/paths.txt ("<kind> <path>" lines) and BENCH_WORK/flows.env (which flows exist).
+Reads BENCH_WORK (output folder), BENCH_PASSWORD and BENCH_PATIENTS from the environment
+and writes BENCH_WORK/paths.txt ("<kind> <path>" lines: qa, search, home, reply) and
+BENCH_WORK/flows.env (which flows exist, and the patients' e-mails).
 """
 
 import os
@@ -41,7 +43,10 @@ def account(email):
     return user
 
 
-account("bench-patient@example.org")
+patients = [
+    account(f"bench-patient-{n}@example.org")
+    for n in range(1, int(os.environ.get("BENCH_PATIENTS", "8")) + 1)
+]
 doctor_user = account("bench-doctor@example.org")
 doctor_user.groups.add(Group.objects.get(name=roles.DOCTORS))
 profile, _ = DoctorProfile.objects.get_or_create(
@@ -59,9 +64,16 @@ profile.specialties.set(Specialty.objects.all())
 max_pk = Question.objects.published().order_by("-pk").values_list("pk", flat=True).first() or 0
 picks = sorted({rng.randint(1, max_pk) for _ in range(3000)}) if max_pk else []
 questions = list(Question.objects.published().filter(pk__in=picks).only("pk", "slug"))
+# Questions the bench doctor may reply to (one reply per doctor and question): the
+# unanswered ones first, then answered ones, where the reply is a second opinion.
+already = set(profile.replies.values_list("question_id", flat=True))
 unanswered = list(
-    Question.objects.published().unanswered().order_by("-pk").values_list("pk", flat=True)[:500]
+    Question.objects.published().unanswered().order_by("-pk").values_list("pk", flat=True)[:5000]
 )
+reply_picks = [pk for pk in unanswered if pk not in already]
+skip = already | set(unanswered)
+reply_picks += [q.pk for q in questions if q.pk not in skip]
+reply_picks = reply_picks[:5000]
 tags = list(Tag.objects.order_by("?").values_list("slug", flat=True)[:300])
 specialties = list(Specialty.objects.values_list("slug", flat=True))
 search = url("forum:search")
@@ -74,7 +86,7 @@ if search:
 else:  # until search exists: specialty and tag pages stand in for it
     lines += [f"search {url('forum:specialty', slug)}" for slug in specialties]
     lines += [f"search {url('questions:tag', slug)}" for slug in tags]
-reply_urls = [url("answers:reply", pk) for pk in unanswered] if url("answers:reply", 1) else []
+reply_urls = [url("answers:reply", pk) for pk in reply_picks] if url("answers:reply", 1) else []
 lines += [f"reply {path}" for path in reply_urls]
 (work / "paths.txt").write_text("\n".join(lines) + "\n")
 
@@ -83,6 +95,7 @@ flows = {
     "ASK_URL": url("questions:ask") or "",
     "REPLY": "1" if reply_urls else "0",
     "SPECIALTY_ID": str(Specialty.objects.order_by("pk").values_list("pk", flat=True).first()),
+    "PATIENT_EMAILS": ",".join(user.email for user in patients),
 }
 (work / "flows.env").write_text("".join(f"{k}={v}\n" for k, v in flows.items()))
-print(f"prepared {len(questions)} Q&A paths; flows: {flows}")
+print(f"prepared {len(questions)} Q&A paths, {len(reply_urls)} reply paths; flows: {flows}")

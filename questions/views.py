@@ -1,3 +1,4 @@
+import logging
 import operator
 import re
 from datetime import timedelta
@@ -11,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import InterfaceError, OperationalError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -41,6 +43,8 @@ from questions.permissions import (
 from questions.screening import describe_personal_data
 from questions.similar import excerpt, related_faqs, similar_questions
 from questions.structured_data import medical_web_page_data, qa_page_data
+
+logger = logging.getLogger("questions.patients")
 
 # The Q&A page (questions:detail) ------------------------------------------------------
 
@@ -200,6 +204,51 @@ def _ask_context(form, *, question=None) -> dict:
     }
 
 
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+SAVE_FAILED_MESSAGE = (
+    "We could not save your question because of a problem on our side. Your text is still "
+    "here: please try sending it again in a minute."
+)
+
+
+def _unless_database_fails(function, default=None):
+    """function() or, when the database cannot answer, `default`."""
+
+    def call():
+        try:
+            return function()
+        except DATABASE_ERRORS:
+            return default
+
+    return call
+
+
+def _ask_retry_response(request, form):
+    """The patient's form again, with everything typed, when saving failed because the
+    database dropped: a 503 rendered without the database, which may still be down
+    (specialty choices, tag suggestions and the header's role links come from what is
+    already loaded, the cache, or nothing)."""
+    form.add_error(None, SAVE_FAILED_MESSAGE)
+    chosen = form.cleaned_data.get("specialty")
+    form.fields["specialty"].choices = [("", form.fields["specialty"].empty_label)] + (
+        [(chosen.pk, chosen.name)] if chosen else []
+    )
+    user = request.user
+    context = {
+        "form": form,
+        "question": None,
+        "red_flags": screen_submitted_text(form.data).red_flag_kinds,
+        "popular_tags": cache.get("questions:popular-tag-names") or [],
+        "limit_notice": "",
+        "viewer_is_moderator": _unless_database_fails(lambda: roles.is_moderator(user), False),
+        "viewer_is_editor": _unless_database_fails(lambda: roles.is_editor(user), False),
+        "viewer_doctor": _unless_database_fails(lambda: roles.verified_doctor(user)),
+    }
+    response = render(request, "questions/ask.html", context, status=503)
+    response["Retry-After"] = "30"
+    return response
+
+
 @login_required
 def ask(request):
     if not has_verified_email(request.user):
@@ -218,6 +267,10 @@ def ask(request):
             form.add_error(None, _limit_message(exc.allowed_at))
         except PersonalDataFound as exc:
             form.add_error(None, _personal_data_message(exc))
+        except DATABASE_ERRORS as exc:
+            # submit_question is one transaction: nothing of the question was stored.
+            logger.error("question not saved, database unavailable: %s", type(exc).__name__)
+            return _ask_retry_response(request, form)
         else:
             return redirect("questions:asked", pk=question.pk)
     context = _ask_context(form)
