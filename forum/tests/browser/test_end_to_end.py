@@ -34,14 +34,7 @@ from allauth.account.models import EmailAddress
 from answers.models import Article, Reply
 from answers.tests.factories import ReplyFactory
 from forum.tests.browser.support import BrowserPage, serious_accessibility_violations
-from forum.tests.factories import (
-    PASSWORD as ACCOUNT_PASSWORD,
-)
-from forum.tests.factories import (
-    DoctorProfileFactory,
-    EditorFactory,
-    ModeratorFactory,
-)
+from forum.tests.factories import PASSWORD, DoctorProfileFactory, EditorFactory, ModeratorFactory
 from forum.tests.two_factor import SECRET, give_totp, totp
 from questions.models import Question
 from questions.tests.factories import QuestionFactory, TagFactory
@@ -51,7 +44,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-PASSWORD = "a-long-and-unusual-passphrase-42"
+SIGN_UP_PASSWORD = "a-long-and-unusual-passphrase-42"
 PATIENT_EMAIL = "sleepy.patient@example.org"
 TITLE = "Pounding headaches since I started night shifts"
 BODY = (
@@ -78,8 +71,8 @@ def sign_up_and_verify(browser_page, mailoutbox, email: str) -> None:
     """Step 1: sign up in the browser, then follow the link from the confirmation e-mail."""
     page = browser_page.goto("/accounts/signup/")
     page.locator("input[name=email]").fill(email)
-    page.locator("input[name=password1]").fill(PASSWORD)
-    page.locator("input[name=password2]").fill(PASSWORD)
+    page.locator("input[name=password1]").fill(SIGN_UP_PASSWORD)
+    page.locator("input[name=password2]").fill(SIGN_UP_PASSWORD)
     page.get_by_role("button", name=re.compile("sign up", re.IGNORECASE)).click()
     page.wait_for_url("**/accounts/confirm-email/")
 
@@ -124,7 +117,7 @@ def log_in(browser_page: BrowserPage, email: str, *, two_factor: bool, check: bo
     if check:
         check_page(browser_page, "log-in")
     page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(ACCOUNT_PASSWORD)
+    page.locator("input[name=password]").fill(PASSWORD)
     page.get_by_role("button", name=re.compile("sign in|log in", re.IGNORECASE)).click()
     if two_factor:
         page.wait_for_url("**/accounts/2fa/authenticate/")
@@ -181,6 +174,7 @@ def publish_article(browser_page: BrowserPage, editor, doctor) -> None:
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_url("**/admin/answers/article/")
     assert page.get_by_text(f"“{ARTICLE_TITLE}” was added successfully").is_visible()
+    assert browser_page.errors == []  # e.g. no script or style refused by the CSP
 
 
 def read_as_visitor(browser_page: BrowserPage, doctor, earlier: Question) -> None:
