@@ -6,6 +6,7 @@ off a secret key must be given.
 """
 
 import os
+import sys
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -29,8 +30,13 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DJANGO_DEBUG")
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+# Commands that serve nothing and never sign anything may run without a key (so
+# `manage.py makemigrations --check` works on a bare checkout); everything else,
+# the web server included, refuses to start with debug off and no key.
+KEYLESS_COMMANDS = {"makemigrations", "help", "version"}
 if not SECRET_KEY:
-    if not DEBUG:
+    command = sys.argv[1] if len(sys.argv) > 1 and sys.argv[0].endswith("manage.py") else ""
+    if not DEBUG and command not in KEYLESS_COMMANDS:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is not set. Set it to a long random string in production, "
             "or set DJANGO_DEBUG=1 for local development."

@@ -23,10 +23,26 @@ def _import_settings(**env):
     )
 
 
-def test_debug_off_without_secret_key_fails_with_a_clear_message():
-    result = _import_settings(DJANGO_DEBUG="0")
-    assert result.returncode != 0
-    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+def _run(args, **env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=clean, capture_output=True, text=True, check=False
+    )
+
+
+def test_debug_off_without_secret_key_refuses_to_serve_with_a_clear_message():
+    started = _run(["-c", "import forum.wsgi"], DJANGO_DEBUG="0")
+    assert started.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in started.stderr
+    checked = _run(["manage.py", "check"], DJANGO_DEBUG="0")
+    assert checked.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in checked.stderr
+
+
+def test_makemigrations_check_runs_without_any_environment():
+    result = _run(["manage.py", "makemigrations", "--check", "--dry-run"])
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_debug_on_without_secret_key_starts():
