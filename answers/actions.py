@@ -37,6 +37,7 @@ from questions.cache import invalidate_all_pages, invalidate_question_page
 from questions.models import Question, Tag, TaggedQuestion
 from questions.notifications import notify_question_answered
 from questions.search_index import refresh_question_document
+from questions.similar import mark_similar_stale
 
 
 def render_article(*, article: Article) -> Article:
@@ -184,6 +185,8 @@ def merge_tags(*, keep: Tag, merge: Iterable[Tag], actor) -> Tag:
         reason=f"Merged {names} into {keep.name}.",
     )
     Tag.objects.filter(pk__in=merged_ids).delete()
+    # Their questions now share the kept tag with one another: rank their lists anew.
+    Question.objects.filter(tag_links__tag=keep).update(similar_ids=None)
     invalidate_all_pages()
     return keep
 
@@ -611,6 +614,8 @@ def _invalidate_reply_pages(reply: Reply, *, first_reply_changed: bool) -> None:
     invalidate_question_page(reply.question_id)
     refresh_question_document(reply.question_id)  # the reply text search finds
     if first_reply_changed:
+        # Answered (or not any more, or answered_at moved): other lists may rank it anew.
+        mark_similar_stale(question_id=reply.question_id)
         # Other pages' Similar Q&A show this question and an excerpt of its first reply.
         invalidate_all_pages()
 

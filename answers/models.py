@@ -4,12 +4,12 @@ import statistics
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase
 
 from forum.models import DoctorProfile, Specialty
+from forum.reversing import fast_reverse
 from questions.models import Question, Tag
 
 
@@ -282,4 +282,4 @@ class FAQ(models.Model):
         return self.question
 
     def get_absolute_url(self) -> str:
-        return f"{reverse('answers:faqs')}#faq-{self.pk}"
+        return f"{fast_reverse('answers:faqs')}#faq-{self.pk}"

@@ -5,8 +5,9 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.urls import reverse
 from django.utils.text import slugify
+
+from forum.reversing import fast_reverse
 
 
 class UserManager(BaseUserManager):
@@ -67,7 +68,7 @@ class Specialty(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("forum:specialty", kwargs={"slug": self.slug})
+        return fast_reverse("forum:specialty", slug=self.slug)
 
 
 class DoctorProfileQuerySet(models.QuerySet):
@@ -125,7 +126,7 @@ class DoctorProfile(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("forum:doctor", kwargs={"slug": self.slug})
+        return fast_reverse("forum:doctor", slug=self.slug)
 
     @property
     def is_verified(self) -> bool:

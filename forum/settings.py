@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "forum.context_processors.site",
             ],
+            "builtins": ["forum.templatetags.fast_urls"],
         },
     },
 ]
@@ -127,6 +128,14 @@ else:
         }
     }
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if IS_POSTGRES and os.environ.get("DJANGO_DB_SERVER_SIDE_BINDING", "1") == "1":
+    # Server-side parameters let psycopg prepare a statement it has run 5 times on a
+    # connection, so PostgreSQL stops planning the same page queries on every request
+    # (planning was most of their time). Set 0 behind a pooler that cannot keep
+    # prepared statements (PgBouncer in transaction mode before 1.21).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 
 # Read replicas: DATABASE_REPLICA_URL adds a "replica" database that forum.db_router sends
 # reads to; writes, reads in write transactions and reads for
@@ -213,7 +222,7 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Asia/Taipei")
-USE_I18N = True
+USE_I18N = False  # English only; also spares every template and URL a language look-up
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -21,6 +21,7 @@ from questions.notifications import notify_question_published, notify_question_r
 from questions.permissions import can_delete_own_account
 from questions.screening import ScreeningResult, screen
 from questions.search_index import refresh_question_document
+from questions.similar import mark_similar_stale
 
 
 @transaction.atomic
@@ -42,6 +43,9 @@ def approve_question(*, question: Question, moderator, reason: str = "") -> Ques
     notify_question_published(question=locked)
     invalidate_question_page(locked.pk)
     refresh_question_document(locked.pk)
+    if locked.answered_at:  # published again after a rejection: back in others' lists
+        mark_similar_stale(question_id=locked.pk)
+        invalidate_all_pages()
     return locked
 
 
@@ -271,7 +275,9 @@ def set_question_tags(*, question: Question, tags: list[str], editor) -> Questio
     before = sorted(question.tags.names(), key=str.lower)
     if names == before:
         return question
+    before_ids = list(question.tags.values_list("pk", flat=True))
     question.tags.set(names)
+    mark_similar_stale(question_id=question.pk, tag_ids=before_ids)
     log_moderation_event(
         actor=editor,
         action=ModerationEvent.Action.EDIT_QUESTION,

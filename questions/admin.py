@@ -21,6 +21,7 @@ from forum import roles
 from questions.actions import approve_question, reject_question
 from questions.cache import invalidate_all_pages, invalidate_question_page
 from questions.models import Question, Tag, TaggedQuestion
+from questions.similar import mark_similar_stale
 
 # We use our own Tag model; taggit's default one stays empty and off the admin.
 if admin.site.is_registered(TaggitTag):
@@ -128,8 +129,12 @@ class QuestionAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         invalidate_question_page(form.instance.pk)
-        if "tags" in form.changed_data:
-            invalidate_all_pages()  # other pages' Similar Q&A is ranked by shared tags
+        if {"tags", "specialty"} & set(form.changed_data):
+            # Similar Q&A is ranked by shared tags and specialty: its own list and its
+            # neighbours' (through the old tags too) are ranked anew.
+            before = [getattr(tag, "pk", None) for tag in form.initial.get("tags") or []]
+            mark_similar_stale(question_id=form.instance.pk, tag_ids=filter(None, before))
+            invalidate_all_pages()
 
     @admin.action(description="Publish selected questions", permissions=["moderate"])
     def publish_questions(self, request, queryset):
@@ -223,9 +228,12 @@ class TagAdmin(admin.ModelAdmin):
         invalidate_all_pages()  # tag names and links show on many Q&A pages
 
     def delete_model(self, request, obj):
+        Question.objects.filter(tag_links__tag=obj).update(similar_ids=None)
         super().delete_model(request, obj)
         invalidate_all_pages()
 
     def delete_queryset(self, request, queryset):
+        # Questions losing a tag share fewer with others: their lists are ranked anew.
+        Question.objects.filter(tag_links__tag__in=queryset).update(similar_ids=None)
         super().delete_queryset(request, queryset)
         invalidate_all_pages()

@@ -6,12 +6,12 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import DurationField, ExpressionWrapper, F
-from django.urls import reverse
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
 from forum.models import Specialty
+from forum.reversing import fast_reverse
 
 
 class Tag(TagBase):
@@ -23,7 +23,7 @@ class Tag(TagBase):
         ordering = ["name"]
 
     def get_absolute_url(self) -> str:
-        return reverse("questions:tag", kwargs={"slug": self.slug})
+        return fast_reverse("questions:tag", slug=self.slug)
 
 
 class QuestionQuerySet(models.QuerySet):
@@ -164,6 +164,12 @@ class Question(models.Model):
     answered_at = models.DateTimeField(
         null=True, blank=True, help_text="When the first doctor reply was published."
     )
+    similar_ids = models.JSONField(
+        null=True,
+        editable=False,
+        help_text="Ids of the Similar Q&A, best first; empty (null) until computed "
+        "(questions/similar.py).",
+    )
 
     objects = QuestionQuerySet.as_manager()
 
@@ -186,7 +192,7 @@ class Question(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("questions:detail", kwargs={"pk": self.pk, "slug": self.slug})
+        return fast_reverse("questions:detail", pk=self.pk, slug=self.slug)
 
     @property
     def is_published(self) -> bool:

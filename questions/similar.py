@@ -27,62 +27,79 @@ are always found, as rare tags' lists are complete. "Newest" is by id, which
 grows with time (the link table has no answered_at); the ranking itself uses
 answered_at. Pending or unanswered questions in a list use up places in it.
 
-The rendered items are cached under a key that embeds the page-cache key
-(questions/cache.py): every ``invalidate_question_page`` (this question changed,
-e.g. its tags) and every ``invalidate_all_pages`` (a question was published,
-answered, removed or retagged, so it may enter or leave other lists) also makes
-the similar list be computed afresh. See README, "Similar Q&A at scale".
+Precomputed, not cached: a question's ranked ids are stored on it (``similar_ids``)
+so a page reads its four items with one primary-key query, whatever the data size.
+A list is ranked when first needed (a question's first view) and again after it is
+marked stale: ``mark_similar_stale`` runs where a question is answered, retagged or
+edited by staff, and marks its own list and those of the newest questions sharing
+its tags. A question that leaves (hidden, rejected, removed, deleted, no longer
+answered) needs no marking: reading a list checks every entry is still published
+and answered, and ranks the list again when one is not. Lists of older questions
+that share only a common tag can keep their order until something marks them
+(README, "Similar Q&A at scale").
 """
 
 from __future__ import annotations
 
-from django.core.cache import cache
-from django.db import connection, models
-from django.db.models import Count
-from django.urls import reverse
+from collections.abc import Iterable
+
+from django.db import connection
 
 from forum.models import DoctorProfile
-from questions.cache import page_cache_key
-from questions.models import Question, Tag, TaggedQuestion
+from forum.reversing import fast_reverse
+from questions.models import Question, TaggedQuestion
+from questions.page_data import article_model, reply_model
 
 SIMILAR_COUNT = 4
 CANDIDATES_PER_TAG = 50
 MAX_TAGS = 10
-RELATED_FAQ_COUNT = 5
-CACHE_SECONDS = 60 * 60
 EXCERPT_CHARS = 220
 
 
-def reply_model() -> type[models.Model]:
-    """Reply, reached through Question's reverse relation (questions does not import answers)."""
-    return Question._meta.get_field("replies").related_model
-
-
-def article_model() -> type[models.Model]:
-    """Article, reached through Question's reverse relation."""
-    return Question._meta.get_field("articles").related_model
-
-
-def faq_model() -> type[models.Model]:
-    """FAQ, reached through Tag's reverse relation to the FAQ tag links."""
-    link = Tag._meta.get_field("faq_links").related_model
-    return link._meta.get_field("content_object").related_model
-
-
-def similar_cache_key(question_id: int) -> str:
-    return f"qa:similar:{page_cache_key(question_id)}"
-
-
 def similar_questions(*, question: Question, tag_ids: list[int]) -> list[dict]:
-    """The Similar Q&A items of a question's page, from the cache when it is fresh."""
-    key = similar_cache_key(question.pk)
-    items = cache.get(key)
-    if items is None:
-        items = compute_similar(
-            question_id=question.pk, specialty_id=question.specialty_id, tag_ids=tag_ids
-        )
-        cache.set(key, items, CACHE_SECONDS)
+    """The Similar Q&A items of a question's page: its stored list, read in one query.
+
+    A list not computed yet (or marked stale) is ranked now and stored. If an entry is no
+    longer published and answered, the list is ranked again at once."""
+    if not tag_ids:
+        return []
+    ids = question.similar_ids
+    if ids is None:
+        ids = store_similar(question=question, tag_ids=tag_ids)
+    items = similar_items(ids)
+    if len(items) < len(ids):
+        ids = store_similar(question=question, tag_ids=tag_ids)
+        items = similar_items(ids)
     return items
+
+
+def store_similar(*, question: Question, tag_ids: list[int]) -> list[int]:
+    """Rank the question's Similar Q&A afresh and store the ids on it."""
+    ids = rank_similar(question_id=question.pk, specialty_id=question.specialty_id, tag_ids=tag_ids)
+    Question.objects.filter(pk=question.pk).update(similar_ids=ids)
+    question.similar_ids = ids
+    return ids
+
+
+def mark_similar_stale(*, question_id: int, tag_ids: Iterable[int] = ()) -> int:
+    """After a question's tags, specialty or answer changed: the lists that may now rank
+    it differently are computed afresh on their next view. Those are its own list and
+    the lists of the questions among the newest CANDIDATES_PER_TAG of each of its tags
+    (`tag_ids` adds tags it had before a retag); an older question's list keeps its
+    order until it is recomputed. Returns how many lists were marked."""
+    tag_ids = set(tag_ids) | set(
+        TaggedQuestion.objects.filter(content_object_id=question_id).values_list(
+            "tag_id", flat=True
+        )
+    )
+    ids = {question_id}
+    for tag_id in sorted(tag_ids):
+        ids.update(
+            TaggedQuestion.objects.filter(tag_id=tag_id)
+            .order_by("-content_object_id")
+            .values_list("content_object_id", flat=True)[:CANDIDATES_PER_TAG]
+        )
+    return Question.objects.filter(pk__in=ids).update(similar_ids=None)
 
 
 def compute_similar(
@@ -93,12 +110,31 @@ def compute_similar(
     limit: int = SIMILAR_COUNT,
     per_tag: int = CANDIDATES_PER_TAG,
 ) -> list[dict]:
-    """The most similar questions, best first, with what the sidebar shows of each:
-    ranked and fetched afresh in one bounded SQL statement."""
+    """The most similar questions, best first, with what the sidebar shows of each,
+    ranked and read afresh (two queries) without storing anything."""
+    ids = rank_similar(
+        question_id=question_id,
+        specialty_id=specialty_id,
+        tag_ids=tag_ids,
+        limit=limit,
+        per_tag=per_tag,
+    )
+    return similar_items(ids)
+
+
+def rank_similar(
+    *,
+    question_id: int,
+    specialty_id: int,
+    tag_ids: list[int],
+    limit: int = SIMILAR_COUNT,
+    per_tag: int = CANDIDATES_PER_TAG,
+) -> list[int]:
+    """Ids of the most similar questions, best first, from one bounded SQL statement."""
     tag_ids = sorted(set(tag_ids))[:MAX_TAGS]
     if not tag_ids:
         return []
-    sql, params = similar_sql(
+    sql, params = ranking_sql(
         question_id=question_id,
         specialty_id=specialty_id,
         tag_ids=tag_ids,
@@ -107,14 +143,13 @@ def compute_similar(
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return [_item(*row) for row in rows]
+        return [row[0] for row in cursor.fetchall()]
 
 
-def similar_sql(
+def ranking_sql(
     *, question_id: int, specialty_id: int, tag_ids: list[int], limit: int, per_tag: int
 ) -> tuple[str, list]:
-    """The statement compute_similar runs, and its parameters."""
+    """The statement rank_similar runs, and its parameters."""
     qn = connection.ops.quote_name
     question_table = qn(Question._meta.db_table)
     link_table = qn(TaggedQuestion._meta.db_table)
@@ -141,31 +176,46 @@ def similar_sql(
         tag_filter = f"s.{link_tag} IN ({', '.join(['%s'] * len(tag_ids))})"
         tag_params = list(tag_ids)
     # 2 and 3. Eligible candidates, their real shared-tag count, the rule, the top few.
-    ranking = (
-        f"SELECT q.id, q.answered_at, "
-        f"(SELECT COUNT(*) FROM {link_table} s WHERE s.{link_question} = q.id "
-        f"AND {tag_filter}) AS shared, "
-        f"CASE WHEN q.specialty_id = %s THEN 1 ELSE 0 END AS same_specialty "
-        f"FROM {question_table} q "
+    sql = (
+        f"SELECT q.id FROM {question_table} q "
         f"WHERE q.id IN ({newest_per_tag}) "
         f"AND q.status = %s AND q.answered_at IS NOT NULL AND q.id <> %s "
-        f"ORDER BY shared DESC, same_specialty DESC, q.answered_at DESC, q.id DESC "
+        f"ORDER BY (SELECT COUNT(*) FROM {link_table} s WHERE s.{link_question} = q.id "
+        f"AND {tag_filter}) DESC, "
+        f"CASE WHEN q.specialty_id = %s THEN 1 ELSE 0 END DESC, "
+        f"q.answered_at DESC, q.id DESC "
         f"LIMIT %s"
     )
-    ranking_params = [
-        *tag_params,
-        specialty_id,
+    params = [
         *newest_params,
         Question.Status.PUBLISHED,
         question_id,
+        *tag_params,
+        specialty_id,
         limit,
     ]
+    return sql, params
 
-    # What is shown of the few winners: title, excerpts, first published reply's doctor.
+
+def similar_items(ids: list[int]) -> list[dict]:
+    """What the sidebar shows of these questions, in the given order, for those still
+    published and answered: title, excerpts, first published reply's doctor (one query)."""
+    if not ids:
+        return []
+    sql, params = items_sql(ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = {row[0]: row for row in cursor.fetchall()}
+    return [_item(*rows[pk]) for pk in ids if pk in rows]
+
+
+def items_sql(ids: list[int]) -> tuple[str, list]:
+    """The statement similar_items runs, and its parameters."""
+    qn = connection.ops.quote_name
     Reply, Article = reply_model(), article_model()
     article_link = Question._meta.get_field("articles").through
     tables = {
-        "question": question_table,
+        "question": qn(Question._meta.db_table),
         "specialty": qn(Question._meta.get_field("specialty").related_model._meta.db_table),
         "reply": qn(Reply._meta.db_table),
         "doctor": qn(Reply._meta.get_field("doctor").related_model._meta.db_table),
@@ -175,25 +225,25 @@ def similar_sql(
         "link_question": qn(article_link._meta.get_field("question").column),
     }
     sql = (
-        "SELECT top.id, q.slug, q.title, sp.name, SUBSTR(q.body, 1, %s), "
+        "SELECT q.id, q.slug, q.title, sp.name, SUBSTR(q.body, 1, %s), "
         "(SELECT a.title FROM {article} a INNER JOIN {article_link} al "
-        "ON al.{link_article} = a.id WHERE al.{link_question} = top.id AND a.status = %s "
+        "ON al.{link_article} = a.id WHERE al.{link_question} = q.id AND a.status = %s "
         "ORDER BY a.published_at DESC, a.id DESC LIMIT 1), "
         "SUBSTR(fr.body, 1, %s), d.display_name, d.slug, d.status "
-        "FROM ({ranking}) top "
-        "INNER JOIN {question} q ON q.id = top.id "
+        "FROM {question} q "
         "INNER JOIN {specialty} sp ON sp.id = q.specialty_id "
         "LEFT JOIN {reply} fr ON fr.id = (SELECT r.id FROM {reply} r "
-        "WHERE r.question_id = top.id AND r.status = %s ORDER BY r.published_at, r.id LIMIT 1) "
+        "WHERE r.question_id = q.id AND r.status = %s ORDER BY r.published_at, r.id LIMIT 1) "
         "LEFT JOIN {doctor} d ON d.id = fr.doctor_id "
-        "ORDER BY top.shared DESC, top.same_specialty DESC, top.answered_at DESC, top.id DESC"
-    ).format(ranking=ranking, **tables)
+        "WHERE q.id IN ({ids}) AND q.status = %s AND q.answered_at IS NOT NULL"
+    ).format(ids=", ".join(["%s"] * len(ids)), **tables)
     params = [
         EXCERPT_CHARS + 40,
         Article.Status.PUBLISHED,
         EXCERPT_CHARS + 40,
-        *ranking_params,
         Reply.Status.PUBLISHED,
+        *ids,
+        Question.Status.PUBLISHED,
     ]
     return sql, params
 
@@ -203,13 +253,13 @@ def _item(
 ) -> dict:
     return {
         "id": pk,
-        "url": reverse("questions:detail", kwargs={"pk": pk, "slug": slug}),
+        "url": fast_reverse("questions:detail", pk=pk, slug=slug),
         "title": article_title or title,
         "excerpt": excerpt(body_start),
         "specialty": specialty,
         "doctor_name": doctor or "",
         "doctor_url": (
-            reverse("forum:doctor", kwargs={"slug": doctor_slug})
+            fast_reverse("forum:doctor", slug=doctor_slug)
             if status == DoctorProfile.Status.VERIFIED
             else ""
         ),
@@ -229,16 +279,3 @@ def excerpt(text: str, length: int = EXCERPT_CHARS) -> str:
     if text[length - 1] != " " and " " in cut:
         cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip(" ,.;:!?") + "…"
-
-
-def related_faqs(*, tag_ids: list[int], limit: int = RELATED_FAQ_COUNT) -> list:
-    """Published FAQs sharing the most tags with the page, then by their own order."""
-    if not tag_ids:
-        return []
-    FAQ = faq_model()
-    return list(
-        FAQ.objects.published()
-        .filter(tag_links__tag_id__in=tag_ids)
-        .annotate(shared=Count("tag_links"))
-        .order_by("-shared", "position", "id")[:limit]
-    )

@@ -3,6 +3,7 @@ import operator
 import re
 from datetime import timedelta
 from functools import reduce
+from urllib.parse import quote
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -34,6 +35,13 @@ from questions.cache import page_cache_key
 from questions.forms import AskForm, DeleteAccountForm, screen_submitted_text
 from questions.limits import next_question_allowed_at
 from questions.models import Question, Tag
+from questions.page_data import (
+    load_articles,
+    load_question,
+    load_replies,
+    load_tags,
+    related_faqs,
+)
 from questions.permissions import (
     can_delete_own_account,
     can_edit_question,
@@ -41,7 +49,7 @@ from questions.permissions import (
     is_question_author,
 )
 from questions.screening import describe_personal_data
-from questions.similar import excerpt, related_faqs, similar_questions
+from questions.similar import excerpt, similar_questions
 from questions.structured_data import medical_web_page_data, qa_page_data
 
 logger = logging.getLogger("questions.patients")
@@ -55,7 +63,9 @@ PAGE_CACHE_SECONDS = 10 * 60
 
 def _visible_question(request, pk: int) -> Question:
     """The question if this viewer may see it: published, or theirs, or they moderate."""
-    question = get_object_or_404(Question.objects.select_related("specialty"), pk=pk)
+    question = load_question(pk)
+    if question is None:
+        raise Http404("No such question.")
     if question.is_published:
         return question
     user = request.user
@@ -114,12 +124,10 @@ def _viewer_thanks(request, question: Question, replies: list) -> dict:
 
 def _qa_page_context(question: Question) -> dict:
     """Everything the Q&A page shows, in a fixed number of queries."""
-    replies = list(
-        question.replies.published().select_related("doctor").order_by("published_at", "id")
-    )
-    tags = list(question.tags.all())
+    replies = load_replies(question)
+    tags = load_tags(question)
     tag_ids = [tag.pk for tag in tags]
-    articles = list(question.articles.published().select_related("reviewer"))
+    articles = load_articles(question)
     heading = f"{articles[0].title if articles else question.title} - {question.specialty.name}"
     canonical_url = settings.SITE_URL + question.get_absolute_url()
     return {
@@ -131,6 +139,9 @@ def _qa_page_context(question: Question) -> dict:
         "faqs": related_faqs(tag_ids=tag_ids),
         "heading": heading,
         "canonical_url": canonical_url,
+        # For the share links' query strings (quoted here once, not per link).
+        "share_url": quote(canonical_url, safe=""),
+        "share_title": quote(heading, safe=""),
         "meta_description": excerpt(question.body, 160),
         "structured_data": [
             qa_page_data(question=question, replies=replies, url=canonical_url, name=heading),

@@ -7,11 +7,11 @@ from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.cache import cache
 
-from answers.actions import render_article
+from answers.actions import approve_reply, render_article
 from answers.models import Reply
 from answers.tests.factories import ArticleFactory, ReplyFactory
 from questions.actions import remove_question, set_question_tags
-from questions.cache import invalidate_all_pages, invalidate_question_page, page_cache_key
+from questions.cache import invalidate_question_page, page_cache_key
 from questions.tests.factories import QuestionFactory
 from questions.views import question_detail
 
@@ -69,21 +69,14 @@ def test_page_with_a_flash_message_is_not_cached(rf, answered):
     assert cache.get(page_cache_key(answered.pk)) is None
 
 
-def test_newly_published_reply_shows_on_the_next_request(client, answered, specialty):
+def test_newly_published_reply_shows_on_the_next_request(client, answered, specialty, moderator):
     other = QuestionFactory(specialty=specialty, tags=["headache"], title="Aching temples")
     client.get(answered.get_absolute_url())
     client.get(other.get_absolute_url())
     held = ReplyFactory(question=other, status=Reply.Status.HELD, body="Rest in a dark room.")
-    # What publishing a reply does (answers' action): publish, mark answered, invalidate
-    # the question's page and, as it is newly answered, every page's Similar Q&A.
-    Reply.objects.filter(pk=held.pk).update(
-        status=Reply.Status.PUBLISHED, published_at=held.created_at
-    )
-    other.answered_at = held.created_at
-    other.save(update_fields=["answered_at"])
-    invalidate_question_page(other.pk)
-    invalidate_all_pages()
+    approve_reply(reply=held, moderator=moderator)
     assert "Rest in a dark room." in client.get(other.get_absolute_url()).content.decode()
+    # Newly answered, it enters the Similar Q&A of the page sharing its tag.
     assert "Aching temples" in client.get(answered.get_absolute_url()).content.decode()
 
 

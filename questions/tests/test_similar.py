@@ -1,13 +1,21 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.contrib.admin.sites import site
 
+from answers.actions import approve_reply, merge_tags
 from answers.models import Reply
 from answers.tests.factories import ArticleFactory, FAQFactory, ReplyFactory
 from forum.tests.factories import DoctorProfileFactory, SpecialtyFactory
-from questions.cache import invalidate_all_pages
-from questions.models import Question
-from questions.similar import compute_similar, excerpt, related_faqs, similar_questions
+from questions.actions import set_question_tags
+from questions.models import Question, Tag
+from questions.page_data import related_faqs
+from questions.similar import (
+    compute_similar,
+    excerpt,
+    mark_similar_stale,
+    similar_questions,
+)
 from questions.tests.factories import PendingQuestionFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
@@ -119,17 +127,52 @@ def test_similar_items_show_page_title_excerpts_and_first_doctor_line(specialty)
     assert len(item["excerpt"]) <= 220
 
 
-def test_similar_list_is_cached_until_pages_are_invalidated(specialty, django_assert_num_queries):
+def test_similar_list_is_stored_then_read_in_one_query_until_marked_stale(
+    specialty, django_assert_num_queries
+):
     page = answered(tags=["cough"], specialty=specialty)
-    answered(tags=["cough"], specialty=specialty)
+    other = answered(tags=["cough"], specialty=specialty)
     ids = tag_ids(page)
     first = similar_questions(question=page, tag_ids=ids)
+    page.refresh_from_db()
+    assert page.similar_ids == [other.pk]
     newcomer = answered(tags=["cough"], specialty=specialty, days_ago=-1)
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1):
         assert similar_questions(question=page, tag_ids=ids) == first
-    invalidate_all_pages()
+    # What answering the newcomer does: its list and its neighbours' are ranked anew.
+    assert mark_similar_stale(question_id=newcomer.pk) == 3
+    page.refresh_from_db()
+    assert page.similar_ids is None
     fresh = similar_questions(question=page, tag_ids=ids)
-    assert fresh[0]["url"] == newcomer.get_absolute_url()
+    assert [item["id"] for item in fresh] == [newcomer.pk, other.pk]
+
+
+def test_marking_stale_reaches_only_the_newest_questions_of_each_tag(specialty, monkeypatch):
+    monkeypatch.setattr("questions.similar.CANDIDATES_PER_TAG", 2)
+    oldest, older, newer = (answered(tags=["cough"], specialty=specialty) for _ in range(3))
+    rare = answered(tags=["rare"], specialty=specialty)
+    changed = answered(tags=["cough", "rare"], specialty=specialty)
+    Question.objects.update(similar_ids=[])
+    assert mark_similar_stale(question_id=changed.pk, tag_ids=[]) == 3
+    stale = set(Question.objects.filter(similar_ids__isnull=True).values_list("pk", flat=True))
+    assert stale == {changed.pk, newer.pk, rare.pk}
+    assert {oldest.pk, older.pk}.isdisjoint(stale)
+
+
+def test_a_listed_question_that_leaves_is_replaced_on_the_next_read(specialty):
+    page = answered(tags=["rash"], specialty=specialty)
+    fifth = answered(tags=["rash"], specialty=specialty, days_ago=9)
+    listed = [answered(tags=["rash"], specialty=specialty, days_ago=n) for n in range(4)]
+    assert [i["id"] for i in similar_questions(question=page, tag_ids=tag_ids(page))] == [
+        q.pk for q in listed
+    ]
+    Question.objects.filter(pk=listed[1].pk).update(status=Question.Status.REMOVED)
+    Question.objects.filter(pk=listed[2].pk).update(answered_at=None)
+    page.refresh_from_db()
+    expected = [listed[0].pk, listed[3].pk, fifth.pk]
+    assert [i["id"] for i in similar_questions(question=page, tag_ids=tag_ids(page))] == expected
+    page.refresh_from_db()
+    assert page.similar_ids == expected
 
 
 def test_related_faqs_are_published_faqs_sharing_most_tags_at_most_five():
@@ -164,3 +207,47 @@ def test_excerpt_cuts_at_a_word_and_marks_the_cut(text, length, expected):
     result = excerpt(text, length)
     assert result == expected
     assert len(result) <= length
+
+
+def stale_ids() -> set[int]:
+    return set(Question.objects.filter(similar_ids__isnull=True).values_list("pk", flat=True))
+
+
+def test_retagging_ranks_the_lists_of_its_old_and_new_neighbours_anew(specialty, editor):
+    old_neighbour = answered(tags=["cough"], specialty=specialty)
+    new_neighbour = answered(tags=["fever"], specialty=specialty)
+    unrelated = answered(tags=["rash"], specialty=specialty)
+    question = answered(tags=["cough"], specialty=specialty)
+    Question.objects.update(similar_ids=[])
+    set_question_tags(question=question, tags=["fever"], editor=editor)
+    assert stale_ids() == {question.pk, old_neighbour.pk, new_neighbour.pk}
+    assert unrelated.pk not in stale_ids()
+
+
+def test_publishing_a_first_reply_ranks_the_neighbours_lists_anew(specialty, moderator):
+    neighbour = answered(tags=["cough"], specialty=specialty)
+    unrelated = answered(tags=["rash"], specialty=specialty)
+    question = QuestionFactory(specialty=specialty, tags=["cough"])
+    held = ReplyFactory(question=question, status=Reply.Status.HELD)
+    Question.objects.update(similar_ids=[])
+    approve_reply(reply=held, moderator=moderator)
+    assert stale_ids() == {question.pk, neighbour.pk}
+    assert unrelated.pk not in stale_ids()
+
+
+def test_merging_or_deleting_tags_ranks_their_questions_lists_anew(specialty, editor):
+    keep_side = answered(tags=["headache"], specialty=specialty)
+    merged_side = answered(tags=["head ache"], specialty=specialty)
+    unrelated = answered(tags=["rash"], specialty=specialty)
+    Question.objects.update(similar_ids=[])
+    merge_tags(
+        keep=Tag.objects.get(name="headache"),
+        merge=[Tag.objects.get(name="head ache")],
+        actor=editor,
+    )
+    assert stale_ids() == {keep_side.pk, merged_side.pk}
+
+    Question.objects.update(similar_ids=[])
+    tag_admin = site._registry[Tag]
+    tag_admin.delete_queryset(None, Tag.objects.filter(name="rash"))
+    assert stale_ids() == {unrelated.pk}

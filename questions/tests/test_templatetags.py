@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from questions.templatetags.qa_page import jsonld, plaintext, shift_headings
+from questions.templatetags.qa_page import iso, jsonld, plaintext, shift_headings, ymd
 
 LINK = '<a href="{href}" rel="nofollow ugc noopener">{text}</a>'
 
@@ -62,3 +62,20 @@ def test_jsonld_cannot_close_its_script_element():
 def test_shift_headings_moves_article_headings_under_the_page():
     html = shift_headings("<h2>Causes</h2><p>h2 text</p><h5 id='x'>Deep</h5><h6>Max</h6>", 2)
     assert html == "<h4>Causes</h4><p>h2 text</p><h6 id='x'>Deep</h6><h6>Max</h6>"
+
+
+def test_dates_match_djangos_date_filter_in_the_site_time_zone():
+    from datetime import UTC, date, datetime
+
+    from django.template import engines
+
+    late_evening_utc = datetime(2024, 5, 1, 20, 30, tzinfo=UTC)  # 2 May in Taipei
+    django_dates = engines["django"].from_string("{{ d|date:'Y/m/d' }} {{ d|date:'c' }}")
+    assert f"{ymd(late_evening_utc)} {iso(late_evening_utc)}" == django_dates.render(
+        {"d": late_evening_utc}
+    )
+    assert ymd(late_evening_utc) == "2024/05/02"
+    assert iso(late_evening_utc) == "2024-05-02T04:30:00+08:00"
+    assert ymd(date(2024, 1, 9)) == "2024/01/09"
+    assert iso(date(2024, 1, 9)) == "2024-01-09"
+    assert ymd(None) == iso(None) == ""

@@ -1,0 +1,44 @@
+"""fast_reverse and {% fast_url %} build the same URLs as Django's reverse()."""
+
+import pytest
+from django.template import engines
+from django.urls import reverse, set_script_prefix
+
+from forum.reversing import fast_reverse
+
+CASES = [
+    ("forum:home", {}),
+    ("answers:faqs", {}),
+    ("questions:detail", {"pk": 7, "slug": "why-does-my-head-ache"}),
+    ("questions:detail", {"pk": 9_223_372_036_854_775_807, "slug": "q"}),
+    ("questions:tag", {"slug": "back-pain"}),
+    ("forum:doctor", {"slug": "lin-mei-hua-3"}),
+    ("answers:thank", {"pk": 12}),
+]
+
+
+@pytest.mark.parametrize(("name", "kwargs"), CASES)
+def test_fast_reverse_matches_reverse(name, kwargs):
+    assert fast_reverse(name, **kwargs) == reverse(name, kwargs=kwargs)
+    # Called again (from its cache) with other values, still the same as reverse().
+    other = {k: (v + 1 if isinstance(v, int) else v + "-2") for k, v in kwargs.items()}
+    assert fast_reverse(name, **other) == reverse(name, kwargs=other)
+
+
+def test_fast_reverse_follows_the_script_prefix():
+    try:
+        set_script_prefix("/forum/")
+        assert fast_reverse("questions:tag", slug="cough") == "/forum/questions/tags/cough/"
+        assert fast_reverse("questions:tag", slug="cough") == reverse(
+            "questions:tag", kwargs={"slug": "cough"}
+        )
+    finally:
+        set_script_prefix("/")
+    assert fast_reverse("questions:tag", slug="cough") == "/questions/tags/cough/"
+
+
+def test_fast_url_tag_is_available_in_every_template():
+    template = engines["django"].from_string(
+        "{% fast_url 'forum:home' %} {% fast_url 'questions:detail' pk=pk slug=slug %}"
+    )
+    assert template.render({"pk": 3, "slug": "a-b"}) == "/ /questions/3/a-b/"

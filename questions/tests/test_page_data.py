@@ -1,0 +1,112 @@
+"""The Q&A page's hand-written reads return what the ORM queries they mirror return."""
+
+from datetime import timedelta
+
+import pytest
+from django.db.models import Count
+from django.forms.models import model_to_dict
+
+from answers.models import FAQ, Article, Reply
+from answers.tests.factories import ArticleFactory, FAQFactory, ReplyFactory
+from forum.tests.factories import DoctorProfileFactory
+from questions.page_data import (
+    load_articles,
+    load_question,
+    load_replies,
+    load_tags,
+    related_faqs,
+)
+from questions.tests.factories import QuestionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def fields(instance) -> dict:
+    """Every concrete field's value (attname), as the ORM loaded or converted it."""
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+def test_load_question_matches_the_orm_with_its_specialty(specialty):
+    question = QuestionFactory(
+        specialty=specialty, tags=["sleep"], screening={"red_flags": ["chest_pain"]}
+    )
+    question.similar_ids = [3, 1]
+    question.save()
+    loaded = load_question(question.pk)
+    expected = type(question).objects.select_related("specialty").get(pk=question.pk)
+    assert fields(loaded) == fields(expected)
+    assert loaded.created_at.tzinfo is not None
+    assert loaded.screening == {"red_flags": ["chest_pain"]}
+    assert loaded.similar_ids == [3, 1]
+    assert (loaded.specialty.name, loaded.specialty.slug) == (specialty.name, specialty.slug)
+    assert load_question(question.pk + 1000) is None
+    assert load_question(2**64) is None
+
+
+def test_load_replies_are_the_published_ones_in_order_with_their_doctor(question):
+    later = ReplyFactory(question=question)
+    earlier = ReplyFactory(question=question, edited_at=later.published_at)
+    earlier.published_at = later.published_at - timedelta(hours=1)
+    earlier.save()
+    ReplyFactory(question=question, status=Reply.Status.HELD)
+    loaded = load_replies(question)
+    expected = list(
+        question.replies.published().select_related("doctor").order_by("published_at", "id")
+    )
+    assert [r.pk for r in loaded] == [earlier.pk, later.pk]
+    assert [fields(r) for r in loaded] == [fields(r) for r in expected]
+    assert loaded[0].doctor.display_name == earlier.doctor.display_name
+    assert loaded[0].doctor.get_absolute_url() == earlier.doctor.get_absolute_url()
+    assert loaded[0].doctor.is_verified
+
+
+def test_load_tags_by_name(question):
+    question.tags.add("sleep", "Back pain", "acne")
+    expected = sorted(question.tags.all(), key=lambda tag: tag.name.lower())
+    assert [t.name for t in load_tags(question)] == ["acne", "Back pain", "sleep"]
+    assert [t.get_absolute_url() for t in load_tags(question)] == [
+        t.get_absolute_url() for t in expected
+    ]
+
+
+def test_load_articles_are_the_published_ones_newest_first_with_reviewer(question):
+    older = ArticleFactory()
+    newer = ArticleFactory(reviewer=None, reviewed_on=None)
+    newer.published_at = older.published_at + timedelta(days=1)
+    newer.save()
+    draft = ArticleFactory(status=Article.Status.DRAFT)
+    for article in (older, newer, draft):
+        article.questions.add(question)
+    loaded = load_articles(question)
+    assert [a.pk for a in loaded] == [newer.pk, older.pk]
+    expected = list(question.articles.published().select_related("reviewer"))
+    assert [fields(a) for a in loaded] == [fields(a) for a in expected]
+    assert loaded[0].reviewer is None
+    assert loaded[1].reviewer.display_name == older.reviewer.display_name
+    assert loaded[1].reviewed_on == older.reviewed_on
+
+
+def test_related_faqs_match_the_orm_ranking(question):
+    question.tags.add("sleep", "headache", "stress")
+    tag_ids = list(question.tags.values_list("pk", flat=True))
+    for n, tags in enumerate([["sleep"], ["sleep", "headache"], ["stress"], ["other"], []]):
+        faq = FAQFactory(position=5 - n)
+        faq.tags.add(*tags)
+    FAQFactory(is_published=False).tags.add("sleep", "headache", "stress")
+    expected = list(
+        FAQ.objects.published()
+        .filter(tag_links__tag_id__in=tag_ids)
+        .annotate(shared=Count("tag_links"))
+        .order_by("-shared", "position", "id")[:2]
+    )
+    loaded = related_faqs(tag_ids=tag_ids, limit=2)
+    assert [model_to_dict(f) for f in loaded] == [model_to_dict(f) for f in expected]
+    assert len(related_faqs(tag_ids=tag_ids)) == 3
+    assert related_faqs(tag_ids=[]) == []
+
+
+def test_unverified_doctor_is_loaded_with_its_status(question):
+    doctor = DoctorProfileFactory(status="suspended")
+    ReplyFactory(question=question, doctor=doctor)
+    [reply] = load_replies(question)
+    assert not reply.doctor.is_verified
