@@ -164,6 +164,20 @@ def test_ask_keeps_the_text_when_the_database_is_down_before_the_view(
     assert DATA["title"] not in caplog.text
 
 
+def test_ask_keeps_the_text_when_the_database_drops_while_checking_the_form(
+    patient_client, specialty
+):
+    """The patient was loaded, then the tag lookup of the form's validation fails."""
+    data = ask_data(specialty, **DATA)
+    with ExitStack() as stack:
+        fail_queries(stack, when=lambda sql: Tag._meta.db_table in sql)
+        response = patient_client.post(ASK, data)
+
+    html = assert_form_kept_what_was_posted(response, data)
+    assert DATA["body"] in html
+    assert not Question.objects.exists()
+
+
 def test_ask_kept_form_sends_the_question_once_the_database_is_back(patient, specialty):
     client = Client(enforce_csrf_checks=True)
     client.force_login(patient)
