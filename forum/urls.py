@@ -27,6 +27,9 @@ site_patterns = [
     ),
 ]
 
+# A lost database raised in a middleware's body still gets the friendly 503.
+handler500 = "forum.views.server_error"
+
 urlpatterns = [
     path("", include((site_patterns, "forum"))),
     path("questions/", include("questions.urls")),

@@ -1,3 +1,4 @@
+import sys
 from urllib.parse import urlencode
 
 from django.contrib.sitemaps.views import x_robots_tag
@@ -9,9 +10,11 @@ from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 from answers.models import Reply
+from forum.middleware import DATABASE_ERRORS, database_unavailable_response
 from forum.models import DoctorProfile, Specialty
 from forum.paging import get_page
 from forum.search import search_questions
@@ -122,6 +125,16 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def server_error(request):
+    """handler500: Django calls it for any exception nothing else turned into a response,
+    including those raised in a middleware's body (see forum/middleware.py). A lost
+    database still gets the friendly 503 there; anything else the plain 500 page."""
+    exception = sys.exc_info()[1]
+    if isinstance(exception, DATABASE_ERRORS):
+        return database_unavailable_response(request, exception)
+    return defaults.server_error(request)
 
 
 def robots_txt(request):

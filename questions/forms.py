@@ -6,6 +6,7 @@ import re
 
 from django import forms
 from django.db.models.functions import Lower
+from django.forms.utils import ErrorDict
 
 from forum.models import Specialty
 from questions.models import Question, Tag
@@ -280,6 +281,15 @@ class AskForm(forms.Form):
         """Keyword arguments for submit_question / edit_pending_question."""
         fields = ("nickname", "subject", "age_range", "sex", "specialty", "title", "body", "tags")
         return {name: self.cleaned_data[name] for name in fields}
+
+
+class KeptAskForm(AskForm):
+    """The ask form exactly as posted, to show again while the database is unreachable.
+    Never validated: validation reads the database (specialties, existing tags)."""
+
+    def full_clean(self):
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
 
 
 def screen_submitted_text(data) -> ScreeningResult:

@@ -10,18 +10,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import InterfaceError, OperationalError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from forum import roles
+from forum.middleware import DATABASE_ERRORS, RETRY_AFTER_SECONDS, database_unavailable_page
 from forum.paging import get_page
 from questions.actions import (
     DailyQuestionLimitReached,
@@ -32,7 +34,7 @@ from questions.actions import (
     submit_question,
 )
 from questions.cache import page_cache_key
-from questions.forms import AskForm, DeleteAccountForm, screen_submitted_text
+from questions.forms import AskForm, DeleteAccountForm, KeptAskForm, screen_submitted_text
 from questions.limits import next_question_allowed_at
 from questions.models import Question, Tag
 from questions.page_data import (
@@ -215,7 +217,6 @@ def _ask_context(form, *, question=None) -> dict:
     }
 
 
-DATABASE_ERRORS = (OperationalError, InterfaceError)
 SAVE_FAILED_MESSAGE = (
     "We could not save your question because of a problem on our side. Your text is still "
     "here: please try sending it again in a minute."
@@ -234,32 +235,53 @@ def _unless_database_fails(function, default=None):
     return call
 
 
-def _ask_retry_response(request, form):
-    """The patient's form again, with everything typed, when saving failed because the
-    database dropped: a 503 rendered without the database, which may still be down
-    (specialty choices, tag suggestions and the header's role links come from what is
-    already loaded, the cache, or nothing)."""
+def _ask_retry_response(request, form, *, viewer):
+    """The patient's form again, with everything typed, when the database failed: a 503
+    rendered without the database, which may still be down. `form` is either validated
+    (saving failed) or a KeptAskForm (the database failed before the form was checked);
+    `viewer` is the patient once loaded, else an anonymous user (loading needs the
+    database). Specialty choices show only the chosen one, tag suggestions and the
+    header's role links come from what is already loaded, the cache, or nothing, and
+    flash messages wait for the next page."""
     form.add_error(None, SAVE_FAILED_MESSAGE)
     chosen = form.cleaned_data.get("specialty")
-    form.fields["specialty"].choices = [("", form.fields["specialty"].empty_label)] + (
-        [(chosen.pk, chosen.name)] if chosen else []
-    )
-    user = request.user
+    posted = form.data.get("specialty", "")
+    if chosen:
+        kept_choice = [(chosen.pk, chosen.name)]
+    else:  # its name is in the database: show the posted value, still selected
+        kept_choice = [(posted, "The specialty you chose")] if posted else []
+    form.fields["specialty"].choices = [("", form.fields["specialty"].empty_label), *kept_choice]
     context = {
         "form": form,
         "question": None,
         "red_flags": screen_submitted_text(form.data).red_flag_kinds,
         "popular_tags": cache.get("questions:popular-tag-names") or [],
         "limit_notice": "",
-        "viewer_is_moderator": _unless_database_fails(lambda: roles.is_moderator(user), False),
-        "viewer_is_editor": _unless_database_fails(lambda: roles.is_editor(user), False),
-        "viewer_doctor": _unless_database_fails(lambda: roles.verified_doctor(user)),
+        "user": viewer,
+        "messages": [],
+        "viewer_is_moderator": _unless_database_fails(lambda: roles.is_moderator(viewer), False),
+        "viewer_is_editor": _unless_database_fails(lambda: roles.is_editor(viewer), False),
+        "viewer_doctor": _unless_database_fails(lambda: roles.verified_doctor(viewer)),
     }
     response = render(request, "questions/ask.html", context, status=503)
-    response["Retry-After"] = "30"
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    # Health data, and the security middleware cannot tell a signed-in page now.
+    patch_cache_control(response, private=True, no_store=True)
     return response
 
 
+def _ask_database_unavailable(request):
+    """The database failed before or inside `ask` without the view catching it (most
+    often at the session or user lookup of login_required, when it was down before the
+    patient pressed Send). A POST gets its form back as typed; nothing was stored, and
+    the form's CSRF token comes from the cookie, so resending works once the database is
+    back. Anything else gets the generic 503 page (forum/middleware.py)."""
+    if request.method != "POST":
+        return None
+    return _ask_retry_response(request, KeptAskForm(request.POST), viewer=AnonymousUser())
+
+
+@database_unavailable_page(_ask_database_unavailable)
 @login_required
 def ask(request):
     if not has_verified_email(request.user):
@@ -281,7 +303,7 @@ def ask(request):
         except DATABASE_ERRORS as exc:
             # submit_question is one transaction: nothing of the question was stored.
             logger.error("question not saved, database unavailable: %s", type(exc).__name__)
-            return _ask_retry_response(request, form)
+            return _ask_retry_response(request, form, viewer=request.user)
         else:
             return redirect("questions:asked", pk=question.pk)
     context = _ask_context(form)

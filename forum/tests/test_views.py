@@ -1,9 +1,11 @@
 import pytest
 from django.core.cache import cache
 from django.db import OperationalError
+from django.test import Client
 from django.urls import reverse
 
 from answers.tests.factories import ReplyFactory
+from forum.tests.outage import USER_CHECKING_MIDDLEWARE, database_down
 from questions.tests.factories import PendingQuestionFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +39,24 @@ def test_pages_answer_503_when_database_is_unreachable(client, monkeypatch):
     response = client.get(reverse("forum:home"))
     assert response.status_code == 503
     assert b"right back" in response.content
+
+
+def test_pages_answer_503_when_a_middleware_meets_the_unreachable_database(settings, patient):
+    """An error in a middleware's body never reaches process_exception: handler500 turns
+    a lost database into the same friendly 503 (and anything else into the 500 page)."""
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, USER_CHECKING_MIDDLEWARE]
+    client = Client(raise_request_exception=False)
+    client.force_login(patient)
+    with database_down():
+        response = client.get(reverse("forum:home"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert b"We will be right back" in response.content
+
+    with database_down(error=RuntimeError):
+        response = client.get(reverse("forum:home"))
+    assert response.status_code == 500
+    assert b"Something went wrong" in response.content
 
 
 def test_home_lists_specialties_and_latest_answered_questions(client, specialty):

@@ -60,6 +60,14 @@ class Postgres:
         self._run("start", self.dir, str(self.port))
         return self
 
+    def checkpoint(self) -> None:
+        """Write out everything committed so far: this cluster commits asynchronously
+        (synchronous_commit = off), so the last moment's commits would not survive crash()."""
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute("CHECKPOINT")
+
     def crash(self) -> None:
         """pg_ctl stop -m immediate: every backend dies, the data stays."""
         self._run("crash", self.dir)

@@ -5,6 +5,7 @@ it does not disturb the suite's database. Runs where PostgreSQL's binaries exist
 """
 
 import json
+import re
 
 import pytest
 
@@ -18,8 +19,21 @@ from forum.tests.system.processes import (
 
 pytestmark = pytest.mark.system(needs=["postgres"])
 
-MAKE_ANSWERED_QUESTION = """
+PATIENT = {"login": "patient@example.org", "password": "a-long-system-test-password"}
+TYPED = {
+    "nickname": "Nightowl",
+    "subject": "self",
+    "age_range": "30~39",
+    "sex": "female",
+    "title": "Pounding headaches since I started night shifts",
+    "body": "Since I began night shifts I wake up with a headache behind my eyes.",
+    "tags": "shift work, headache",
+    "consent": "on",
+}
+
+MAKE_ANSWERED_QUESTION = f"""
 from forum.tests.system import seed
+seed.patient({PATIENT["login"]!r}, {PATIENT["password"]!r})
 question = seed.question("Why am I dizzy when I stand up?")
 seed.publish_reply(question.pk, "Drink water and rest.")
 print(question.get_absolute_url())
@@ -39,8 +53,17 @@ def test_pages_answer_503_while_postgres_is_down_and_recover_without_a_restart(
     assert "Drink water and rest." in client.get(app.url(question_url)).text
     login_page = client.get(app.url("/accounts/login/"))
     assert login_page.status == 200
+    patient = HttpClient()
+    assert patient.post_form(app.url("/accounts/login/"), None, PATIENT).status == 302
+    ask_page = patient.get(app.url("/questions/new/"))
+    assert ask_page.status == 200
+    typed = {
+        **TYPED,
+        "specialty": re.search(r'<option value="(\d+)">Neurology<', ask_page.text)[1],
+    }
     workers = app.worker_pids()
 
+    postgres.checkpoint()  # keep the patient's session row (the log-in just committed)
     postgres.crash()
     for _ in range(2):  # each request may land on either worker
         health = client.get(app.url("/healthz"))
@@ -64,6 +87,13 @@ def test_pages_answer_503_while_postgres_is_down_and_recover_without_a_restart(
     )
     assert log_in.status == 503
     assert "We will be right back" in log_in.text
+    # A patient who presses Send now gets the form back with what they typed.
+    kept = patient.request(
+        app.url("/questions/new/"), {"csrfmiddlewaretoken": csrf_token(ask_page), **typed}
+    )
+    assert kept.status == 503 and kept.headers["Retry-After"] == "30"
+    assert "Your text is still here" in kept.text
+    assert typed["body"] in kept.text and f'value="{typed["title"]}"' in kept.text
 
     postgres.resume()
     wait_until(lambda: client.get(app.url("/healthz")).status == 200, 15, "/healthz 200")
@@ -71,6 +101,10 @@ def test_pages_answer_503_while_postgres_is_down_and_recover_without_a_restart(
         assert client.get(app.url("/healthz")).status == 200
         for path in [pages[0], question_url]:
             assert client.get(app.url(path)).status == 200, path
+    sent = patient.request(
+        app.url("/questions/new/"), {"csrfmiddlewaretoken": csrf_token(kept), **typed}
+    )
+    assert sent.status == 302 and re.fullmatch(r"/questions/new/\d+/", sent.headers["Location"])
     assert app.process.poll() is None
     assert app.worker_pids() == workers  # neither the server nor a worker restarted
 
@@ -78,3 +112,4 @@ def test_pages_answer_503_while_postgres_is_down_and_recover_without_a_restart(
     statuses = {line.get("status") for line in lines if line["logger"] == "gunicorn.access"}
     assert {200, 503} <= statuses
     assert any(line["message"].startswith("database unavailable") for line in lines)
+    assert TYPED["body"] not in app.log_path.read_text()
