@@ -11,9 +11,12 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
 # Sync workers: the pages are CPU-bound template rendering plus a few short queries, and a
 # proxy or load balancer in front buffers slow clients. WEB_CONCURRENCY overrides the count;
-# bench/load.sh measures candidates: on 2 cores with 100,000 questions, 5 workers
-# (2 x cores + 1) gave 37% more requests/s than 3, and 9 workers only 3% more than 5.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# bench/load.sh measures candidates. On a quiet 2-core machine with 100,000 questions
+# and PostgreSQL on the same cores, 3 workers (cores + 1) served 112.5 requests/s, 5
+# workers 111.6 and 9 workers 104.6 (more latency, ~53 MiB PSS each): the CPU is the
+# limit, so cores + 1. Where the database is on another host, workers also wait on the
+# network: measure there with `WORKERS=N bench/load.sh read` and set WEB_CONCURRENCY.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
 worker_class = "sync"
 
 # A request that takes longer than this is a bug or a stuck database: kill and log it.

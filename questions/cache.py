@@ -1,6 +1,7 @@
 """Versioned keys for the anonymous Q&A page cache.
 
-A cached page's key holds the question's own version and a site-wide generation.
+A cached page is stamped with the question's own version and a site-wide generation,
+and served only while both are current.
 Any write that changes what a Q&A page shows calls `invalidate_question_page`
 (that question's page) or `invalidate_all_pages` (every page, e.g. when a newly
 answered question may enter other pages' Similar Q&A). Old entries are never
@@ -27,9 +28,35 @@ def _version_key(question_id: int) -> str:
 
 
 def page_cache_key(question_id: int) -> str:
-    """The cache key of the question's anonymous page as of now."""
+    """The stamp of the question's anonymous page as of now: it changes with every
+    invalidation of that page."""
     version_key = _version_key(question_id)
-    found = cache.get_many([GENERATION_KEY, version_key])
+    return _stamp(question_id, cache.get_many([GENERATION_KEY, version_key]))
+
+
+def cached_page(question_id: int) -> tuple[dict | None, str]:
+    """In one cache round trip: the question's stored page if it was rendered under the
+    current versions (else None), and the stamp to store a fresh page under."""
+    page_key = _page_key(question_id)
+    found = cache.get_many([GENERATION_KEY, _version_key(question_id), page_key])
+    stamp = _stamp(question_id, found)
+    entry = found.get(page_key)
+    return (entry if entry is not None and entry.get("stamp") == stamp else None), stamp
+
+
+def store_page(question_id: int, stamp: str, entry: dict, timeout: int) -> None:
+    """Keep a rendered page under the stamp cached_page() gave before rendering it: if
+    the page was invalidated meanwhile, the stamps differ and it is never served."""
+    cache.set(_page_key(question_id), {**entry, "stamp": stamp}, timeout)
+
+
+def _page_key(question_id: int) -> str:
+    # One entry per question, overwritten on each render: old pages do not pile up.
+    return f"qa:page:{question_id}"
+
+
+def _stamp(question_id: int, found: dict) -> str:
+    version_key = _version_key(question_id)
     generation = found.get(GENERATION_KEY)
     version = found.get(version_key)
     if generation is None:

@@ -33,7 +33,7 @@ from questions.actions import (
     edit_pending_question,
     submit_question,
 )
-from questions.cache import page_cache_key
+from questions.cache import cached_page, store_page
 from questions.forms import AskForm, DeleteAccountForm, KeptAskForm, screen_submitted_text
 from questions.limits import next_question_allowed_at
 from questions.models import Question, Tag
@@ -84,8 +84,7 @@ def question_redirect(request, pk):
 def question_detail(request, pk, slug):
     cacheable = _page_cacheable(request)
     if cacheable:
-        key = page_cache_key(pk)
-        cached = cache.get(key)
+        cached, stamp = cached_page(pk)
         if cached is not None:
             if slug != cached["slug"]:
                 return HttpResponsePermanentRedirect(cached["path"])
@@ -103,7 +102,7 @@ def question_detail(request, pk, slug):
             "path": question.get_absolute_url(),
             "content": response.content,
         }
-        cache.set(key, entry, PAGE_CACHE_SECONDS)
+        store_page(pk, stamp, entry, PAGE_CACHE_SECONDS)
     return response
 
 

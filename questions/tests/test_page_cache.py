@@ -5,13 +5,12 @@ from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
-from django.core.cache import cache
 
 from answers.actions import approve_reply, render_article
 from answers.models import Reply
 from answers.tests.factories import ArticleFactory, ReplyFactory
 from questions.actions import remove_question, set_question_tags
-from questions.cache import invalidate_question_page, page_cache_key
+from questions.cache import cached_page, invalidate_question_page
 from questions.tests.factories import QuestionFactory
 from questions.views import question_detail
 
@@ -50,7 +49,7 @@ def test_signed_in_visitors_never_read_or_fill_the_shared_cache(client, answered
     client.force_login(patient)
     signed_in = client.get(answered.get_absolute_url()).content.decode()
     assert "Log out" in signed_in
-    assert cache.get(page_cache_key(answered.pk)) is None
+    assert cached_page(answered.pk)[0] is None
     client.logout()
     anonymous = client.get(answered.get_absolute_url()).content.decode()
     assert "Log out" not in anonymous
@@ -66,7 +65,7 @@ def test_page_with_a_flash_message_is_not_cached(rf, answered):
     messages.info(request, "You have signed out.")
     response = question_detail(request, pk=answered.pk, slug=answered.slug)
     assert "You have signed out." in response.content.decode()
-    assert cache.get(page_cache_key(answered.pk)) is None
+    assert cached_page(answered.pk)[0] is None
 
 
 def test_newly_published_reply_shows_on_the_next_request(client, answered, specialty, moderator):
