@@ -33,9 +33,10 @@ from questions.actions import (
     edit_pending_question,
     submit_question,
 )
-from questions.cache import cached_page, store_page
+from questions.cache import cached_page
 from questions.forms import AskForm, DeleteAccountForm, KeptAskForm, screen_submitted_text
 from questions.limits import next_question_allowed_at
+from questions.middleware import PAGE_ATTRIBUTE
 from questions.models import Question, Tag
 from questions.page_data import (
     load_articles,
@@ -102,7 +103,8 @@ def question_detail(request, pk, slug):
             "path": question.get_absolute_url(),
             "content": response.content,
         }
-        store_page(pk, stamp, entry, PAGE_CACHE_SECONDS)
+        # Stored by AnonymousPageCacheMiddleware on the way out, with the final headers.
+        setattr(response, PAGE_ATTRIBUTE, (pk, stamp, entry, PAGE_CACHE_SECONDS))
     return response
 
 

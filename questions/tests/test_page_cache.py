@@ -1,6 +1,7 @@
 """The anonymous Q&A page cache: shared only when safe, and every write shows next time."""
 
 import pytest
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.middleware import MessageMiddleware
@@ -112,3 +113,36 @@ def test_moderation_removal_shows_on_the_next_request(client, answered, specialt
     remove_question(question=other, moderator=moderator, reason="Duplicate")
     assert client.get(other.get_absolute_url()).status_code == 404
     assert "Aching temples" not in client.get(answered.get_absolute_url()).content.decode()
+
+
+def test_cached_page_is_served_before_sessions_with_the_first_answers_headers(
+    client, answered, django_assert_num_queries
+):
+    first = client.get(answered.get_absolute_url())
+    with django_assert_num_queries(0):
+        second = client.get(answered.get_absolute_url())
+    assert not hasattr(second.wsgi_request, "session")  # answered ahead of the stack
+    assert second.content == first.content
+    for header in [
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "Referrer-Policy",
+        "Permissions-Policy",
+        "X-Content-Type-Options",
+        "Content-Type",
+    ]:
+        assert second[header] == first[header]
+    assert not second.cookies
+
+
+def test_visitors_with_a_session_or_a_message_cookie_go_through_the_whole_stack(client, answered):
+    first = client.get(answered.get_absolute_url())
+    client.cookies[settings.SESSION_COOKIE_NAME] = "not-a-session"
+    with_session = client.get(answered.get_absolute_url())
+    assert hasattr(with_session.wsgi_request, "session")
+    assert with_session.content == first.content
+    del client.cookies[settings.SESSION_COOKIE_NAME]
+    client.cookies["messages"] = "stale"
+    with_messages = client.get(answered.get_absolute_url())
+    assert hasattr(with_messages.wsgi_request, "session")
+    assert with_messages.status_code == 200
