@@ -103,6 +103,15 @@ TEMPLATES = [
             "builtins": ["forum.templatetags.fast_urls"],
         },
     },
+    {
+        # Only for templates under <app>/jinja2/, rendered through engines["jinja2"].
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "forum.jinja2.environment",
+            "context_processors": ["forum.context_processors.site"],
+        },
+    },
 ]
 
 # Database: SQLite file by default; DATABASE_URL=postgres://... for PostgreSQL

@@ -60,7 +60,9 @@ class AnonymousPageCacheMiddleware:
             return None
         if match.view_name != "questions:detail":
             return None
-        entry, _ = cached_page(match.kwargs["pk"])
+        entry, stamp = cached_page(match.kwargs["pk"])
+        # The view (reached when this is a miss) reuses the look-up instead of repeating it.
+        request.qa_page_lookup = (match.kwargs["pk"], entry, stamp)
         if entry is None or "headers" not in entry or entry["slug"] != match.kwargs["slug"]:
             return None
         response = HttpResponse(entry["content"])

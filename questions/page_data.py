@@ -15,6 +15,7 @@ the ORM as usual; the QuerySet methods these statements mirror are named on each
 from __future__ import annotations
 
 import functools
+import json
 
 from django.db import connections, models, router
 
@@ -42,27 +43,59 @@ def faq_model() -> type[models.Model]:
 
 
 def load_question(pk: int) -> Question | None:
-    """Question.objects.select_related("specialty").filter(pk=pk).first()."""
+    """Question.objects.select_related("specialty").filter(pk=pk).first(), with its tags
+    (`page_tags`, as load_tags) and whether a published article is attached
+    (`has_published_articles`) in the same statement."""
     if not 0 < pk <= MAX_ID:
         return None  # beyond any id (the ORM answers these without asking the database)
     question_fields = _all_fields(Question)
     specialty_fields = ("id", "name", "slug")
+    Article = article_model()
+    through = Article._meta.get_field("questions").remote_field.through._meta
     sql = _statement(
         "question",
         lambda: (
             f"SELECT {_columns('q', Question, question_fields)}, "
-            f"{_columns('s', Specialty, specialty_fields)} "
+            f"{_columns('s', Specialty, specialty_fields)}, "
+            f"({_tags_json_sql()}), "
+            f"EXISTS (SELECT 1 FROM {_table(Article)} a INNER JOIN {qn(through.db_table)} al "
+            f"ON al.{through.get_field('article').column} = a.id "
+            f"WHERE al.{through.get_field('question').column} = q.id AND a.status = %s) "
             f"FROM {_table(Question)} q INNER JOIN {_table(Specialty)} s ON s.id = q.specialty_id "
             f"WHERE q.id = %s"
         ),
     )
-    rows = _fetch(sql, [pk])
+    rows = _fetch(sql, [Article.Status.PUBLISHED, pk])
     if not rows:
         return None
     row, split = rows[0], len(question_fields)
     question = _instance(Question, question_fields, row[:split])
-    question.specialty = _instance(Specialty, specialty_fields, row[split:])
+    question.specialty = _instance(Specialty, specialty_fields, row[split : split + 3])
+    tags_json, has_articles = row[split + 3 :]
+    question.page_tags = [
+        _instance(Tag, ("id", "name", "slug"), tag) for tag in json.loads(tags_json or "[]")
+    ]
+    question.has_published_articles = bool(has_articles)
     return question
+
+
+def _tags_json_sql() -> str:
+    """The question's tags (id, name, slug) by name, as a JSON array of arrays."""
+    link = TaggedQuestion._meta
+    tags = (
+        f"SELECT t.id, t.name, t.slug FROM {_table(Tag)} t "
+        f"INNER JOIN {_table(TaggedQuestion)} l ON l.{link.get_field('tag').column} = t.id "
+        f"WHERE l.{link.get_field('content_object').column} = q.id"
+    )
+    if _connection().vendor == "postgresql":
+        return (
+            f"SELECT json_agg(json_build_array(x.id, x.name, x.slug) "
+            f"ORDER BY LOWER(x.name), x.id)::text FROM ({tags}) x"
+        )
+    return (
+        f"SELECT json_group_array(json_array(x.id, x.name, x.slug)) "
+        f"FROM ({tags} ORDER BY LOWER(t.name), t.id) x"
+    )
 
 
 def load_replies(question: Question) -> list:
@@ -89,7 +122,10 @@ def load_replies(question: Question) -> list:
 
 
 def load_tags(question: Question) -> list[Tag]:
-    """question.tags.all(), by name (ignoring case)."""
+    """question.tags.all(), by name (ignoring case); read with the question when it came
+    from load_question."""
+    if hasattr(question, "page_tags"):
+        return question.page_tags
     fields = ("id", "name", "slug")
     link = TaggedQuestion._meta
     sql = _statement(
@@ -104,7 +140,10 @@ def load_tags(question: Question) -> list[Tag]:
 
 
 def load_articles(question: Question) -> list:
-    """question.articles.published().select_related("reviewer"), newest first."""
+    """question.articles.published().select_related("reviewer"), newest first; no query
+    when load_question found none."""
+    if not getattr(question, "has_published_articles", True):
+        return []
     Article = article_model()
     article_fields = _all_fields(Article)
     reviewer_fields = ("id", "display_name", "slug", "status")

@@ -60,13 +60,31 @@ def test_load_replies_are_the_published_ones_in_order_with_their_doctor(question
     assert loaded[0].doctor.is_verified
 
 
-def test_load_tags_by_name(question):
-    question.tags.add("sleep", "Back pain", "acne")
+def test_load_tags_by_name_with_the_question_or_alone(question, django_assert_num_queries):
+    question.tags.add("sleep", "Back pain", "acne", 'Quotes "and" commas, [brackets]')
     expected = sorted(question.tags.all(), key=lambda tag: tag.name.lower())
-    assert [t.name for t in load_tags(question)] == ["acne", "Back pain", "sleep"]
-    assert [t.get_absolute_url() for t in load_tags(question)] == [
-        t.get_absolute_url() for t in expected
-    ]
+    loaded = load_question(question.pk)
+    with django_assert_num_queries(0):
+        assert load_tags(loaded) == loaded.page_tags
+    for tags in (loaded.page_tags, load_tags(question)):
+        assert [(t.pk, t.name, t.slug) for t in tags] == [(t.pk, t.name, t.slug) for t in expected]
+        assert [t.name for t in tags][:3] == [
+            "acne",
+            "Back pain",
+            'Quotes "and" commas, [brackets]',
+        ]
+    untagged = QuestionFactory()
+    assert load_question(untagged.pk).page_tags == []
+
+
+def test_articles_are_not_queried_when_the_question_has_none(question, django_assert_num_queries):
+    ArticleFactory(status=Article.Status.DRAFT).questions.add(question)
+    loaded = load_question(question.pk)
+    assert loaded.has_published_articles is False
+    with django_assert_num_queries(0):
+        assert load_articles(loaded) == []
+    ArticleFactory().questions.add(question)
+    assert load_question(question.pk).has_published_articles is True
 
 
 def test_load_articles_are_the_published_ones_newest_first_with_reviewer(question):

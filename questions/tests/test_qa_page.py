@@ -304,9 +304,10 @@ def question_with_replies(count: int, specialty) -> Question:
     return question
 
 
-# Anonymous, cold page cache: question, replies, tags, articles, Similar Q&A items (from
-# the stored list), Related FAQ. The very first view also ranks and stores the list.
-QA_PAGE_QUERIES = 6
+# Anonymous, cold page cache: question (with its tags), replies, articles (only when one
+# is attached, as here), Similar Q&A items (from the stored list), Related FAQ. The very
+# first view also ranks and stores the list.
+QA_PAGE_QUERIES = 5
 QA_PAGE_FIRST_VIEW_QUERIES = QA_PAGE_QUERIES + 2
 
 
