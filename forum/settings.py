@@ -104,11 +104,12 @@ TEMPLATES = [
         },
     },
     {
-        # Only for templates under <app>/jinja2/, rendered through engines["jinja2"].
+        # Only for templates/jinja2/ (the Q&A page's content), through engines["jinja2"].
         "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "APP_DIRS": True,
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
         "OPTIONS": {
-            "environment": "forum.jinja2.environment",
+            "environment": "questions.jinja.environment",
             "context_processors": ["forum.context_processors.site"],
         },
     },
