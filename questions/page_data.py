@@ -23,6 +23,9 @@ from forum.models import DoctorProfile, Specialty
 from questions.models import Question, Tag, TaggedQuestion
 
 RELATED_FAQ_COUNT = 5
+# What the page shows of a doctor (name, link, verified or not) and of a tag.
+DOCTOR_FIELDS = ("id", "display_name", "slug", "status")
+TAG_FIELDS = ("id", "name", "slug")
 MAX_ID = 2**63 - 1  # the largest BigAutoField value
 
 
@@ -72,21 +75,24 @@ def load_question(pk: int) -> Question | None:
     question = _instance(Question, question_fields, row[:split])
     question.specialty = _instance(Specialty, specialty_fields, row[split : split + 3])
     tags_json, has_articles = row[split + 3 :]
-    question.page_tags = [
-        _instance(Tag, ("id", "name", "slug"), tag) for tag in json.loads(tags_json or "[]")
-    ]
+    question.page_tags = [_instance(Tag, TAG_FIELDS, tag) for tag in json.loads(tags_json or "[]")]
     question.has_published_articles = bool(has_articles)
     return question
 
 
+def _tags_sql(question_id: str) -> str:
+    """The tags of one question (`question_id`: a placeholder or a column)."""
+    link = TaggedQuestion._meta
+    return (
+        f"SELECT {_columns('t', Tag, TAG_FIELDS)} FROM {_table(Tag)} t "
+        f"INNER JOIN {_table(TaggedQuestion)} l ON l.{link.get_field('tag').column} = t.id "
+        f"WHERE l.{link.get_field('content_object').column} = {question_id}"
+    )
+
+
 def _tags_json_sql() -> str:
     """The question's tags (id, name, slug) by name, as a JSON array of arrays."""
-    link = TaggedQuestion._meta
-    tags = (
-        f"SELECT t.id, t.name, t.slug FROM {_table(Tag)} t "
-        f"INNER JOIN {_table(TaggedQuestion)} l ON l.{link.get_field('tag').column} = t.id "
-        f"WHERE l.{link.get_field('content_object').column} = q.id"
-    )
+    tags = _tags_sql("q.id")
     if _connection().vendor == "postgresql":
         return (
             f"SELECT json_agg(json_build_array(x.id, x.name, x.slug) "
@@ -102,7 +108,7 @@ def load_replies(question: Question) -> list:
     """question.replies.published().select_related("doctor").order_by("published_at", "id")."""
     Reply = reply_model()
     reply_fields = _all_fields(Reply)
-    doctor_fields = ("id", "display_name", "slug", "status")
+    doctor_fields = DOCTOR_FIELDS
     sql = _statement(
         "replies",
         lambda: (
@@ -126,17 +132,8 @@ def load_tags(question: Question) -> list[Tag]:
     from load_question."""
     if hasattr(question, "page_tags"):
         return question.page_tags
-    fields = ("id", "name", "slug")
-    link = TaggedQuestion._meta
-    sql = _statement(
-        "tags",
-        lambda: (
-            f"SELECT {_columns('t', Tag, fields)} FROM {_table(Tag)} t "
-            f"INNER JOIN {_table(TaggedQuestion)} l ON l.{link.get_field('tag').column} = t.id "
-            f"WHERE l.{link.get_field('content_object').column} = %s ORDER BY LOWER(t.name), t.id"
-        ),
-    )
-    return [_instance(Tag, fields, row) for row in _fetch(sql, [question.pk])]
+    sql = _statement("tags", lambda: f"{_tags_sql('%s')} ORDER BY LOWER(t.name), t.id")
+    return [_instance(Tag, TAG_FIELDS, row) for row in _fetch(sql, [question.pk])]
 
 
 def load_articles(question: Question) -> list:
@@ -146,7 +143,7 @@ def load_articles(question: Question) -> list:
         return []
     Article = article_model()
     article_fields = _all_fields(Article)
-    reviewer_fields = ("id", "display_name", "slug", "status")
+    reviewer_fields = DOCTOR_FIELDS
     through = Article._meta.get_field("questions").remote_field.through._meta
     sql = _statement(
         "articles",
