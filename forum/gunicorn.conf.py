@@ -12,10 +12,12 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Sync workers: the pages are CPU-bound template rendering plus a few short queries, and a
 # proxy or load balancer in front buffers slow clients. WEB_CONCURRENCY overrides the count;
 # bench/load.sh measures candidates. On a quiet 2-core machine with 100,000 questions
-# and PostgreSQL on the same cores, 3 workers (cores + 1) served 112.5 requests/s, 5
-# workers 111.6 and 9 workers 104.6 (more latency, ~53 MiB PSS each): the CPU is the
-# limit, so cores + 1. Where the database is on another host, workers also wait on the
-# network: measure there with `WORKERS=N bench/load.sh read` and set WEB_CONCURRENCY.
+# and PostgreSQL on the same cores, two runs of 15 s gave 3 workers (cores + 1) 112.5
+# and 105.1 requests/s, 5 workers 111.6 and 102.3, 9 workers 104.6 and 111.5: equal
+# within the runs' noise, while 9 workers had the worst p99 (334 and 373 ms against 218
+# and 247 ms for 3) and cost ~55 MiB PSS each. The CPU is the limit, so cores + 1.
+# Where the database is on another host, workers also wait on the network: measure
+# there with `WORKERS=N bench/load.sh read` and set WEB_CONCURRENCY.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
 worker_class = "sync"
 
