@@ -12,6 +12,7 @@ from forum.models import DoctorProfile, ModerationEvent
 from forum.tests.factories import DoctorProfileFactory, ModeratorFactory, SpecialtyFactory
 from forum.tests.two_factor import sign_in
 from questions.cache import page_cache_key
+from questions.models import Question
 from questions.tests.factories import PendingQuestionFactory, QuestionFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -344,6 +345,33 @@ def test_editor_attaches_an_article_through_the_question_inline(editor_client, q
     assert response.status_code == 302
     assert list(question.articles.all()) == [article]
     assert page_cache_key(question.pk) != key_before
+
+
+def test_retagging_in_admin_ranks_the_old_and_new_neighbours_lists_anew(
+    editor_client, question, specialty
+):
+    question.tags.add("cough")
+    old_neighbour = QuestionFactory(specialty=specialty, tags=["cough"])
+    new_neighbour = QuestionFactory(specialty=specialty, tags=["fever"])
+    unrelated = QuestionFactory(specialty=specialty, tags=["rash"])
+    Question.objects.update(similar_ids=[])
+    prefix = "Article_questions"
+    response = editor_client.post(
+        reverse("admin:questions_question_change", args=[question.pk]),
+        {
+            "tags": "fever",
+            "replies-TOTAL_FORMS": "0",
+            "replies-INITIAL_FORMS": "0",
+            f"{prefix}-TOTAL_FORMS": "0",
+            f"{prefix}-INITIAL_FORMS": "0",
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 302
+    assert list(question.tags.names()) == ["fever"]
+    stale = set(Question.objects.filter(similar_ids__isnull=True).values_list("pk", flat=True))
+    assert stale == {question.pk, old_neighbour.pk, new_neighbour.pk}
+    assert unrelated.pk not in stale
 
 
 # Tags: merging
