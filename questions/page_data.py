@@ -47,7 +47,7 @@ def faq_model() -> type[models.Model]:
 
 def load_question(pk: int) -> Question | None:
     """Question.objects.select_related("specialty").filter(pk=pk).first(), with its tags
-    (`page_tags`, as load_tags) and whether a published article is attached
+    (`page_tags`, by name ignoring case) and whether a published article is attached
     (`has_published_articles`) in the same statement."""
     if not 0 < pk <= MAX_ID:
         return None  # beyond any id (the ORM answers these without asking the database)
@@ -80,19 +80,14 @@ def load_question(pk: int) -> Question | None:
     return question
 
 
-def _tags_sql(question_id: str) -> str:
-    """The tags of one question (`question_id`: a placeholder or a column)."""
-    link = TaggedQuestion._meta
-    return (
-        f"SELECT {_columns('t', Tag, TAG_FIELDS)} FROM {_table(Tag)} t "
-        f"INNER JOIN {_table(TaggedQuestion)} l ON l.{link.get_field('tag').column} = t.id "
-        f"WHERE l.{link.get_field('content_object').column} = {question_id}"
-    )
-
-
 def _tags_json_sql() -> str:
     """The question's tags (id, name, slug) by name, as a JSON array of arrays."""
-    tags = _tags_sql("q.id")
+    link = TaggedQuestion._meta
+    tags = (
+        f"SELECT {_columns('t', Tag, TAG_FIELDS)} FROM {_table(Tag)} t "
+        f"INNER JOIN {_table(TaggedQuestion)} l ON l.{link.get_field('tag').column} = t.id "
+        f"WHERE l.{link.get_field('content_object').column} = q.id"
+    )
     if _connection().vendor == "postgresql":
         return (
             f"SELECT json_agg(json_build_array(x.id, x.name, x.slug) "
@@ -125,15 +120,6 @@ def load_replies(question: Question) -> list:
         reply.question = question
         replies.append(reply)
     return replies
-
-
-def load_tags(question: Question) -> list[Tag]:
-    """question.tags.all(), by name (ignoring case); read with the question when it came
-    from load_question."""
-    if hasattr(question, "page_tags"):
-        return question.page_tags
-    sql = _statement("tags", lambda: f"{_tags_sql('%s')} ORDER BY LOWER(t.name), t.id")
-    return [_instance(Tag, TAG_FIELDS, row) for row in _fetch(sql, [question.pk])]
 
 
 def load_articles(question: Question) -> list:

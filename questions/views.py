@@ -45,7 +45,6 @@ from questions.page_data import (
     load_articles,
     load_question,
     load_replies,
-    load_tags,
     related_faqs,
 )
 from questions.permissions import (
@@ -138,7 +137,7 @@ def _viewer_thanks(request, question: Question, replies: list) -> dict:
 def _qa_page_context(question: Question) -> dict:
     """Everything the Q&A page shows, in a fixed number of queries."""
     replies = load_replies(question)
-    tags = load_tags(question)
+    tags = question.page_tags  # read with the question
     tag_ids = [tag.pk for tag in tags]
     articles = load_articles(question)
     heading = f"{articles[0].title if articles else question.title} - {question.specialty.name}"
