@@ -104,13 +104,18 @@ TEMPLATES = [
         },
     },
     {
-        # Only for templates/jinja2/ (the Q&A page's content), through engines["jinja2"].
+        # Only for templates/jinja2/ (the site chrome and the Q&A page), through
+        # engines["jinja2"]: see forum/jinja.py.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
         "OPTIONS": {
-            "environment": "questions.jinja.environment",
-            "context_processors": ["forum.context_processors.site"],
+            "environment": "forum.jinja.environment",
+            "context_processors": [
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "forum.context_processors.site",
+            ],
         },
     },
 ]
