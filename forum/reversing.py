@@ -12,25 +12,36 @@ unlike `reverse()` it does not check them. `{% fast_url %}` is its template tag.
 from __future__ import annotations
 
 import functools
+import re
 from urllib.parse import quote
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import get_script_prefix, reverse
 from django.utils.regex_helper import _lazy_re_compile
 
 # reverse() leaves these characters unquoted in a path (RFC 3986 sub-delimiters, "/~:@").
 SAFE = "!$&'()*+,;=/~:@"
+# A value made only of characters quote() keeps as they are (the common case: slugs).
+UNCHANGED_BY_QUOTE = re.compile(r"[A-Za-z0-9_.\-~!$&'()*+,;=/:@]*").fullmatch
 PLACEHOLDER_RE = _lazy_re_compile(r"9{3}8(\d)8|zq(\d)qz")
 
 
 def fast_reverse(name: str, **kwargs) -> str:
     """reverse(name, kwargs=kwargs) for arguments known to match the URL pattern."""
-    names = tuple(sorted(kwargs))
-    template = _template(
-        name, names, tuple(isinstance(kwargs[k], int) for k in names), get_script_prefix()
-    )
-    if not names:
-        return template
-    return template.format(**{k: quote(str(v), safe=SAFE) for k, v in kwargs.items()})
+    prefix = get_script_prefix()
+    if not kwargs:
+        return _template(name, (), (), prefix)
+    values = {}
+    for key, value in kwargs.items():
+        if type(value) is not int:
+            value = str(value)
+            if not UNCHANGED_BY_QUOTE(value):
+                value = quote(value, safe=SAFE)
+        values[key] = value
+    names = tuple(kwargs)
+    template = _template(name, names, tuple(type(v) is int for v in values.values()), prefix)
+    return template.format_map(values)
 
 
 @functools.cache
@@ -42,3 +53,9 @@ def _template(name: str, names: tuple[str, ...], is_int: tuple[bool, ...], prefi
     }
     url = reverse(name, kwargs=placeholders).replace("{", "{{").replace("}", "}}")
     return PLACEHOLDER_RE.sub(lambda m: "{" + names[int(m.group(1) or m.group(2))] + "}", url)
+
+
+@receiver(setting_changed)
+def _urlconf_changed(*, setting: str, **kwargs) -> None:
+    if setting == "ROOT_URLCONF":  # only tests change it
+        _template.cache_clear()

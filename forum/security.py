@@ -43,6 +43,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 
 from forum import roles
+from forum.reversing import fast_reverse
 
 logger = logging.getLogger("forum.security")
 
@@ -218,7 +219,7 @@ def _path_of(name: str, fallback: str | None = None) -> str | None:
     """The path of a URL name, resolved at request time so features that land
     later are guarded by name; the fallback keeps the guard on before they do."""
     try:
-        return reverse(name)
+        return fast_reverse(name)  # reverse() once per process: this runs on every request
     except NoReverseMatch:
         return fallback
 

@@ -11,6 +11,9 @@ CASES = [
     ("answers:faqs", {}),
     ("questions:detail", {"pk": 7, "slug": "why-does-my-head-ache"}),
     ("questions:detail", {"pk": 9_223_372_036_854_775_807, "slug": "q"}),
+    # Quoted as reverse() quotes them: non-ASCII letters, spaces, "%", "?" and "#".
+    ("questions:detail", {"pk": 8, "slug": "頭痛 100%?#x"}),
+    ("questions:detail", {"pk": 8, "slug": "a~b!$&'()*+,;=:@c"}),
     ("questions:tag", {"slug": "back-pain"}),
     ("forum:doctor", {"slug": "lin-mei-hua-3"}),
     ("answers:thank", {"pk": 12}),
