@@ -20,12 +20,28 @@ import json
 from django.db import connections, models, router
 
 from forum.models import DoctorProfile, Specialty
+from forum.reversing import fast_reverse
 from questions.models import Question, Tag, TaggedQuestion
 
 RELATED_FAQ_COUNT = 5
-# What the page shows of a doctor (name, link, verified or not) and of a tag.
+EXCERPT_CHARS = 220
+# What the page shows of a doctor (name, link, verified or not), of a tag and of a FAQ.
 DOCTOR_FIELDS = ("id", "display_name", "slug", "status")
 TAG_FIELDS = ("id", "name", "slug")
+FAQ_FIELDS = ("id", "question", "answer_html")
+# The columns of a Similar Q&A item (_item's arguments).
+ITEM_COLUMNS = (
+    "id",
+    "slug",
+    "title",
+    "specialty",
+    "body_start",
+    "article_title",
+    "reply_start",
+    "doctor",
+    "doctor_slug",
+    "doctor_status",
+)
 MAX_ID = 2**63 - 1  # the largest BigAutoField value
 
 
@@ -46,9 +62,15 @@ def faq_model() -> type[models.Model]:
 
 
 def load_question(pk: int) -> Question | None:
-    """Question.objects.select_related("specialty").filter(pk=pk).first(), with its tags
-    (`page_tags`, by name ignoring case) and whether a published article is attached
-    (`has_published_articles`) in the same statement."""
+    """Question.objects.select_related("specialty").filter(pk=pk).first(), and in the
+    same statement what the page shows around it:
+
+    - `page_tags`: its tags, by name ignoring case;
+    - `has_published_articles`: whether a published article is attached;
+    - `page_similar`: the Similar Q&A items of its stored list (similar_items), or None
+      when no list is stored (questions/similar.py ranks one then);
+    - `page_faqs`: the Related FAQ (related_faqs), with FAQ_FIELDS loaded.
+    """
     if not 0 < pk <= MAX_ID:
         return None  # beyond any id (the ORM answers these without asking the database)
     question_fields = _all_fields(Question)
@@ -63,39 +85,87 @@ def load_question(pk: int) -> Question | None:
             f"({_tags_json_sql()}), "
             f"EXISTS (SELECT 1 FROM {_table(Article)} a INNER JOIN {qn(through.db_table)} al "
             f"ON al.{through.get_field('article').column} = a.id "
-            f"WHERE al.{through.get_field('question').column} = q.id AND a.status = %s) "
+            f"WHERE al.{through.get_field('question').column} = q.id AND a.status = %s), "
+            f"({_similar_items_json_sql()}), "
+            f"({_related_faqs_json_sql()}) "
             f"FROM {_table(Question)} q INNER JOIN {_table(Specialty)} s ON s.id = q.specialty_id "
             f"WHERE q.id = %s"
         ),
     )
-    rows = _fetch(sql, [Article.Status.PUBLISHED, pk])
+    params = [Article.Status.PUBLISHED, *_item_params([]), True, RELATED_FAQ_COUNT, pk]
+    rows = _fetch(sql, params)
     if not rows:
         return None
     row, split = rows[0], len(question_fields)
     question = _instance(Question, question_fields, row[:split])
     question.specialty = _instance(Specialty, specialty_fields, row[split : split + 3])
-    tags_json, has_articles = row[split + 3 :]
+    tags_json, has_articles, similar_json, faqs_json = row[split + 3 :]
     question.page_tags = [_instance(Tag, TAG_FIELDS, tag) for tag in json.loads(tags_json or "[]")]
     question.has_published_articles = bool(has_articles)
+    question.page_similar = (
+        None
+        if question.similar_ids is None
+        else _items(question.similar_ids, json.loads(similar_json or "[]"))
+    )
+    FAQ = faq_model()
+    question.page_faqs = [_instance(FAQ, FAQ_FIELDS, faq) for faq in json.loads(faqs_json or "[]")]
     return question
 
 
 def _tags_json_sql() -> str:
-    """The question's tags (id, name, slug) by name, as a JSON array of arrays."""
+    """The question's tags (TAG_FIELDS) by name, as a JSON array of arrays."""
     link = TaggedQuestion._meta
     tags = (
         f"SELECT {_columns('t', Tag, TAG_FIELDS)} FROM {_table(Tag)} t "
         f"INNER JOIN {_table(TaggedQuestion)} l ON l.{link.get_field('tag').column} = t.id "
         f"WHERE l.{link.get_field('content_object').column} = q.id"
     )
+    return _json_rows_sql(tags, TAG_FIELDS, order=("LOWER(x.name)", "x.id"))
+
+
+def _similar_items_json_sql() -> str:
+    """The items of the question's stored Similar Q&A list (q.similar_ids), as a JSON array
+    of arrays of ITEM_COLUMNS, in no particular order."""
     if _connection().vendor == "postgresql":
-        return (
-            f"SELECT json_agg(json_build_array(x.id, x.name, x.slug) "
-            f"ORDER BY LOWER(x.name), x.id)::text FROM ({tags}) x"
-        )
+        stored = "SELECT e.value::bigint FROM jsonb_array_elements_text(q.similar_ids) AS e(value)"
+    else:
+        stored = "SELECT e.value FROM json_each(q.similar_ids) AS e"
+    return _json_rows_sql(_items_sql(stored), ITEM_COLUMNS)
+
+
+def _related_faqs_json_sql() -> str:
+    """The question's Related FAQ (FAQ_FIELDS) as a JSON array of arrays: published FAQs
+    sharing the most tags with it, then by their own order, at most RELATED_FAQ_COUNT:
+    FAQ.objects.published().filter(tag_links__tag_id__in=<the question's tags>)
+    .annotate(shared=Count("tag_links")).order_by("-shared", "position", "id")."""
+    FAQ = faq_model()
+    faq_link = Tag._meta.get_field("faq_links").related_model._meta
+    faq_link_faq = faq_link.get_field("content_object").column
+    link = TaggedQuestion._meta
+    faqs = (
+        f"SELECT {_columns('f', FAQ, FAQ_FIELDS)}, c.shared, f.position "
+        f"FROM {_table(FAQ)} f INNER JOIN "
+        f"(SELECT {faq_link_faq} AS id, COUNT(*) AS shared FROM {qn(faq_link.db_table)} "
+        f"WHERE {faq_link.get_field('tag').column} IN "
+        f"(SELECT {link.get_field('tag').column} FROM {_table(TaggedQuestion)} "
+        f"WHERE {link.get_field('content_object').column} = q.id) "
+        f"GROUP BY {faq_link_faq}) c ON c.id = f.id "
+        f"WHERE f.is_published = %s ORDER BY c.shared DESC, f.position, f.id LIMIT %s"
+    )
+    return _json_rows_sql(faqs, FAQ_FIELDS, order=("x.shared DESC", "x.position", "x.id"))
+
+
+def _json_rows_sql(select: str, columns: tuple[str, ...], *, order: tuple[str, ...] = ()) -> str:
+    """A scalar subquery giving the rows of `select` (named x) as one JSON array of arrays
+    of `columns` in `order`: text on both databases, for json.loads."""
+    values = ", ".join(f"x.{qn(column)}" for column in columns)
+    ordering = f" ORDER BY {', '.join(order)}" if order else ""
+    if _connection().vendor == "postgresql":
+        return f"SELECT json_agg(json_build_array({values}){ordering})::text FROM ({select}) x"
+    # SQLite aggregates rows in the order they come in.
     return (
-        f"SELECT json_group_array(json_array(x.id, x.name, x.slug)) "
-        f"FROM ({tags} ORDER BY LOWER(t.name), t.id) x"
+        f"SELECT json_group_array(json_array({values})) "
+        f"FROM (SELECT * FROM ({select}) x{ordering}) x"
     )
 
 
@@ -155,28 +225,105 @@ def load_articles(question: Question) -> list:
     return articles
 
 
-def related_faqs(*, tag_ids: list[int], limit: int = RELATED_FAQ_COUNT) -> list:
-    """Published FAQs sharing the most tags with the page, then by their own order:
-    FAQ.objects.published().filter(tag_links__tag_id__in=tag_ids)
-    .annotate(shared=Count("tag_links")).order_by("-shared", "position", "id")[:limit]."""
-    if not tag_ids:
+# Similar Q&A items (which questions are listed: questions/similar.py) --------------
+
+
+def similar_items(ids: list[int]) -> list[dict]:
+    """What the sidebar shows of these questions, in the given order, for those still
+    published and answered: title, excerpts, first published reply's doctor (one query)."""
+    if not ids:
         return []
-    FAQ = faq_model()
-    fields = _all_fields(FAQ)
-    link = Tag._meta.get_field("faq_links").related_model._meta
-    tag_ids = sorted(set(tag_ids))
-    sql = _statement(
-        f"faqs{len(tag_ids)}",
-        lambda: (
-            f"SELECT {_columns('f', FAQ, fields)} FROM {_table(FAQ)} f INNER JOIN "
-            f"(SELECT {link.get_field('content_object').column} AS id, COUNT(*) AS shared "
-            f"FROM {qn(link.db_table)} WHERE {link.get_field('tag').column} IN "
-            f"({', '.join(['%s'] * len(tag_ids))}) "
-            f"GROUP BY {link.get_field('content_object').column}) c ON c.id = f.id "
-            f"WHERE f.is_published = %s ORDER BY c.shared DESC, f.position, f.id LIMIT %s"
-        ),
+    sql = _statement(f"items{len(ids)}", lambda: _items_sql(", ".join(["%s"] * len(ids))))
+    return _items(ids, _fetch(sql, _item_params(ids)))
+
+
+def _items_sql(ids_sql: str) -> str:
+    """What the sidebar shows (ITEM_COLUMNS) of the published, answered questions whose
+    ids `ids_sql` gives (placeholders, or a subquery); its parameters are _item_params."""
+    Reply, Article = reply_model(), article_model()
+    doctor = Reply._meta.get_field("doctor").related_model
+    link = Question._meta.get_field("articles").through._meta
+    columns = dict(
+        zip(
+            ITEM_COLUMNS,
+            [
+                "iq.id",
+                "iq.slug",
+                "iq.title",
+                "sp.name",
+                "SUBSTR(iq.body, 1, %s)",
+                f"(SELECT a.title FROM {_table(Article)} a INNER JOIN {qn(link.db_table)} al "
+                f"ON al.{qn(link.get_field('article').column)} = a.id "
+                f"WHERE al.{qn(link.get_field('question').column)} = iq.id AND a.status = %s "
+                f"ORDER BY a.published_at DESC, a.id DESC LIMIT 1)",
+                "SUBSTR(fr.body, 1, %s)",
+                "d.display_name",
+                "d.slug",
+                "d.status",
+            ],
+            strict=True,
+        )
     )
-    return [_instance(FAQ, fields, row) for row in _fetch(sql, [*tag_ids, True, limit])]
+    return (
+        f"SELECT {', '.join(f'{value} AS {qn(name)}' for name, value in columns.items())} "
+        f"FROM {_table(Question)} iq "
+        f"INNER JOIN {_table(Specialty)} sp ON sp.id = iq.specialty_id "
+        f"LEFT JOIN {_table(Reply)} fr ON fr.id = (SELECT r.id FROM {_table(Reply)} r "
+        f"WHERE r.question_id = iq.id AND r.status = %s ORDER BY r.published_at, r.id LIMIT 1) "
+        f"LEFT JOIN {_table(doctor)} d ON d.id = fr.doctor_id "
+        f"WHERE iq.id IN ({ids_sql}) AND iq.status = %s AND iq.answered_at IS NOT NULL"
+    )
+
+
+def _item_params(ids: list[int]) -> list:
+    Reply, Article = reply_model(), article_model()
+    return [
+        EXCERPT_CHARS + 40,
+        Article.Status.PUBLISHED,
+        EXCERPT_CHARS + 40,
+        Reply.Status.PUBLISHED,
+        *ids,
+        Question.Status.PUBLISHED,
+    ]
+
+
+def _items(ids: list[int], rows) -> list[dict]:
+    """Items from rows of ITEM_COLUMNS, in the order of `ids`."""
+    by_id = {row[0]: row for row in rows}
+    return [_item(*by_id[pk]) for pk in ids if pk in by_id]
+
+
+def _item(
+    pk, slug, title, specialty, body_start, article_title, reply_start, doctor, doctor_slug, status
+) -> dict:
+    return {
+        "id": pk,
+        "url": fast_reverse("questions:detail", pk=pk, slug=slug),
+        "title": article_title or title,
+        "excerpt": excerpt(body_start),
+        "specialty": specialty,
+        "doctor_name": doctor or "",
+        "doctor_url": (
+            fast_reverse("forum:doctor", slug=doctor_slug)
+            if status == DoctorProfile.Status.VERIFIED
+            else ""
+        ),
+        "reply_excerpt": excerpt(reply_start or ""),
+    }
+
+
+def excerpt(text: str, length: int = EXCERPT_CHARS) -> str:
+    """The start of a plain text on one line, cut at a word and ended with "…" if longer.
+
+    (Django's Truncator does the same character by character; this is a tenth of the cost.)
+    """
+    text = " ".join(text.split())
+    if len(text) <= length:
+        return text
+    cut = text[: length - 1]
+    if text[length - 1] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,.;:!?") + "…"
 
 
 # Plumbing ---------------------------------------------------------------------------

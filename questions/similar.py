@@ -45,19 +45,17 @@ from collections.abc import Iterable
 
 from django.db import connection
 
-from forum.models import DoctorProfile
-from forum.reversing import fast_reverse
 from questions.models import Question, TaggedQuestion
-from questions.page_data import article_model, reply_model
+from questions.page_data import similar_items
 
 SIMILAR_COUNT = 4
 CANDIDATES_PER_TAG = 50
 MAX_TAGS = 10
-EXCERPT_CHARS = 220
 
 
 def similar_questions(*, question: Question, tag_ids: list[int]) -> list[dict]:
-    """The Similar Q&A items of a question's page: its stored list, read in one query.
+    """The Similar Q&A items of a question's page: its stored list, read with the question
+    (`page_similar`, questions/page_data.py) or else in one query.
 
     A list not computed yet (or marked stale) is ranked now and stored. If an entry is no
     longer published and answered, the list is ranked again at once."""
@@ -66,7 +64,12 @@ def similar_questions(*, question: Question, tag_ids: list[int]) -> list[dict]:
     ids = question.similar_ids
     if ids is None:
         ids = store_similar(question=question, tag_ids=tag_ids)
-    items = similar_items(ids)
+        items = similar_items(ids)
+    else:
+        # The stored list's items, when the page read them with the question (page_data).
+        items = getattr(question, "page_similar", None)
+        if items is None:
+            items = similar_items(ids)
     if len(items) < len(ids):
         ids = store_similar(question=question, tag_ids=tag_ids)
         items = similar_items(ids)
@@ -195,87 +198,3 @@ def ranking_sql(
         limit,
     ]
     return sql, params
-
-
-def similar_items(ids: list[int]) -> list[dict]:
-    """What the sidebar shows of these questions, in the given order, for those still
-    published and answered: title, excerpts, first published reply's doctor (one query)."""
-    if not ids:
-        return []
-    sql, params = items_sql(ids)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = {row[0]: row for row in cursor.fetchall()}
-    return [_item(*rows[pk]) for pk in ids if pk in rows]
-
-
-def items_sql(ids: list[int]) -> tuple[str, list]:
-    """The statement similar_items runs, and its parameters."""
-    qn = connection.ops.quote_name
-    Reply, Article = reply_model(), article_model()
-    article_link = Question._meta.get_field("articles").through
-    tables = {
-        "question": qn(Question._meta.db_table),
-        "specialty": qn(Question._meta.get_field("specialty").related_model._meta.db_table),
-        "reply": qn(Reply._meta.db_table),
-        "doctor": qn(Reply._meta.get_field("doctor").related_model._meta.db_table),
-        "article": qn(Article._meta.db_table),
-        "article_link": qn(article_link._meta.db_table),
-        "link_article": qn(article_link._meta.get_field("article").column),
-        "link_question": qn(article_link._meta.get_field("question").column),
-    }
-    sql = (
-        "SELECT q.id, q.slug, q.title, sp.name, SUBSTR(q.body, 1, %s), "
-        "(SELECT a.title FROM {article} a INNER JOIN {article_link} al "
-        "ON al.{link_article} = a.id WHERE al.{link_question} = q.id AND a.status = %s "
-        "ORDER BY a.published_at DESC, a.id DESC LIMIT 1), "
-        "SUBSTR(fr.body, 1, %s), d.display_name, d.slug, d.status "
-        "FROM {question} q "
-        "INNER JOIN {specialty} sp ON sp.id = q.specialty_id "
-        "LEFT JOIN {reply} fr ON fr.id = (SELECT r.id FROM {reply} r "
-        "WHERE r.question_id = q.id AND r.status = %s ORDER BY r.published_at, r.id LIMIT 1) "
-        "LEFT JOIN {doctor} d ON d.id = fr.doctor_id "
-        "WHERE q.id IN ({ids}) AND q.status = %s AND q.answered_at IS NOT NULL"
-    ).format(ids=", ".join(["%s"] * len(ids)), **tables)
-    params = [
-        EXCERPT_CHARS + 40,
-        Article.Status.PUBLISHED,
-        EXCERPT_CHARS + 40,
-        Reply.Status.PUBLISHED,
-        *ids,
-        Question.Status.PUBLISHED,
-    ]
-    return sql, params
-
-
-def _item(
-    pk, slug, title, specialty, body_start, article_title, reply_start, doctor, doctor_slug, status
-) -> dict:
-    return {
-        "id": pk,
-        "url": fast_reverse("questions:detail", pk=pk, slug=slug),
-        "title": article_title or title,
-        "excerpt": excerpt(body_start),
-        "specialty": specialty,
-        "doctor_name": doctor or "",
-        "doctor_url": (
-            fast_reverse("forum:doctor", slug=doctor_slug)
-            if status == DoctorProfile.Status.VERIFIED
-            else ""
-        ),
-        "reply_excerpt": excerpt(reply_start or ""),
-    }
-
-
-def excerpt(text: str, length: int = EXCERPT_CHARS) -> str:
-    """The start of a plain text on one line, cut at a word and ended with "…" if longer.
-
-    (Django's Truncator does the same character by character; this is a tenth of the cost.)
-    """
-    text = " ".join(text.split())
-    if len(text) <= length:
-        return text
-    cut = text[: length - 1]
-    if text[length - 1] != " " and " " in cut:
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,.;:!?") + "…"

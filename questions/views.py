@@ -40,12 +40,7 @@ from questions.forms import AskForm, DeleteAccountForm, KeptAskForm, screen_subm
 from questions.limits import next_question_allowed_at
 from questions.middleware import PAGE_ATTRIBUTE
 from questions.models import Question, Tag
-from questions.page_data import (
-    load_articles,
-    load_question,
-    load_replies,
-    related_faqs,
-)
+from questions.page_data import excerpt, load_articles, load_question, load_replies
 from questions.permissions import (
     can_delete_own_account,
     can_edit_question,
@@ -53,7 +48,7 @@ from questions.permissions import (
     is_question_author,
 )
 from questions.screening import describe_personal_data
-from questions.similar import excerpt, similar_questions
+from questions.similar import similar_questions
 from questions.structured_data import medical_web_page_data, qa_page_data
 
 logger = logging.getLogger("questions.patients")
@@ -144,7 +139,7 @@ def _qa_page_context(question: Question) -> dict:
         "tags": tags,
         "articles": articles,
         "similar": similar_questions(question=question, tag_ids=tag_ids),
-        "faqs": related_faqs(tag_ids=tag_ids),
+        "faqs": question.page_faqs,  # read with the question
         "heading": heading,
         "canonical_url": canonical_url,
         # For the share links' query strings (quoted here once, not per link).

@@ -40,8 +40,8 @@ def test_asker_page_query_count_is_fixed(client, patient, question, django_asser
     ReplyFactory(question=question)
     client.login(email=patient.email, password=PASSWORD)
     client.get(question.get_absolute_url())
-    # session, user, viewer roles (2), question (with its tags and whether an article is
-    # attached: none here), replies, thanked replies
+    # session, user, viewer roles (2), question (with its tags, Similar Q&A, Related FAQ
+    # and whether an article is attached: none here), replies, thanked replies
     with django_assert_num_queries(7):
         client.get(question.get_absolute_url())
     ReplyFactory.create_batch(3, question=question)

@@ -4,17 +4,18 @@ from datetime import timedelta
 
 import pytest
 from django.db.models import Count
-from django.forms.models import model_to_dict
 
 from answers.models import FAQ, Article, Reply
 from answers.tests.factories import ArticleFactory, FAQFactory, ReplyFactory
 from forum.tests.factories import DoctorProfileFactory
 from questions.page_data import (
+    FAQ_FIELDS,
     load_articles,
     load_question,
     load_replies,
-    related_faqs,
+    similar_items,
 )
+from questions.similar import similar_questions
 from questions.tests.factories import QuestionFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,23 +102,62 @@ def test_load_articles_are_the_published_ones_newest_first_with_reviewer(questio
     assert loaded[1].reviewed_on == older.reviewed_on
 
 
-def test_related_faqs_match_the_orm_ranking(question):
+def test_load_question_reads_the_related_faqs_as_the_orm_ranks_them(question):
     question.tags.add("sleep", "headache", "stress")
     tag_ids = list(question.tags.values_list("pk", flat=True))
-    for n, tags in enumerate([["sleep"], ["sleep", "headache"], ["stress"], ["other"], []]):
-        faq = FAQFactory(position=5 - n)
+    shapes = [["sleep"], ["sleep", "headache"], ["stress"], ["other"], [], ["sleep"]]
+    shapes += [["headache", "stress"], ["stress"]]
+    for n, tags in enumerate(shapes):
+        faq = FAQFactory(position=n % 3, answer=f"Answer **{n}** & more")
         faq.tags.add(*tags)
     FAQFactory(is_published=False).tags.add("sleep", "headache", "stress")
     expected = list(
         FAQ.objects.published()
         .filter(tag_links__tag_id__in=tag_ids)
         .annotate(shared=Count("tag_links"))
-        .order_by("-shared", "position", "id")[:2]
+        .order_by("-shared", "position", "id")[:5]
     )
-    loaded = related_faqs(tag_ids=tag_ids, limit=2)
-    assert [model_to_dict(f) for f in loaded] == [model_to_dict(f) for f in expected]
-    assert len(related_faqs(tag_ids=tag_ids)) == 3
-    assert related_faqs(tag_ids=[]) == []
+    loaded = load_question(question.pk).page_faqs
+    assert len(loaded) == 5
+    assert [[getattr(f, name) for name in FAQ_FIELDS] for f in loaded] == [
+        [getattr(f, name) for name in FAQ_FIELDS] for f in expected
+    ]
+    assert loaded[0].get_absolute_url() == expected[0].get_absolute_url()
+    assert load_question(QuestionFactory().pk).page_faqs == []
+
+
+def test_load_question_reads_the_stored_similar_list_items(question, specialty):
+    listed = []
+    for n in range(3):
+        other = QuestionFactory(specialty=specialty, title=f"Other question {n}")
+        ReplyFactory(question=other, body=f"Reply {n} " * 50)
+        listed.append(other)
+    ArticleFactory(title="An article title").questions.add(listed[1])
+    hidden = QuestionFactory(status=type(question).Status.REMOVED)
+    ReplyFactory(question=hidden)
+    assert load_question(question.pk).page_similar is None  # no list stored yet
+    ids = [listed[2].pk, hidden.pk, listed[0].pk, listed[1].pk]
+    type(question).objects.filter(pk=question.pk).update(similar_ids=ids)
+    loaded = load_question(question.pk)
+    assert loaded.page_similar == similar_items(ids)
+    shown = [listed[2].pk, listed[0].pk, listed[1].pk]  # in the stored order, still listed
+    assert [item["id"] for item in loaded.page_similar] == shown
+    assert loaded.page_similar[2]["title"] == "An article title"
+    assert loaded.page_similar[0]["reply_excerpt"].startswith("Reply 2 Reply 2")
+    type(question).objects.filter(pk=question.pk).update(similar_ids=[])
+    assert load_question(question.pk).page_similar == []
+
+
+def test_the_page_reads_similar_items_with_the_question(question, django_assert_num_queries):
+    question.tags.add("sleep")
+    other = QuestionFactory(tags=["sleep"])
+    ReplyFactory(question=other)
+    type(question).objects.filter(pk=question.pk).update(similar_ids=[other.pk])
+    loaded = load_question(question.pk)
+    tag_ids = [tag.pk for tag in loaded.page_tags]
+    with django_assert_num_queries(0):
+        [item] = similar_questions(question=loaded, tag_ids=tag_ids)
+    assert item["id"] == other.pk
 
 
 def test_unverified_doctor_is_loaded_with_its_status(question):

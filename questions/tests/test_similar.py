@@ -9,13 +9,8 @@ from answers.tests.factories import ArticleFactory, FAQFactory, ReplyFactory
 from forum.tests.factories import DoctorProfileFactory, SpecialtyFactory
 from questions.actions import set_question_tags
 from questions.models import Question, Tag
-from questions.page_data import related_faqs
-from questions.similar import (
-    compute_similar,
-    excerpt,
-    mark_similar_stale,
-    similar_questions,
-)
+from questions.page_data import excerpt, load_question
+from questions.similar import compute_similar, mark_similar_stale, similar_questions
 from questions.tests.factories import PendingQuestionFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
@@ -189,8 +184,9 @@ def test_related_faqs_are_published_faqs_sharing_most_tags_at_most_five():
         singles.append(faq)
     page = QuestionFactory(tags=["headache", "sleep"])
 
-    faqs = related_faqs(tag_ids=tag_ids(page))
+    faqs = load_question(page.pk).page_faqs
     assert faqs == [both, *singles[:4]]
+    assert faqs[0].question == "Is a morning headache linked to sleep?"
 
 
 @pytest.mark.parametrize(
