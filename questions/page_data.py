@@ -63,23 +63,31 @@ def faq_model() -> type[models.Model]:
 
 def load_question(pk: int) -> Question | None:
     """Question.objects.select_related("specialty").filter(pk=pk).first(), and in the
-    same statement what the page shows around it:
+    same statement what the page shows with it:
 
+    - `page_replies`: its published replies with their doctors, as
+      question.replies.published().select_related("doctor").order_by("published_at", "id");
     - `page_tags`: its tags, by name ignoring case;
     - `has_published_articles`: whether a published article is attached;
     - `page_similar`: the Similar Q&A items of its stored list (similar_items), or None
       when no list is stored (questions/similar.py ranks one then);
-    - `page_faqs`: the Related FAQ (related_faqs), with FAQ_FIELDS loaded.
+    - `page_faqs`: the Related FAQ (_related_faqs_json_sql), with FAQ_FIELDS loaded.
+
+    The question and what hangs on it are one row, computed once (a materialized common
+    table expression); the replies are joined to it, a row each.
     """
     if not 0 < pk <= MAX_ID:
         return None  # beyond any id (the ORM answers these without asking the database)
     question_fields = _all_fields(Question)
     specialty_fields = ("id", "name", "slug")
-    Article = article_model()
+    Reply, Article = reply_model(), article_model()
+    reply_fields = _all_fields(Reply)
     through = Article._meta.get_field("questions").remote_field.through._meta
+    page_columns = len(question_fields) + len(specialty_fields) + 4
     sql = _statement(
         "question",
         lambda: (
+            f"WITH page({', '.join(f'c{n}' for n in range(page_columns))}) AS MATERIALIZED ("
             f"SELECT {_columns('q', Question, question_fields)}, "
             f"{_columns('s', Specialty, specialty_fields)}, "
             f"({_tags_json_sql()}), "
@@ -89,17 +97,29 @@ def load_question(pk: int) -> Question | None:
             f"({_similar_items_json_sql()}), "
             f"({_related_faqs_json_sql()}) "
             f"FROM {_table(Question)} q INNER JOIN {_table(Specialty)} s ON s.id = q.specialty_id "
-            f"WHERE q.id = %s"
+            f"WHERE q.id = %s) "
+            f"SELECT page.*, {_columns('r', Reply, reply_fields)}, "
+            f"{_columns('d', DoctorProfile, DOCTOR_FIELDS)} FROM page "
+            f"LEFT JOIN {_table(Reply)} r ON r.question_id = page.c0 AND r.status = %s "
+            f"LEFT JOIN {_table(DoctorProfile)} d ON d.id = r.doctor_id "
+            f"ORDER BY r.published_at, r.id"
         ),
     )
-    params = [Article.Status.PUBLISHED, *_item_params([]), True, RELATED_FAQ_COUNT, pk]
+    params = [
+        Article.Status.PUBLISHED,
+        *_item_params([]),
+        True,
+        RELATED_FAQ_COUNT,
+        pk,
+        Reply.Status.PUBLISHED,
+    ]
     rows = _fetch(sql, params)
     if not rows:
         return None
     row, split = rows[0], len(question_fields)
     question = _instance(Question, question_fields, row[:split])
     question.specialty = _instance(Specialty, specialty_fields, row[split : split + 3])
-    tags_json, has_articles, similar_json, faqs_json = row[split + 3 :]
+    tags_json, has_articles, similar_json, faqs_json = row[split + 3 : page_columns]
     question.page_tags = [_instance(Tag, TAG_FIELDS, tag) for tag in json.loads(tags_json or "[]")]
     question.has_published_articles = bool(has_articles)
     question.page_similar = (
@@ -109,6 +129,15 @@ def load_question(pk: int) -> Question | None:
     )
     FAQ = faq_model()
     question.page_faqs = [_instance(FAQ, FAQ_FIELDS, faq) for faq in json.loads(faqs_json or "[]")]
+    question.page_replies = []
+    doctor_start = page_columns + len(reply_fields)
+    for row in rows:
+        if row[page_columns] is None:
+            continue  # no reply: the question's row alone
+        reply = _instance(Reply, reply_fields, row[page_columns:doctor_start])
+        reply.doctor = _instance(DoctorProfile, DOCTOR_FIELDS, row[doctor_start:])
+        reply.question = question
+        question.page_replies.append(reply)
     return question
 
 
@@ -167,29 +196,6 @@ def _json_rows_sql(select: str, columns: tuple[str, ...], *, order: tuple[str, .
         f"SELECT json_group_array(json_array({values})) "
         f"FROM (SELECT * FROM ({select}) x{ordering}) x"
     )
-
-
-def load_replies(question: Question) -> list:
-    """question.replies.published().select_related("doctor").order_by("published_at", "id")."""
-    Reply = reply_model()
-    reply_fields = _all_fields(Reply)
-    doctor_fields = DOCTOR_FIELDS
-    sql = _statement(
-        "replies",
-        lambda: (
-            f"SELECT {_columns('r', Reply, reply_fields)}, "
-            f"{_columns('d', DoctorProfile, doctor_fields)} "
-            f"FROM {_table(Reply)} r INNER JOIN {_table(DoctorProfile)} d ON d.id = r.doctor_id "
-            f"WHERE r.question_id = %s AND r.status = %s ORDER BY r.published_at, r.id"
-        ),
-    )
-    replies, split = [], len(reply_fields)
-    for row in _fetch(sql, [question.pk, Reply.Status.PUBLISHED]):
-        reply = _instance(Reply, reply_fields, row[:split])
-        reply.doctor = _instance(DoctorProfile, doctor_fields, row[split:])
-        reply.question = question
-        replies.append(reply)
-    return replies
 
 
 def load_articles(question: Question) -> list:

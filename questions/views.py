@@ -40,7 +40,7 @@ from questions.forms import AskForm, DeleteAccountForm, KeptAskForm, screen_subm
 from questions.limits import next_question_allowed_at
 from questions.middleware import PAGE_ATTRIBUTE
 from questions.models import Question, Tag
-from questions.page_data import excerpt, load_articles, load_question, load_replies
+from questions.page_data import excerpt, load_articles, load_question
 from questions.permissions import (
     can_delete_own_account,
     can_edit_question,
@@ -127,7 +127,7 @@ def _viewer_thanks(request, question: Question, replies: list) -> dict:
 
 def _qa_page_context(question: Question) -> dict:
     """Everything the Q&A page shows, in a fixed number of queries."""
-    replies = load_replies(question)
+    replies = question.page_replies  # read with the question
     tags = question.page_tags  # read with the question
     tag_ids = [tag.pk for tag in tags]
     articles = load_articles(question)

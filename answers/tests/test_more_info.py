@@ -34,8 +34,8 @@ def test_qa_page_queries_do_not_grow_with_articles(
     ReplyFactory(question=question)
     for article in ArticleFactory.create_batch(articles):
         article.questions.add(question)
-    # question (with its tags), replies, articles with their reviewers (no tags: no
-    # similar/FAQ query)
-    with django_assert_num_queries(3):
+    # the question (with its replies, tags, Similar Q&A and Related FAQ), the articles
+    # with their reviewers
+    with django_assert_num_queries(2):
         response = client.get(question.get_absolute_url())
     assert response.content.decode().count('class="article"') == articles

@@ -12,7 +12,6 @@ from questions.page_data import (
     FAQ_FIELDS,
     load_articles,
     load_question,
-    load_replies,
     similar_items,
 )
 from questions.similar import similar_questions
@@ -43,13 +42,14 @@ def test_load_question_matches_the_orm_with_its_specialty(specialty):
     assert load_question(2**64) is None
 
 
-def test_load_replies_are_the_published_ones_in_order_with_their_doctor(question):
+def test_load_question_reads_the_published_replies_in_order_with_their_doctors(question):
+    question.tags.add("sleep", "stress")
     later = ReplyFactory(question=question)
     earlier = ReplyFactory(question=question, edited_at=later.published_at)
     earlier.published_at = later.published_at - timedelta(hours=1)
     earlier.save()
     ReplyFactory(question=question, status=Reply.Status.HELD)
-    loaded = load_replies(question)
+    loaded = load_question(question.pk).page_replies
     expected = list(
         question.replies.published().select_related("doctor").order_by("published_at", "id")
     )
@@ -58,6 +58,10 @@ def test_load_replies_are_the_published_ones_in_order_with_their_doctor(question
     assert loaded[0].doctor.display_name == earlier.doctor.display_name
     assert loaded[0].doctor.get_absolute_url() == earlier.doctor.get_absolute_url()
     assert loaded[0].doctor.is_verified
+    assert loaded[0].question.pk == question.pk
+    # A row per reply, but the question's tags once.
+    assert [t.name for t in load_question(question.pk).page_tags] == ["sleep", "stress"]
+    assert load_question(QuestionFactory().pk).page_replies == []
 
 
 def test_load_question_reads_its_tags_by_name(question):
@@ -163,5 +167,5 @@ def test_the_page_reads_similar_items_with_the_question(question, django_assert_
 def test_unverified_doctor_is_loaded_with_its_status(question):
     doctor = DoctorProfileFactory(status="suspended")
     ReplyFactory(question=question, doctor=doctor)
-    [reply] = load_replies(question)
+    [reply] = load_question(question.pk).page_replies
     assert not reply.doctor.is_verified

@@ -304,10 +304,10 @@ def question_with_replies(count: int, specialty) -> Question:
     return question
 
 
-# Anonymous, cold page cache: the question (with its tags, the items of its stored
-# Similar Q&A list and its Related FAQ), replies, articles (only when one is attached, as
+# Anonymous, cold page cache: the question (with its replies, tags, the items of its
+# stored Similar Q&A list and its Related FAQ), articles (only when one is attached, as
 # here). The very first view also ranks and stores the list, then reads its items.
-QA_PAGE_QUERIES = 3
+QA_PAGE_QUERIES = 2
 QA_PAGE_FIRST_VIEW_QUERIES = QA_PAGE_QUERIES + 3
 
 
