@@ -340,8 +340,8 @@ LOGGING = {
 # =============================================================================
 INSTALLED_APPS += ["csp", "allauth.mfa"]
 MIDDLEWARE += [
-    "csp.middleware.CSPMiddleware",
-    "forum.security.SecurityHeadersMiddleware",  # inside CSPMiddleware: scoped CSP updates
+    "forum.security.SitePolicyCSPMiddleware",  # django-csp's, the site policy built once
+    "forum.security.SecurityHeadersMiddleware",  # inside the CSP one: scoped CSP updates
     "forum.security.StaffIdleTimeoutMiddleware",
     "forum.security.TwoFactorRequiredMiddleware",
 ]

@@ -12,12 +12,16 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import pytest
+from csp.constants import HEADER as CSP_HEADER
+from csp.constants import HEADER_REPORT_ONLY as CSP_HEADER_REPORT_ONLY
+from csp.middleware import CSPMiddleware
 from django.contrib import admin
-from django.test import Client
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch, reverse
 
 from forum.models import ModerationEvent
-from forum.security import csp_hash
+from forum.security import SitePolicyCSPMiddleware, csp_hash
 from forum.tests.two_factor import give_totp, log_in_with_totp
 
 pytestmark = pytest.mark.django_db
@@ -360,3 +364,42 @@ def test_signed_in_pages_answer_503_when_database_is_unreachable(
         assert response.status_code == 503, url
         assert b"right back" in response.content
         assert not check_headers(url, response, authenticated=False)
+
+
+def _csp_headers(middleware_class, request, response) -> dict:
+    response = middleware_class(lambda request: response).process_response(request, response)
+    return {name: response.get(name) for name in (CSP_HEADER, CSP_HEADER_REPORT_ONLY)}
+
+
+@pytest.mark.parametrize(
+    "case", ["site policy", "updated", "replaced", "exempt", "nonce used", "header set"]
+)
+@pytest.mark.parametrize("report_only", [False, True])
+def test_site_policy_middleware_gives_django_csp_headers(case, report_only, settings):
+    """SitePolicyCSPMiddleware builds the site-wide policy once; what it sends is what
+    django-csp's own middleware sends, whatever the response asks for."""
+    if report_only:
+        settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {
+            "DIRECTIVES": {"default-src": ["'self'"], "report-uri": "/csp-report/"}
+        }
+    headers = []
+    for middleware_class in (SitePolicyCSPMiddleware, CSPMiddleware):
+        request = RequestFactory().get("/questions/1/a/")
+        middleware_class(lambda request: None).process_request(request)
+        response = HttpResponse("page")
+        if case == "updated":
+            response._csp_update = {"img-src": ["data:"]}
+        elif case == "replaced":
+            response._csp_replace = {"script-src": ["'none'"]}
+        elif case == "exempt":
+            response._csp_exempt = True
+        elif case == "nonce used":
+            str(request.csp_nonce)
+            request._csp_nonce = "fixed-for-the-comparison"
+        elif case == "header set":
+            response[CSP_HEADER] = "default-src 'none'"
+        headers.append(_csp_headers(middleware_class, request, response))
+    assert headers[0] == headers[1]
+    if case == "site policy":
+        assert "default-src 'self'" in headers[0][CSP_HEADER]
+        assert (headers[0][CSP_HEADER_REPORT_ONLY] is not None) is report_only
