@@ -78,6 +78,7 @@ def load_question(pk: int) -> Question | None:
     """
     if not 0 < pk <= MAX_ID:
         return None  # beyond any id (the ORM answers these without asking the database)
+    connection = _connection()
     question_fields = _all_fields(Question)
     specialty_fields = ("id", "name", "slug")
     Reply, Article = reply_model(), article_model()
@@ -85,6 +86,7 @@ def load_question(pk: int) -> Question | None:
     through = Article._meta.get_field("questions").remote_field.through._meta
     page_columns = len(question_fields) + len(specialty_fields) + 4
     sql = _statement(
+        connection,
         "question",
         lambda: (
             f"WITH page({', '.join(f'c{n}' for n in range(page_columns))}) AS MATERIALIZED ("
@@ -113,14 +115,16 @@ def load_question(pk: int) -> Question | None:
         pk,
         Reply.Status.PUBLISHED,
     ]
-    rows = _fetch(sql, params)
+    rows = _fetch(connection, sql, params)
     if not rows:
         return None
     row, split = rows[0], len(question_fields)
-    question = _instance(Question, question_fields, row[:split])
-    question.specialty = _instance(Specialty, specialty_fields, row[split : split + 3])
+    question = _instance(connection, Question, question_fields, row[:split])
+    question.specialty = _instance(connection, Specialty, specialty_fields, row[split : split + 3])
     tags_json, has_articles, similar_json, faqs_json = row[split + 3 : page_columns]
-    question.page_tags = [_instance(Tag, TAG_FIELDS, tag) for tag in json.loads(tags_json or "[]")]
+    question.page_tags = [
+        _instance(connection, Tag, TAG_FIELDS, tag) for tag in json.loads(tags_json or "[]")
+    ]
     question.has_published_articles = bool(has_articles)
     question.page_similar = (
         None
@@ -128,14 +132,16 @@ def load_question(pk: int) -> Question | None:
         else _items(question.similar_ids, json.loads(similar_json or "[]"))
     )
     FAQ = faq_model()
-    question.page_faqs = [_instance(FAQ, FAQ_FIELDS, faq) for faq in json.loads(faqs_json or "[]")]
+    question.page_faqs = [
+        _instance(connection, FAQ, FAQ_FIELDS, faq) for faq in json.loads(faqs_json or "[]")
+    ]
     question.page_replies = []
     doctor_start = page_columns + len(reply_fields)
     for row in rows:
         if row[page_columns] is None:
             continue  # no reply: the question's row alone
-        reply = _instance(Reply, reply_fields, row[page_columns:doctor_start])
-        reply.doctor = _instance(DoctorProfile, DOCTOR_FIELDS, row[doctor_start:])
+        reply = _instance(connection, Reply, reply_fields, row[page_columns:doctor_start])
+        reply.doctor = _instance(connection, DoctorProfile, DOCTOR_FIELDS, row[doctor_start:])
         reply.question = question
         question.page_replies.append(reply)
     return question
@@ -203,11 +209,13 @@ def load_articles(question: Question) -> list:
     when load_question found none."""
     if not getattr(question, "has_published_articles", True):
         return []
+    connection = _connection()
     Article = article_model()
     article_fields = _all_fields(Article)
     reviewer_fields = DOCTOR_FIELDS
     through = Article._meta.get_field("questions").remote_field.through._meta
     sql = _statement(
+        connection,
         "articles",
         lambda: (
             f"SELECT {_columns('a', Article, article_fields)}, "
@@ -221,11 +229,11 @@ def load_articles(question: Question) -> list:
         ),
     )
     articles, split = [], len(article_fields)
-    for row in _fetch(sql, [question.pk, Article.Status.PUBLISHED]):
-        article = _instance(Article, article_fields, row[:split])
+    for row in _fetch(connection, sql, [question.pk, Article.Status.PUBLISHED]):
+        article = _instance(connection, Article, article_fields, row[:split])
         reviewer = row[split:]
         article.reviewer = (
-            _instance(DoctorProfile, reviewer_fields, reviewer) if reviewer[0] else None
+            _instance(connection, DoctorProfile, reviewer_fields, reviewer) if reviewer[0] else None
         )
         articles.append(article)
     return articles
@@ -239,8 +247,10 @@ def similar_items(ids: list[int]) -> list[dict]:
     published and answered: title, excerpts, first published reply's doctor (one query)."""
     if not ids:
         return []
-    sql = _statement(f"items{len(ids)}", lambda: _items_sql(", ".join(["%s"] * len(ids))))
-    return _items(ids, _fetch(sql, _item_params(ids)))
+    connection = _connection()
+    placeholders = ", ".join(["%s"] * len(ids))
+    sql = _statement(connection, f"items{len(ids)}", lambda: _items_sql(placeholders))
+    return _items(ids, _fetch(connection, sql, _item_params(ids)))
 
 
 def _items_sql(ids_sql: str) -> str:
@@ -336,7 +346,8 @@ def excerpt(text: str, length: int = EXCERPT_CHARS) -> str:
 
 
 def _connection():
-    """The database the ORM would read questions from (a replica when one is set)."""
+    """The database the ORM would read questions from (a replica when one is set); a
+    loader asks once (the router's answer can change from one request to the next)."""
     return connections[router.db_for_read(Question)]
 
 
@@ -360,25 +371,26 @@ def _columns(alias: str, model: type[models.Model], names: tuple[str, ...]) -> s
 _statements: dict[tuple[str, str], str] = {}
 
 
-def _statement(name: str, build) -> str:
+def _statement(connection, name: str, build) -> str:
     """A statement's text, built once per database (it depends only on the backend)."""
-    key = (_connection().alias, name)
+    key = (connection.alias, name)
     sql = _statements.get(key)
     if sql is None:
         sql = _statements[key] = build()
     return sql
 
 
-def _fetch(sql: str, params: list) -> list[tuple]:
-    with _connection().cursor() as cursor:
+def _fetch(connection, sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def _instance(model: type[models.Model], names: tuple[str, ...], values) -> models.Model:
+def _instance(
+    connection, model: type[models.Model], names: tuple[str, ...], values
+) -> models.Model:
     """A model instance from selected columns (in concrete-field order), converted by
     the same database converters the ORM applies."""
-    connection = _connection()
     values = list(values)
     for index, converters, expression in _converters(connection.alias, model, names):
         value = values[index]
