@@ -1,15 +1,17 @@
-"""What the Q&A page reads, in short hand-written SQL statements.
+"""What the Q&A page reads, in hand-written SQL: one statement for the question and
+everything shown with it (load_question), one more for attached articles.
 
-This is the busiest page of the site, and compiling a queryset costs Django about
-a millisecond per query on our servers, several times what PostgreSQL needs to
-answer it. So the page's reads are written out here once, in SQL that PostgreSQL
-and SQLite both run, and their rows become ordinary model instances through
-`Model.from_db()` with each field's database converters, as the ORM would make
-them. Each statement is the same text on every request, which lets psycopg
-prepare it (settings: server-side binding), so PostgreSQL does not plan it again.
+This is the busiest page of the site. Compiling a queryset costs Django about a
+millisecond per query on our servers, several times what PostgreSQL needs to answer it,
+and each statement is a round trip. So the page's reads are written out here once, in SQL
+that PostgreSQL and SQLite both run, and their rows become ordinary model instances
+through `Model.from_db()` with each field's database converters, as the ORM would make
+them. Each statement is the same text on every request, which lets psycopg prepare it
+(settings: server-side binding), so PostgreSQL does not plan it again.
 
-Everything else about these objects (managers, actions, the admin) goes through
-the ORM as usual; the QuerySet methods these statements mirror are named on each.
+Everything else about these objects (managers, actions, the admin) goes through the ORM
+as usual; the QuerySet methods these statements mirror are named on each, and
+questions/tests/test_page_data.py compares them.
 """
 
 from __future__ import annotations
