@@ -86,3 +86,10 @@ def test_django_and_jinja2_pages_share_the_chrome_for_every_role(client, viewer,
     }
     for text in links[role]:
         assert f">{text}<" in jinja2_chrome
+
+
+def test_a_django_page_rendered_without_a_request_gets_the_anonymous_chrome():
+    page = engines["django"].from_string('{% extends "base.html" %}').render({})
+    assert '<header class="site-header">' in page
+    assert ">Log in<" in page and "Log out" not in page
+    assert 'id="medical-disclaimer"' in page
