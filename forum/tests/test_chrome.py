@@ -93,3 +93,13 @@ def test_a_django_page_rendered_without_a_request_gets_the_anonymous_chrome():
     assert '<header class="site-header">' in page
     assert ">Log in<" in page and "Log out" not in page
     assert 'id="medical-disclaimer"' in page
+
+
+def test_the_chrome_escapes_what_a_django_page_passes_it():
+    page = (
+        engines["django"]
+        .from_string('{% extends "base.html" %}')
+        .render({"search_query": '"><script>alert(1)</script>'})
+    )
+    assert "<script>alert(1)" not in page
+    assert 'value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in page
