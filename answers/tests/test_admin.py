@@ -321,25 +321,34 @@ def test_editor_sees_replies_read_only_and_attached_articles_on_a_question(edito
     assert "Hydration and headaches" in page
 
 
+ARTICLE_INLINE = "Article_questions"  # the formset prefix Django gives the M2M table
+
+
+def question_change_form(question, *, tags: str, articles=()) -> dict:
+    """The question admin's change form: its tags, no reply rows, these articles attached."""
+    data = {
+        "tags": tags,
+        "replies-TOTAL_FORMS": "0",
+        "replies-INITIAL_FORMS": "0",
+        f"{ARTICLE_INLINE}-TOTAL_FORMS": str(len(articles)),
+        f"{ARTICLE_INLINE}-INITIAL_FORMS": "0",
+        "_save": "Save",
+    }
+    for n, article in enumerate(articles):
+        data[f"{ARTICLE_INLINE}-{n}-article"] = article.pk
+        data[f"{ARTICLE_INLINE}-{n}-question"] = question.pk
+    return data
+
+
 def test_editor_attaches_an_article_through_the_question_inline(editor_client, question):
     article = ArticleFactory(title="Hydration and headaches")
     key_before = page_cache_key(question.pk)
-    prefix = "Article_questions"  # the formset prefix Django gives the M2M table
     response = editor_client.get(reverse("admin:questions_question_change", args=[question.pk]))
-    assert f"{prefix}-TOTAL_FORMS" in response.content.decode()
+    assert f"{ARTICLE_INLINE}-TOTAL_FORMS" in response.content.decode()
 
     response = editor_client.post(
         reverse("admin:questions_question_change", args=[question.pk]),
-        {
-            "tags": "",
-            "replies-TOTAL_FORMS": "0",
-            "replies-INITIAL_FORMS": "0",
-            f"{prefix}-TOTAL_FORMS": "1",
-            f"{prefix}-INITIAL_FORMS": "0",
-            f"{prefix}-0-article": article.pk,
-            f"{prefix}-0-question": question.pk,
-            "_save": "Save",
-        },
+        question_change_form(question, tags="", articles=[article]),
     )
 
     assert response.status_code == 302
@@ -355,17 +364,9 @@ def test_retagging_in_admin_ranks_the_old_and_new_neighbours_lists_anew(
     new_neighbour = QuestionFactory(specialty=specialty, tags=["fever"])
     unrelated = QuestionFactory(specialty=specialty, tags=["rash"])
     Question.objects.update(similar_ids=[])
-    prefix = "Article_questions"
     response = editor_client.post(
         reverse("admin:questions_question_change", args=[question.pk]),
-        {
-            "tags": "fever",
-            "replies-TOTAL_FORMS": "0",
-            "replies-INITIAL_FORMS": "0",
-            f"{prefix}-TOTAL_FORMS": "0",
-            f"{prefix}-INITIAL_FORMS": "0",
-            "_save": "Save",
-        },
+        question_change_form(question, tags="fever"),
     )
     assert response.status_code == 302
     assert list(question.tags.names()) == ["fever"]
