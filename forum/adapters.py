@@ -9,10 +9,25 @@ from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 
+from forum.redirects import local_path
+
 logger = logging.getLogger("forum.accounts")
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def is_safe_url(self, url) -> bool:
+        """allauth's `next` follows the site's one rule (forum/redirects.py): a local
+        absolute path only."""
+        return local_path(url) is not None
+
+    def get_reauthentication_methods(self, user) -> list[dict]:
+        """An account with an authenticator re-authenticates with it, never with the
+        password alone: a stolen password must not open the recovery codes."""
+        methods = super().get_reauthentication_methods(user)
+        if any(method["id"].startswith("mfa_") for method in methods):
+            methods = [method for method in methods if method["id"] != "reauthenticate"]
+        return methods
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Render now, send once the transaction commits. A failing mail server is logged
         (without the address) and never turns sign-up or a password reset into a 500."""

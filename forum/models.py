@@ -152,6 +152,7 @@ class ModerationEvent(models.Model):
         PUBLISH_ARTICLE = "publish_article", "Published article"
         UNPUBLISH_ARTICLE = "unpublish_article", "Unpublished article"
         MERGE_TAGS = "merge_tags", "Merged tags"
+        READ_UNPUBLISHED = "read_unpublished", "Read unpublished question"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -159,6 +160,9 @@ class ModerationEvent(models.Model):
         null=True,
         related_name="moderation_events",
     )
+    # Who acted, as they were known then: kept when their account is gone (the
+    # foreign key above becomes NULL), so every entry still names its actor.
+    actor_label = models.CharField(max_length=254, blank=True)
     action = models.CharField(max_length=40, choices=Action.choices, db_index=True)
     target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     target_id = models.PositiveBigIntegerField()

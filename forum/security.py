@@ -33,22 +33,24 @@ from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject, CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.signals import setting_changed
 from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
-from django.shortcuts import redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
 from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control
 from django.utils.crypto import salted_hmac
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 
 from forum import roles
+from forum.redirects import safe_next
 from forum.reversing import fast_reverse
 
 logger = logging.getLogger("forum.security")
@@ -180,42 +182,25 @@ class LoginThrottleBackend:
     # force_login() and session loading skip it.
 
 
-def _safe_next(request, default: str) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
-
-
-def too_many_attempts(request):
-    """The 429 page shown when a log-in is throttled."""
-    minutes = max(1, settings.LOGIN_FAILURE_WINDOW_SECONDS // 60)
-    response = render(request, "429.html", {"retry_minutes": minutes}, status=429)
-    response["Retry-After"] = str(settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    return response
-
-
 @never_cache
 def admin_login(request):
-    """/admin/login/. Staff log in through the site log-in (allauth: throttled,
-    with the two-factor step), so a GET goes there. A POST sent straight here
-    (a script, an old bookmark's form) still meets Django's admin form, behind
-    the same throttle; the two-factor middleware then stops a password-only
-    session at the admin's door."""
-    admin_index = reverse("admin:index")
-    next_url = _safe_next(request, admin_index)
+    """/admin/login/, mounted over Django admin's own log-in form.
+
+    Every account that may use the admin must log in with two-factor, and only the
+    site log-in (allauth) has that step, so nothing here checks a password or makes a
+    session: a GET or a POST (a script, an old bookmark's form) is sent to the site
+    log-in, with its `next`. Staff already signed in go on to `next`."""
+    next_url = safe_next(request, "admin:index")
     if request.user.is_authenticated:
         if request.user.is_active and request.user.is_staff:
-            return redirect(next_url)
+            return HttpResponseRedirect(next_url)
         raise PermissionDenied("The admin is for staff only.")
+    login_url = f"{reverse('account_login')}?{urlencode({'next': next_url})}"
     if request.method == "POST":
-        if login_refused(request, request.POST.get("username")):
-            logger.warning("admin login refused: too many failures client=%s", client_ref(request))
-            return too_many_attempts(request)
-        return admin.site.login(request)
-    return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
+        logger.info("admin log-in form refused client=%s", client_ref(request))
+        # 303: the browser follows with a GET, so the password is not posted again.
+        return HttpResponseRedirect(login_url, status=303)
+    return HttpResponseRedirect(login_url)
 
 
 # --- Which paths need what ---------------------------------------------------
@@ -432,27 +417,121 @@ class StaffIdleTimeoutMiddleware:
         return self.get_response(request)
 
 
+def _two_factor_step_paths() -> list[str]:
+    """Where a privileged session that has not passed two-factor may still go: the
+    two-factor pages (set-up, the code step), the password re-authentication that
+    set-up asks for first, and log-out (the site's and the admin's)."""
+    names = ["mfa_index", "account_reauthenticate", "account_logout", "admin:logout"]
+    return [path for path in (_path_of(name) for name in names) if path]
+
+
+def _two_factor_management_paths() -> list[str]:
+    """allauth's pages that show or change authenticators and recovery codes."""
+    names = [
+        "mfa_view_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "mfa_download_recovery_codes",
+        "mfa_deactivate_totp",
+        "mfa_activate_totp",
+    ]
+    return [path for path in (_path_of(name) for name in names) if path]
+
+
+def has_authenticator(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user).exists()
+
+
+def session_passed_two_factor_recently(request, user=None) -> bool:
+    """True when this session used an authenticator (at log-in or since) within
+    allauth's re-authentication timeout."""
+    from allauth.account import app_settings as account_settings
+    from allauth.account.authentication import get_authentication_records
+
+    since = time.time() - account_settings.REAUTHENTICATION_TIMEOUT
+    return any(
+        record.get("method") == "mfa" and record.get("at", 0) > since
+        for record in get_authentication_records(request, user or request.user)
+    )
+
+
+def ask_for_two_factor(request, user):
+    """The redirect that sends a privileged session without two-factor to set up an
+    authenticator (none yet) or to confirm a code (one exists), then back here."""
+    next_path = request.get_full_path() if request.method == "GET" else request.path
+    if not has_totp(user):
+        logger.info("two-factor setup required user=%s", user.pk)
+        messages.warning(
+            request,
+            "Moderators, editors and staff must turn on two-factor authentication "
+            "before using their account. Scan the code with an authenticator app and "
+            "enter the code it shows.",
+        )
+        return redirect("mfa_activate_totp")
+    return confirm_code(request, user, next_path)
+
+
+def confirm_code(request, user, next_path: str):
+    logger.info("two-factor confirmation required user=%s", user.pk)
+    messages.info(request, "Please confirm it is you with a code from your authenticator app.")
+    return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': next_path})}")
+
+
+def require_two_factor(request):
+    """For views that show staff what the public cannot see (e.g. a pending question):
+    None when the viewer may go on, else the redirect to the two-factor step. The
+    role is checked live, so a role given during the session counts at once."""
+    user = signed_in_user(request)
+    if user is None or not roles.needs_two_factor(user) or session_passed_two_factor(request):
+        return None
+    request.session[PRIVILEGED_SESSION_KEY] = True
+    return ask_for_two_factor(request, user)
+
+
 class TwoFactorRequiredMiddleware:
-    """Moderators, editors and staff reach the moderation queue and the admin
-    only with an activated TOTP authenticator and a session that passed it.
-    Without an authenticator they are sent to set one up; with one but a
-    session that did not use it (e.g. logged in before), to confirm a code."""
+    """Two rules, for every page:
+
+    - A moderator, editor or staff member whose session has not passed two-factor
+      reaches only the two-factor pages and log-out: without an authenticator they are
+      sent to set one up; with one (a session from before it was added), to confirm a
+      code. So a password alone opens nothing. On the moderation queue and the admin the
+      role is checked live, so a role given during the session counts at once.
+    - Anyone with an authenticator sees or changes their authenticators and recovery
+      codes only after using one in the last few minutes (allauth's password
+      re-authentication is not enough: a stolen password must not yield the codes)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = signed_in_user(request)
-        if (
-            user is not None
-            and needs_two_factor_for_path(request.path_info)
-            and self._privileged(request, user)
-            and not session_passed_two_factor(request)
-        ):
-            return self._ask_for_two_factor(request, user)
+        if user is not None:
+            refusal = self._refusal(request, user)
+            if refusal is not None:
+                return refusal
         return self.get_response(request)
 
-    def _privileged(self, request, user) -> bool:
+    def _refusal(self, request, user):
+        path = request.path_info
+        if (
+            any(path.startswith(prefix) for prefix in _two_factor_management_paths())
+            and has_authenticator(user)
+            and not session_passed_two_factor_recently(request)
+        ):
+            next_path = request.get_full_path() if request.method == "GET" else path
+            return confirm_code(request, user, next_path)
+        if (
+            self._privileged(request, user, path)
+            and not session_passed_two_factor(request)
+            and not any(path.startswith(prefix) for prefix in _two_factor_step_paths())
+        ):
+            return ask_for_two_factor(request, user)
+        return None
+
+    def _privileged(self, request, user, path: str) -> bool:
+        if not needs_two_factor_for_path(path):
+            return is_privileged_session(request)
         if request.session.get(PRIVILEGED_SESSION_KEY) is True:
             return True
         # Checked live, so a role given during the session counts at once.
@@ -461,17 +540,26 @@ class TwoFactorRequiredMiddleware:
             return True
         return False
 
-    def _ask_for_two_factor(self, request, user):
-        next_path = request.get_full_path() if request.method == "GET" else request.path
-        if not has_totp(user):
-            logger.info("two-factor setup required user=%s", user.pk)
-            messages.warning(
-                request,
-                "Moderators, editors and staff must turn on two-factor authentication "
-                "before using the moderation queue or the admin. Scan the code with an "
-                "authenticator app and enter the code it shows.",
-            )
-            return redirect("mfa_activate_totp")
-        logger.info("two-factor confirmation required user=%s", user.pk)
-        messages.info(request, "Please confirm it is you with a code from your authenticator app.")
-        return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': next_path})}")
+
+class TwoFactorSkipped(PermissionDenied):
+    """A log-in that did not use the account's authenticator."""
+
+
+def refuse_login_without_two_factor(request, user) -> None:
+    """Called on every log-in (user_logged_in). An account with an authenticator gets a
+    session only from a log-in that used it: allauth's log-in has that step; any other
+    way of calling Django's login() (a password form of Django's own, a script) is
+    refused here, with the half-made session flushed."""
+    if request is None or not hasattr(request, "session") or not has_authenticator(user):
+        return
+    if session_passed_two_factor_recently(request, user):
+        return
+    logger.warning(
+        "log-in without two-factor refused user=%s client=%s", user.pk, client_ref(request)
+    )
+    request.session.flush()
+    if hasattr(request, "user"):
+        from django.contrib.auth.models import AnonymousUser
+
+        request.user = AnonymousUser()
+    raise TwoFactorSkipped("This account logs in with two-factor authentication.")

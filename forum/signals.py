@@ -24,6 +24,7 @@ from forum.security import (
     account_ref,
     client_ref,
     record_login_failure,
+    refuse_login_without_two_factor,
 )
 
 logger = logging.getLogger("forum.security")
@@ -31,6 +32,7 @@ logger = logging.getLogger("forum.security")
 
 @receiver(auth_signals.user_logged_in, dispatch_uid="forum.security.logged_in")
 def log_login(sender, request, user, **kwargs):
+    refuse_login_without_two_factor(request, user)
     logger.info("login succeeded user=%s client=%s", user.pk, client_ref(request))
     if request is not None and hasattr(request, "session"):
         # Starts the idle clock of StaffIdleTimeoutMiddleware with the log-in,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 
+from forum import roles
 from forum.models import DoctorProfile
 from questions.models import Question
 
@@ -25,8 +26,8 @@ def can_edit_question(user, question: Question) -> bool:
 
 
 def can_delete_own_account(user) -> bool:
-    """Patients close their own accounts; staff and doctor accounts are closed by the team
-    (a doctor's replies must keep their author)."""
-    if not getattr(user, "is_authenticated", False) or user.is_staff or user.is_superuser:
+    """Patients close their own accounts. Moderator, editor, staff and doctor accounts are
+    closed by the team: their audit-log entries and replies must keep their author."""
+    if not getattr(user, "is_authenticated", False) or roles.needs_two_factor(user):
         return False
     return not DoctorProfile.objects.filter(user=user).exists()

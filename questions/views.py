@@ -25,8 +25,11 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 
 from forum import roles
+from forum.actions import log_moderation_event
 from forum.middleware import DATABASE_ERRORS, RETRY_AFTER_SECONDS, database_unavailable_page
+from forum.models import ModerationEvent
 from forum.paging import get_page
+from forum.security import require_two_factor
 from questions.actions import (
     DailyQuestionLimitReached,
     PersonalDataFound,
@@ -76,8 +79,26 @@ def _visible_question(request, pk: int) -> Question:
     raise Http404("No such question.")
 
 
+def _staff_read_refusal(request, question: Question):
+    """A question the public cannot see, read by a moderator rather than its author: only
+    with two-factor done (else the redirect to that step), and every read is logged."""
+    if question.is_published or question.author_id == request.user.pk:
+        return None
+    refusal = require_two_factor(request)
+    if refusal is None:
+        log_moderation_event(
+            actor=request.user, action=ModerationEvent.Action.READ_UNPUBLISHED, target=question
+        )
+    return refusal
+
+
 def question_redirect(request, pk):
     question = _visible_question(request, pk)
+    if not question.is_published and question.author_id != request.user.pk:
+        # Even the canonical URL (its slug is the title) waits for two-factor.
+        refusal = require_two_factor(request)
+        if refusal is not None:
+            return refusal
     return redirect(question, permanent=True)
 
 
@@ -91,6 +112,9 @@ def question_detail(request, pk, slug):
                 return HttpResponsePermanentRedirect(cached["path"])
             return HttpResponse(cached["content"])
     question = _visible_question(request, pk)
+    refusal = _staff_read_refusal(request, question)
+    if refusal is not None:
+        return refusal
     if slug != question.slug:
         return redirect(question, permanent=True)
     context = _qa_page_context(question)
@@ -256,7 +280,10 @@ def _ask_retry_response(request, form, *, viewer):
         "form": form,
         "question": None,
         "red_flags": screen_submitted_text(form.data).red_flag_kinds,
-        "popular_tags": cache.get("questions:popular-tag-names") or [],
+        # Without Redis the cache is in the database too.
+        "popular_tags": _unless_database_fails(
+            lambda: cache.get("questions:popular-tag-names") or [], []
+        ),
         "limit_notice": "",
         "user": viewer,
         "messages": [],

@@ -13,6 +13,7 @@ from django.template import engines
 from django.test import RequestFactory
 
 from answers.tests.factories import ReplyFactory
+from forum.tests.two_factor import sign_in
 from questions.tests.factories import QuestionFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +70,7 @@ def test_django_and_jinja2_pages_share_the_chrome_for_every_role(client, viewer,
     ReplyFactory(question=question, doctor=doctor)
     role, user = viewer
     if role != "anonymous":
-        client.force_login(user)
+        sign_in(client, user)  # with two-factor for the moderator and the editor
     tag_page = client.get(tag.get_absolute_url())  # Django's engine
     qa_page = client.get(question.get_absolute_url())  # Jinja2
     assert tag_page.status_code == qa_page.status_code == 200

@@ -2,12 +2,16 @@
 the moderation queue and the admin; offered to everyone else."""
 
 import re
+import time
 from pathlib import Path
 
 import pytest
 from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
 
 from forum.mfa import DEMO_TWO_FACTOR, ForumMFAAdapter, activate_demo_two_factor
 from forum.security import two_factor_paths
@@ -20,6 +24,8 @@ from forum.tests.two_factor import (
     login_with_two_factor,
     totp,
 )
+from questions.models import Question
+from questions.tests.factories import QuestionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +40,11 @@ def moderation_path() -> str:
 @pytest.fixture
 def staff(db):
     return UserFactory(email="staff@example.org", is_staff=True)
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(email="root@example.org", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture(params=["moderator", "editor", "staff"])
@@ -57,14 +68,133 @@ def test_privileged_user_without_authenticator_is_sent_to_set_one_up(client, pri
 
 
 def test_privileged_user_whose_session_skipped_two_factor_must_confirm_a_code(client, privileged):
-    give_totp(privileged)
+    # A session from before the authenticator was added (e.g. on another device).
     client.force_login(privileged)
-    response = client.get(reverse("admin:index"))
-    assert response.status_code == 302
-    assert response["Location"] == reverse("mfa_reauthenticate") + "?next=%2Fadmin%2F"
-    response = client.post(response["Location"], {"code": totp(SECRET)})
+    give_totp(privileged)
+    for path in [reverse("admin:index"), reverse("forum:home")]:
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("mfa_reauthenticate") + "?" + urlencode(
+            {"next": path}
+        )
+    response = client.post(
+        reverse("mfa_reauthenticate") + "?next=%2Fadmin%2F", {"code": totp(SECRET)}
+    )
     assert response["Location"] == "/admin/"
     assert not client.get(moderation_path()).get("Location", "").startswith("/accounts/")
+
+
+def test_privileged_session_without_two_factor_reaches_only_the_two_factor_pages(
+    client, privileged, question
+):
+    client.force_login(privileged)
+    pending = QuestionFactory(status=Question.Status.PENDING, title="A pending question")
+    for path in [
+        reverse("forum:home"),
+        pending.get_absolute_url(),
+        question.get_absolute_url(),
+        reverse("questions:mine"),
+        reverse("account_email"),
+    ]:
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"] == reverse("mfa_activate_totp"), path
+    assert client.get(reverse("mfa_index")).status_code == 200
+    assert client.post(reverse("account_logout")).status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+# Finding 1 of the outside review, step by step: (a) a password posted to the admin's
+# log-in makes no session; (b) recovery codes need a code, not the password; (c) no
+# way of logging in with the password alone gives an account with an authenticator a
+# session.
+
+
+@pytest.mark.parametrize("role", ["superuser", "editor"])
+def test_step_a_admin_login_with_the_password_makes_no_session(client, role, request):
+    user = request.getfixturevalue(role)
+    give_totp(user)
+    response = client.post(
+        reverse("admin:login"), {"username": user.email, "password": PASSWORD, "next": "/admin/"}
+    )
+    assert response.status_code == 303
+    assert "_auth_user_id" not in client.session
+    assert client.get(reverse("mfa_view_recovery_codes")).status_code == 302
+    assert client.get(reverse("admin:index"))["Location"].startswith(reverse("admin:login"))
+
+
+def test_step_b_recovery_codes_need_a_code_even_after_the_password(client, editor):
+    client.force_login(editor)  # a session from before the authenticator existed
+    codes = give_totp(editor)
+    response = client.get(reverse("mfa_view_recovery_codes"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_reauthenticate"))
+    # The password re-authentication is not offered, and entering it opens nothing.
+    page = client.get(response["Location"])
+    assert reverse("account_reauthenticate") not in page.content.decode()
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    for name in ["mfa_view_recovery_codes", "mfa_download_recovery_codes"]:
+        response = client.get(reverse(name))
+        assert response.status_code == 302, name
+        assert codes[0] not in response.content.decode()
+    response = client.post(reverse("mfa_generate_recovery_codes"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_reauthenticate"))
+    assert (
+        RecoveryCodes(
+            Authenticator.objects.get(user=editor, type=Authenticator.Type.RECOVERY_CODES)
+        ).get_unused_codes()
+        == codes
+    )
+
+
+def test_step_b_recovery_codes_show_after_a_fresh_code(client, editor):
+    codes = give_totp(editor)
+    log_in_with_totp(client, editor)
+    # Minutes later: the log-in's code is no longer fresh enough.
+    session = client.session
+    for record in session["account_authentication_methods"]:
+        record["at"] -= 3600
+    session.save()
+    response = client.get(reverse("mfa_view_recovery_codes"))
+    assert response["Location"].startswith(reverse("mfa_reauthenticate"))
+    # A recovery code: the log-in's own TOTP code cannot be used twice.
+    client.post(response["Location"], {"code": codes[1]})
+    page = client.get(reverse("mfa_view_recovery_codes"))
+    assert page.status_code == 200
+    assert codes[0] in page.content.decode()
+
+
+def test_patient_with_an_authenticator_also_needs_a_code_for_recovery_codes(client, patient):
+    client.force_login(patient)
+    give_totp(patient)
+    response = client.get(reverse("mfa_view_recovery_codes"))
+    assert response["Location"].startswith(reverse("mfa_reauthenticate"))
+    # Everything else stays open to a patient.
+    assert client.get(reverse("forum:home")).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["superuser", "editor", "moderator", "patient"])
+def test_step_c_no_log_in_without_the_code_for_an_account_with_an_authenticator(
+    client, role, request
+):
+    user = request.getfixturevalue(role)
+    give_totp(user)
+    # Django's own login(), as any password form other than allauth's would call it.
+    with pytest.raises(PermissionDenied):
+        client.force_login(user)
+    assert "_auth_user_id" not in client.session
+    assert client.get(reverse("admin:index")).status_code == 302
+    assert client.get(moderation_path()).status_code == 302
+
+
+@pytest.mark.parametrize("role", ["superuser", "editor"])
+def test_step_c_password_and_code_still_log_in(client, role, request):
+    user = request.getfixturevalue(role)
+    codes = give_totp(user)
+    log_in_with_password(client, user.email)
+    client.post(reverse("mfa_authenticate"), {"code": codes[0]})
+    assert client.get(reverse("admin:index")).status_code == 200
 
 
 def test_editor_logs_in_with_totp_code_and_reaches_the_admin(client, editor):
@@ -255,3 +385,19 @@ def test_demo_accounts_log_in_with_the_readme_secrets_after_load_demo(client, se
     assert response.status_code == 302
     assert response["Location"] == reverse("forum:home")
     assert client.session["_auth_user_id"]
+
+
+def test_a_used_totp_code_cannot_be_replayed_while_it_is_still_valid(patient, monkeypatch):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    give_totp(patient)
+    authenticator = TOTP(Authenticator.objects.get(user=patient, type=Authenticator.Type.TOTP))
+    start = (int(time.time()) // 30) * 30 + 1
+    monkeypatch.setattr(time, "time", lambda: start)
+    code = totp(SECRET)
+    assert authenticator.validate_code(code)
+    assert not authenticator.validate_code(code)
+    # Past allauth's memory of the used code (one period), still refused.
+    for later in [31, 45, 59]:
+        monkeypatch.setattr(time, "time", lambda later=later: start + later)
+        assert not authenticator.validate_code(code), later

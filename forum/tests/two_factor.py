@@ -65,7 +65,9 @@ def login_with_two_factor(client, user, secret: str = SECRET) -> None:
     )
 
     give_totp(user, secret)
-    client.force_login(user)
+    client.logout()  # a log-in over another user's session would start afresh
+    # Written before force_login(): a log-in without these records is refused for an
+    # account with an authenticator (forum.security.refuse_login_without_two_factor).
     session = client.session
     now = time.time()
     session[AUTHENTICATION_METHODS_SESSION_KEY] = [
@@ -74,6 +76,7 @@ def login_with_two_factor(client, user, secret: str = SECRET) -> None:
     ]
     session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
     session.save()
+    client.force_login(user)
 
 
 def sign_in(client, user) -> None:

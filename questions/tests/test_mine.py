@@ -280,3 +280,34 @@ def test_doctors_cannot_delete_their_account_here(client, doctor):
     response = delete(client, "remove")
     assert response.status_code == 403
     assert User.objects.filter(pk=doctor.user.pk).exists()
+
+
+@pytest.mark.parametrize("role", ["moderator", "editor", "staff"])
+def test_moderators_editors_and_staff_cannot_delete_their_account_here(
+    client, role, request, login_with_two_factor
+):
+    user = request.getfixturevalue(role) if role != "staff" else UserFactory(is_staff=True)
+    login_with_two_factor(client, user)
+    response = client.get(reverse("questions:delete-account"))
+    assert response.status_code == 403
+    response = delete(client, "remove")
+    assert response.status_code == 403
+    assert User.objects.filter(pk=user.pk).exists()
+
+
+def test_audit_log_names_an_actor_whose_account_is_gone(client, moderator, login_with_two_factor):
+    from forum.actions import log_moderation_event
+    from forum.models import ModerationEvent
+
+    question = PendingQuestionFactory()
+    gone = UserFactory(email="former.moderator@example.org")
+    log_moderation_event(
+        actor=gone, action=ModerationEvent.Action.REJECT_QUESTION, target=question, reason="x"
+    )
+    gone.delete()  # closed by the team
+    event = ModerationEvent.objects.get()
+    assert event.actor is None
+    assert event.actor_label == "former.moderator@example.org"
+    login_with_two_factor(client, moderator)
+    page = client.get(reverse("answers:moderation-log")).content.decode()
+    assert "former.moderator@example.org (account closed)" in page

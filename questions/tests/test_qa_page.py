@@ -10,8 +10,9 @@ from django.urls import reverse
 from answers.actions import render_article
 from answers.models import Reply
 from answers.tests.factories import ArticleFactory, FAQFactory, ReplyFactory
-from forum.models import DoctorProfile
+from forum.models import DoctorProfile, ModerationEvent
 from forum.tests.factories import DoctorProfileFactory, UserFactory
+from forum.tests.two_factor import give_totp, login_with_two_factor, sign_in
 from questions.models import Question
 from questions.tests.factories import QuestionFactory
 
@@ -287,13 +288,67 @@ def test_unpublished_question_is_404_except_for_author_and_moderators(
         assert client.get(short).status_code == 404
     label = Question.Status(status).label.lower()
     for insider in [patient, moderator]:
-        client.force_login(insider)
+        sign_in(client, insider)
         response = client.get(url)
         assert response.status_code == 200
         html = response.content.decode()
         assert f"This question is {label}: only its author and moderators" in html
         assert '<meta name="robots" content="noindex">' in html
         assert client.get(short)["Location"] == url
+
+
+@pytest.mark.parametrize("status", [Question.Status.PENDING, Question.Status.REJECTED])
+def test_moderator_reads_an_unpublished_question_only_after_two_factor(
+    client, question, moderator, status
+):
+    Question.objects.filter(pk=question.pk).update(status=status)
+    url = question.get_absolute_url()
+    short = reverse("questions:detail-short", kwargs={"pk": question.pk})
+    # No authenticator yet: sent to set one up, the question unseen.
+    client.force_login(moderator)
+    for path in [url, short]:
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("mfa_activate_totp")
+    # An authenticator, but a session that never used it.
+    give_totp(moderator)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_reauthenticate"))
+    assert question.body not in response.content.decode()
+    assert not ModerationEvent.objects.exists()
+
+
+def test_every_read_of_an_unpublished_question_by_staff_is_logged(client, question, moderator):
+    Question.objects.filter(pk=question.pk).update(status=Question.Status.PENDING)
+    login_with_two_factor(client, moderator)
+    for _ in range(2):
+        assert client.get(question.get_absolute_url()).status_code == 200
+    events = ModerationEvent.objects.filter(action=ModerationEvent.Action.READ_UNPUBLISHED)
+    assert [(e.actor_id, e.target_id, e.actor_label) for e in events] == [
+        (moderator.pk, question.pk, moderator.email)
+    ] * 2
+
+
+def test_reads_by_the_author_and_of_published_pages_are_not_logged(
+    client, question, patient, moderator
+):
+    login_with_two_factor(client, moderator)
+    assert client.get(question.get_absolute_url()).status_code == 200
+    Question.objects.filter(pk=question.pk).update(status=Question.Status.PENDING)
+    client.force_login(patient)
+    assert client.get(question.get_absolute_url()).status_code == 200
+    assert not ModerationEvent.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["editor", "staff"])
+def test_editors_and_staff_who_do_not_moderate_never_read_unpublished_questions(
+    client, question, role, request
+):
+    user = request.getfixturevalue(role) if role == "editor" else UserFactory(is_staff=True)
+    Question.objects.filter(pk=question.pk).update(status=Question.Status.PENDING)
+    login_with_two_factor(client, user)
+    assert client.get(question.get_absolute_url()).status_code == 404
 
 
 def question_with_replies(count: int, specialty) -> Question:
