@@ -4,6 +4,25 @@ import importlib
 
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
+
+# Unit tests keep the cache in this process's memory, cleared around every test: many
+# pin their SQL query counts, which the database cache (the default without REDIS_URL)
+# would change. forum/tests/test_settings.py asserts that default, and
+# forum/tests/system/test_shared_state.py proves it shared across gunicorn workers.
+TEST_CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "forum-tests",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _local_memory_cache():
+    with override_settings(CACHES=TEST_CACHES):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -176,8 +176,15 @@ if DATABASE_REPLICA_URL:
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set (shared by every app server), else local memory.
+# Cache: whatever must be shared between processes lives here (log-in throttles and
+# allauth's rate limits, used TOTP codes, the anonymous page cache and its versions), so
+# it is a store every gunicorn worker and app server sees. Redis when REDIS_URL is set
+# (several app servers; sessions then live there too). Without it, the database cache:
+# table CACHE_TABLE, created by `manage.py migrate` (ForumConfig's post_migrate), and
+# sessions in their own table. A process-local cache with debug off stops start-up
+# (forum/checks.py).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_TABLE = "forum_cache"
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -190,11 +197,14 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "forum",
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            # Every write counts the rows; past MAX_ENTRIES a third of them (expired
+            # first) is dropped. Room for the pages of a busy hour and the throttles.
+            "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 3},
         }
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_USER_MODEL = "forum.User"
 AUTHENTICATION_BACKENDS = [
@@ -257,8 +267,10 @@ STORAGES = {
 }
 
 
-# E-mail: EMAIL_URL (smtp://user:password@host:587?tls=1, smtps://..., console:,
-# locmem:) or the individual EMAIL_* variables; console output in debug.
+# E-mail: EMAIL_URL (smtp://user:password@host:587?tls=1, smtps://...,
+# file:///path/to/folder, console:, locmem:) or the individual EMAIL_* variables. With
+# neither, the console backend, which only debug may use: with debug off it would write
+# reset links and addresses into the log stream, so start-up stops (forum/checks.py).
 def _email_settings(url: str) -> dict:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -266,6 +278,13 @@ def _email_settings(url: str) -> dict:
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if scheme == "locmem":
         return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    if scheme == "file":
+        if not parts.path:
+            raise ImproperlyConfigured("EMAIL_URL=file:///path needs the folder's path.")
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": unquote(parts.path),
+        }
     if scheme not in {"smtp", "smtps"}:
         raise ImproperlyConfigured(f"EMAIL_URL scheme {scheme!r} is not supported.")
     query = parse_qs(parts.query)
@@ -429,7 +448,10 @@ TWO_FACTOR_REQUIRED_URLS = [("answers:moderation", "/moderation/"), ("admin:inde
 MFA_ADAPTER = "forum.mfa.ForumMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
-MFA_TOTP_TOLERANCE = 1  # accept the previous and next 30-second code (clock drift)
+# Only the current 30-second code: allauth remembers a used code for one period, so a
+# wider window would let a code seen over someone's shoulder be replayed once that
+# memory lapsed (forum/tests/test_security_mfa.py shows it).
+MFA_TOTP_TOLERANCE = 0
 
 # Old secret keys, kept while rotating: sessions and signed tokens, and the
 # two-factor secrets (encrypted with a key derived from SECRET_KEY) stay readable.

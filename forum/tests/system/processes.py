@@ -6,7 +6,9 @@ Every server listens on 127.0.0.1 only and is stopped by the fixture that starte
 
 from __future__ import annotations
 
+import atexit
 import http.cookiejar
+import json
 import os
 import re
 import shutil
@@ -123,8 +125,22 @@ def _port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+_mail_dir: str | None = None
+
+
+def mail_dir() -> str:
+    """The folder the servers' e-mail is written to (EMAIL_URL=file://...), removed at exit."""
+    global _mail_dir
+    if _mail_dir is None:
+        _mail_dir = tempfile.mkdtemp(prefix="forum-system-mail.")
+        atexit.register(shutil.rmtree, _mail_dir, True)
+    return _mail_dir
+
+
 def app_env(*, database_url: str = "", static_root: str, **extra: str) -> dict[str, str]:
-    """Production settings for an app server or manage.py, nothing from the test process."""
+    """Production settings for an app server or manage.py, nothing from the test process.
+    No REDIS_URL unless given: the cache is then the database's (the production default).
+    Mail goes to files, as debug off needs a backend other than the console's."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -137,7 +153,7 @@ def app_env(*, database_url: str = "", static_root: str, **extra: str) -> dict[s
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_SECURE_COOKIES="0",
         DJANGO_STATIC_ROOT=static_root,
-        EMAIL_URL="locmem:",
+        EMAIL_URL=f"file://{mail_dir()}",
         PYTHONUNBUFFERED="1",
     )
     if database_url:
@@ -170,6 +186,16 @@ def shell(env: dict[str, str], code: str, migrate: bool = False) -> str:
     return lines[-1] if lines else ""
 
 
+def gunicorn_command(port: int, workers: int) -> list[str]:
+    return [
+        sys.executable, "-m", "gunicorn",
+        "-c", "forum/gunicorn.conf.py",
+        "--bind", f"127.0.0.1:{port}",
+        "--workers", str(workers),
+        "forum.wsgi",
+    ]  # fmt: skip
+
+
 class AppServer:
     """gunicorn with forum/gunicorn.conf.py on a loopback port; its log in `log_path`."""
 
@@ -184,13 +210,7 @@ class AppServer:
     def start(self) -> AppServer:
         self.log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [
-                sys.executable, "-m", "gunicorn",
-                "-c", "forum/gunicorn.conf.py",
-                "--bind", f"127.0.0.1:{self.port}",
-                "--workers", str(self.workers),
-                "forum.wsgi",
-            ],
+            gunicorn_command(self.port, self.workers),
             cwd=ROOT,
             env=self.env,
             stdout=self.log,
@@ -212,6 +232,36 @@ class AppServer:
     def url(self, path: str) -> str:
         return self.base + path
 
+    def access_log(self) -> list[dict]:
+        """gunicorn's access lines so far, oldest first (each with the worker's pid)."""
+        entries = []
+        for line in self.log_path.read_text().splitlines():
+            if line.startswith("{"):
+                entry = json.loads(line)
+                if entry.get("logger") == "gunicorn.access":
+                    entries.append(entry)
+        return entries
+
+    def send(self, request, method: str, path: str | None = None) -> Response:
+        """Make one request (`request()`) and set its `worker`: the pid of the worker
+        that answered, from the access line it logs just after answering. That line is
+        the next one for `method` (and `path`, when given): other requests with those
+        may still be logging theirs, so send every such request through here."""
+
+        def answered() -> list[int]:
+            return [
+                entry["pid"]
+                for entry in self.access_log()
+                if entry["method"] == method and path in (None, entry["path"])
+            ]
+
+        before = len(answered())
+        response = request()
+        pids = wait_until(lambda: answered()[before:], 10, f"the access line of {method} {path}")
+        assert len(pids) == 1, f"send() needs one {method} {path or ''} at a time"
+        response.worker = pids[0]
+        return response
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             # SIGINT is gunicorn's quick shutdown; SIGTERM waits for idle sync workers'
@@ -231,6 +281,7 @@ class Response:
     status: int
     headers: dict[str, str]
     text: str
+    worker: int | None = None  # the gunicorn worker's pid, found by AppServer.send()
 
 
 def csrf_token(page: Response) -> str:
@@ -252,17 +303,24 @@ class HttpClient:
             urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect()
         )
 
-    def request(self, url: str, data: dict | None = None, timeout: float = 15) -> Response:
+    def request(
+        self,
+        url: str,
+        data: dict | None = None,
+        timeout: float = 15,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(url, data=body, headers=headers or {})
         try:
-            with self.opener.open(url, data=body, timeout=timeout) as response:
+            with self.opener.open(request, timeout=timeout) as response:
                 status, headers, raw = response.status, response.headers, response.read()
         except urllib.error.HTTPError as error:
             status, headers, raw = error.code, error.headers, error.read()
         return Response(status, dict(headers.items()), raw.decode("utf-8", "replace"))
 
-    def get(self, url: str) -> Response:
-        return self.request(url)
+    def get(self, url: str, headers: dict[str, str] | None = None) -> Response:
+        return self.request(url, headers=headers)
 
     def post_form(self, page_url: str, post_url: str | None, data: dict) -> Response:
         """GET the page for its CSRF token, then POST the form like a browser would."""

@@ -24,6 +24,28 @@ def patient(email: str, password: str) -> User:
     return user
 
 
+def staff(email: str, password: str) -> User:
+    """A staff member (admin access) without an authenticator yet."""
+    user = patient(email, password)
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    return user
+
+
+def moderator(email: str, password: str, totp_secret: str | None = None) -> User:
+    """A moderator, with a TOTP authenticator on this base32 secret when given."""
+    user = patient(email, password)
+    user.groups.add(Group.objects.get(name=roles.MODERATORS))
+    if totp_secret:
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.utils import encrypt
+
+        Authenticator.objects.create(
+            user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(totp_secret)}
+        )
+    return user
+
+
 def question(title: str, author: User | None = None) -> Question:
     """A published, unanswered question in Neurology."""
     specialty, _ = Specialty.objects.get_or_create(slug="neurology", defaults={"name": "Neurology"})
