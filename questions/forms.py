@@ -258,6 +258,8 @@ class AskForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         combined = ScreeningResult()
+        # cleaned_data holds only fields that passed their checks, length included: no
+        # text is screened before it is known to be short enough (issue 14).
         for name in ("nickname", "title", "body", "tags"):
             value = cleaned.get(name)
             if not value:
@@ -293,8 +295,15 @@ class KeptAskForm(AskForm):
 
 
 def screen_submitted_text(data) -> ScreeningResult:
-    """Red flags in the raw title and text of a bound form, even when it is invalid."""
-    return screen(f"{data.get('title', '')}\n{data.get('body', '')}")
+    """Red flags in the title and text of a bound form, even when it is invalid.
+
+    Only as much of each as the form accepts is read: a text too long to post still gets
+    the emergency notice for what its first 5,000 characters say, and however much was
+    posted, screening reads no more than that."""
+    fields = AskForm.base_fields
+    title = str(data.get("title") or "")[: fields["title"].max_length]
+    body = str(data.get("body") or "")[: fields["body"].max_length]
+    return screen(f"{title}\n{body}")
 
 
 class DeleteAccountForm(forms.Form):

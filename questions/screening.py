@@ -5,6 +5,16 @@
 (which show an emergency notice and mark the question urgent). Patterns are
 deliberately specific so that ordinary medical text (doses, blood pressure,
 lab values, ages, times, dates of symptoms) passes untouched.
+
+Every pattern runs in time linear in the length of the text (issue 14): Python's `re`
+tries a match at every position, so each pattern is built to give up after a bounded
+amount of work at any one position. Unbounded runs are consumed possessively (`*+`,
+`++`: the text after them can never start with what they consume, so backtracking into
+them could never succeed), and a run that every start position would otherwise scan to
+its end is bounded (an e-mail address has at most 64 characters before the "@"). On top
+of that `screen()` reads at most MAX_SCREENED_CHARACTERS characters: the forms check
+every field's length first, far below that, so the cap only bounds the time of a caller
+that forgot to.
 """
 
 from __future__ import annotations
@@ -12,6 +22,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+
+# Twice the longest field of the ask form (the body, 5,000 characters), so that no
+# length-checked text is cut, even after normalisation widens it ("½" becomes "1⁄2").
+MAX_SCREENED_CHARACTERS = 10_000
 
 PERSONAL_DATA_LABELS = {
     "email": "e-mail address",
@@ -83,16 +97,26 @@ def _unique(findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
 
 # --- personal data -------------------------------------------------------------
 
+# The local part is bounded (at most 64 characters, as in RFC 5321): unbounded, every
+# position of a long run of letters scanned the whole run looking for an "@", which took
+# quadratic time ("a" * 80_000 took a minute). A longer local part is still found, by its
+# last 64 characters. Only the spelled-out words ignore case: the character classes name
+# both cases already, and matching them case-insensitively made the scan six times slower.
 _EMAIL = re.compile(
-    r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+    r"[A-Za-z0-9._%+-]{1,64}+@[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)*\.[A-Za-z]{2,}"
     # Spelled out to get past filters: "name at gmail dot com", "name(at)mail(dot)tw".
-    r"|\b[A-Za-z0-9._%+-]+\s*(?:\(at\)|\[at\]|\sat\s)\s*[A-Za-z0-9-]+\s*"
-    r"(?:\(dot\)|\[dot\]|\sdot\s|\.)\s*(?:com|net|org|edu|gov|tw|io|me)\b",
-    re.IGNORECASE,
+    r"|\b[A-Za-z0-9._%+-]{1,64}+(?:\s*+(?i:\(at\)|\[at\])|\s++(?i:at)\s)\s*+[A-Za-z0-9-]++"
+    r"(?:\s*+(?i:\(dot\)|\[dot\]|\.)|\s++(?i:dot)\s)\s*+(?i:com|net|org|edu|gov|tw|io|me)\b"
 )
 # "+886 912 345 678", "+1 (415) 555-2671", "0044 20 7946 0958"
+# After the country code, digits are taken in groups of up to four and never split another
+# way (`\d{1,4}+`): trying every split of "+" and 30 digits took 3 s for 20,000
+# characters. Another split only makes more groups and ends where the greedy one does;
+# what it found that the greedy one misses is a single group, which the old two-group
+# minimum refused until split, so one group is allowed (and anything that short has
+# fewer than the 8 digits of a phone number, see below).
 _INTERNATIONAL_PHONE = re.compile(
-    r"(?<![\w+])(?:\+|\b00)\s?\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,6}(?![\d/])"
+    r"(?<![\w+])(?:\+|\b00)\s?+\d{1,3}(?:[\s.-]?+\(?+\d{1,4}+\)?){1,6}(?![\d/])"
 )
 # Taiwanese mobile and landline numbers: "0912-345-678", "(02) 2345-6789", "07-123-4567".
 # No "/" or "." separators, so dates, blood pressure and lab values never match.
@@ -105,16 +129,16 @@ _STREET = r"(?:Street|St|Road|Rd|Avenue|Ave|Boulevard|Blvd|Lane|Ln|Drive|Way|Cou
 _ADDRESSES = [
     # "No. 12, Lane 5, Zhongshan N. Rd." (Taiwanese addresses written in English)
     re.compile(
-        r"\bNo\.?\s?\d+(?:-\d+)?\s*,\s*"
-        r"(?:(?:Lane|Ln|Alley|Aly|Sec|Section)\.?\s*\d+\s*,\s*)*"
-        r"(?:[A-Z][A-Za-z]*\.?\s+){1,4}" + _STREET + r"\b\.?"
+        r"\bNo\.?\s?+\d++(?:-\d++)?\s*+,\s*+"
+        r"(?:(?:Lane|Ln|Alley|Aly|Sec|Section)\.?\s*+\d++\s*+,\s*+)*+"
+        r"(?:[A-Z][A-Za-z]*+\.?+\s++){1,4}" + _STREET + r"\b\.?"
     ),
     # "221B Baker Street", "45 Heping East Road"
-    re.compile(r"\b\d{1,5}[A-Za-z]?\s+(?:[A-Z][a-z]+\.?\s+){1,4}" + _STREET + r"\b\.?"),
+    re.compile(r"\b\d{1,5}[A-Za-z]?\s++(?:[A-Z][a-z]++\.?+\s++){1,4}" + _STREET + r"\b\.?"),
     # "中山北路二段45巷3號"
     re.compile(
-        r"[\u4e00-\u9fff]{1,10}(?:路|街|大道)(?:[一二三四五六七八九十\d]+段)?"
-        r"(?:\d+巷)?(?:\d+弄)?\d+(?:之\d+)?號"
+        r"[\u4e00-\u9fff]{1,10}(?:路|街|大道)(?:[一二三四五六七八九十\d]++段)?"
+        r"(?:\d++巷)?(?:\d++弄)?\d++(?:之\d++)?號"
     ),
 ]
 _MONTH = (
@@ -132,7 +156,7 @@ _FULL_DATE = (
 # symptoms ("since 2024/10/03") are what doctors need.
 _DATE_OF_BIRTH = re.compile(
     r"(?:\bborn|\bdate\s+of\s+birth|\bbirth\s*date|\bbirthday|\bd\.?o\.?b\b\.?|出生(?:日期)?|生日)"
-    r"\s*(?:is\s+|was\s+|on\s+|:\s*|-\s*|是\s*|於\s*)*" + _FULL_DATE,
+    r"\s*+(?:is\s++|was\s++|on\s++|:\s*+|-\s*+|是\s*+|於\s*+)*+" + _FULL_DATE,
     re.IGNORECASE,
 )
 
@@ -142,24 +166,44 @@ def _digits(text: str) -> int:
 
 
 def _find_personal_data(text: str) -> list[Finding]:
-    found: list[Finding] = []
-    found += [Finding("email", m.group()) for m in _EMAIL.finditer(text)]
+    found: list[tuple[Finding, int, int]] = []
+
+    def add(kind: str, match: re.Match) -> None:
+        found.append((Finding(kind, match.group().strip()), match.start(), match.end()))
+
+    for m in _EMAIL.finditer(text):
+        add("email", m)
     for m in _INTERNATIONAL_PHONE.finditer(text):
         if 8 <= _digits(m.group()) <= 15:
-            found.append(Finding("phone", m.group().strip()))
+            add("phone", m)
     for m in _TAIWAN_PHONE.finditer(text):
         if 9 <= _digits(m.group()) <= 10:
-            found.append(Finding("phone", m.group().strip()))
-    found += [Finding("national_id", m.group()) for m in _NATIONAL_ID.finditer(text)]
+            add("phone", m)
+    for m in _NATIONAL_ID.finditer(text):
+        add("national_id", m)
     for pattern in _ADDRESSES:
-        found += [Finding("address", m.group().strip()) for m in pattern.finditer(text)]
-    found += [Finding("date_of_birth", m.group()) for m in _DATE_OF_BIRTH.finditer(text)]
-    # A number inside something already found (an e-mail, a longer number) is reported once.
-    return [
-        f
-        for f in found
-        if not any(f != other and f.text in other.text for other in found if f.kind == "phone")
-    ]
+        for m in pattern.finditer(text):
+            add("address", m)
+    for m in _DATE_OF_BIRTH.finditer(text):
+        add("date_of_birth", m)
+    inside = _numbers_inside_other_findings(found)
+    return [finding for finding, *span in found if (finding, *span) not in inside]
+
+
+def _numbers_inside_other_findings(found: list[tuple[Finding, int, int]]) -> set:
+    """The phone numbers found inside something else found (an e-mail, a longer number),
+    so that each is reported once. One sweep over the sorted spans rather than comparing
+    every pair: a text full of numbers has thousands of findings."""
+    inside = set()
+    furthest_end = -1
+    # By start; at one start the longest first, and at one span anything before a phone
+    # number (the same number found by both phone patterns is one entry).
+    for item in sorted(set(found), key=lambda f: (f[1], -f[2], f[0].kind == "phone")):
+        finding, _start, end = item
+        if finding.kind == "phone" and furthest_end >= end:
+            inside.add(item)
+        furthest_end = max(furthest_end, end)
+    return inside
 
 
 # --- red flags -------------------------------------------------------------------
@@ -272,8 +316,11 @@ def normalise(text: str) -> str:
 
 
 def screen(text: str) -> ScreeningResult:
-    """What the text contains that needs attention: personal data and red flags."""
-    text = normalise(text)
+    """What the text contains that needs attention: personal data and red flags.
+
+    Reads at most MAX_SCREENED_CHARACTERS characters: callers screen length-checked
+    text (the ask form's fields are far shorter), the cap only bounds the time."""
+    text = normalise((text or "")[:MAX_SCREENED_CHARACTERS])[:MAX_SCREENED_CHARACTERS]
     return ScreeningResult(
         personal_data=_unique(tuple(_find_personal_data(text))),
         red_flags=_unique(tuple(_find_red_flags(text))),

@@ -1,6 +1,6 @@
 import pytest
 
-from questions.screening import describe_personal_data, screen
+from questions.screening import MAX_SCREENED_CHARACTERS, describe_personal_data, screen
 
 
 def kinds(findings):
@@ -163,3 +163,62 @@ def test_describe_personal_data_quotes_each_finding_with_its_kind():
 def test_screen_reports_a_number_inside_an_email_once():
     result = screen("write to 0912345678@gmail.com")
     assert kinds(result.personal_data) == ["email"]
+
+
+def test_screen_reports_a_number_found_alone_and_inside_an_email():
+    result = screen("call 0912345678 or write to 0912345678@gmail.com")
+    assert [(f.kind, f.text) for f in result.personal_data] == [
+        ("email", "0912345678@gmail.com"),
+        ("phone", "0912345678"),
+    ]
+
+
+def test_screen_reports_a_number_inside_a_longer_one_once():
+    result = screen("from abroad +886 0912 345 678")
+    assert [f.text for f in result.personal_data] == ["+886 0912 345 678"]
+
+
+def test_screen_finds_an_email_with_a_local_part_longer_than_any_allowed():
+    result = screen("write to " + "a" * 100 + "@gmail.com")
+    assert kinds(result.personal_data) == ["email"]
+    assert result.personal_data[0].text == "a" * 64 + "@gmail.com"
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("reach me: ANNA AT GMAIL DOT COM", "ANNA AT GMAIL DOT COM"),
+        ("reach me: anna [AT] mail [DOT] tw", "anna [AT] mail [DOT] tw"),
+        ("reach me: anna  at  gmail . com", "anna  at  gmail . com"),
+    ],
+)
+def test_screen_finds_spelled_out_emails_in_any_case_and_spacing(text, found):
+    assert [f.text for f in screen(text).personal_data] == [found]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("call +886(2)2345-6789 now", "+886(2)2345-6789"),
+        ("call 00886 2 2345 6789 now", "00886 2 2345 6789"),
+        ("call +44 (0)20 7946 0958", "+44 (0)20 7946 0958"),
+        ("call +1.415.555.2671", "+1.415.555.2671"),
+        ("call +886 912345678", "+886 912345678"),
+    ],
+)
+def test_screen_finds_international_numbers_however_they_are_grouped(text, found):
+    assert [f.text for f in screen(text).personal_data] == [found]
+
+
+def test_screen_reads_a_form_sized_text_to_its_end():
+    # The longest field, every character widened by normalisation, is read whole.
+    text = "\uff41" * 4_980 + " call 0912-345-678"
+    assert kinds(screen(text).personal_data) == ["phone"]
+
+
+def test_screen_reads_no_more_than_its_cap():
+    text = "a " * (MAX_SCREENED_CHARACTERS // 2) + "call 0912-345-678, I have chest pain"
+    result = screen(text)
+    assert result.personal_data == ()
+    assert result.red_flags == ()
+    assert screen(text[-40:]).blocks_submission
