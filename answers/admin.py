@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse_lazy
@@ -37,6 +38,7 @@ from answers.models import (
     TaggedFAQ,
     Thank,
 )
+from forum import roles
 from forum.markdown import render_markdown
 from forum.models import DoctorProfile, Specialty
 from questions import admin as questions_admin
@@ -189,6 +191,17 @@ class ArticleAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
         ),
     ]
     actions = ["publish_articles", "unpublish_articles"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "questions" in form.base_fields and not roles.is_moderator(request.user):
+            # Editors attach articles to published questions only (what they can see in
+            # the question admin); links an article already has stay valid.
+            attached = ArticleQuestion.objects.filter(article=obj).values("question_id")
+            form.base_fields["questions"].queryset = Question.objects.filter(
+                Q(status=Question.Status.PUBLISHED) | Q(pk__in=attached if obj else [])
+            )
+        return form
 
     def get_queryset(self, request):
         return (

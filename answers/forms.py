@@ -71,10 +71,13 @@ class ReplyForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    """The reason a moderator gives for a decision (required unless the form says otherwise)."""
+    """The reason a moderator gives for a decision (required unless the form says otherwise).
+
+    Where to go afterwards (`next`) is not a field: the view vets it with forum.redirects,
+    so a hostile value can neither fail the form nor reach the page unvetted.
+    """
 
     reason = forms.CharField(label="Reason", max_length=1000)
-    next = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, reason_required: bool = True, **kwargs):
         super().__init__(*args, **kwargs)

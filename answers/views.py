@@ -11,7 +11,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from answers.actions import (
@@ -47,6 +46,7 @@ from answers.permissions import can_reply_to, can_thank_reply
 from answers.screening import screening_findings
 from forum import roles
 from forum.models import DoctorProfile, ModerationEvent
+from forum.redirects import redirect_to_next, safe_next
 from questions.actions import approve_question, reject_question
 from questions.models import Question
 
@@ -178,6 +178,9 @@ def digest_preference(request):
 @doctor_required
 @require_http_methods(["GET", "POST"])
 def reply(request, pk):
+    """A question to answer. Opening it (GET) changes nothing: the doctor claims it with
+    "Start answering" or their first preview, both POSTs, so a link followed from another
+    site cannot claim questions in a doctor's name."""
     doctor = request.doctor
     question = get_object_or_404(
         Question.objects.published().select_related("specialty").prefetch_related("tags"), pk=pk
@@ -190,29 +193,35 @@ def reply(request, pk):
         return redirect("answers:reply-edit", pk=mine[0])
     form = ReplyForm(request.POST or None)
     preview = None
-    if request.method == "POST" and form.is_valid():
-        if "preview" in request.POST:
-            preview = form.cleaned_data["body"]
-        else:
-            try:
-                new = submit_reply(question=question, doctor=doctor, body=form.cleaned_data["body"])
-            except ActionNotAllowed as error:
-                messages.error(request, str(error))
-                return redirect("answers:dashboard")
-            if new.is_published:
-                messages.success(request, "Your reply is published.")
-                return redirect(new)
-            messages.success(
-                request, "Thank you. Your reply will appear once a moderator has approved it."
-            )
-            return redirect("answers:history")
-    claim = claim_question(question=question, doctor=doctor)
+    show_form = True
+    if request.method == "GET":
+        claim = QuestionClaim.objects.active().filter(question=question).select_related("doctor")
+        claim = claim.first()
+        # Nothing to start when claims are off; otherwise the form is for the claim holder.
+        show_form = settings.CLAIM_MINUTES <= 0 or (
+            claim is not None and claim.doctor_id == doctor.pk
+        )
+    elif "start" in request.POST:
+        claim = claim_question(question=question, doctor=doctor)
+        if claim is not None and claim.doctor_id == doctor.pk:
+            return redirect("answers:reply", pk=question.pk)
+        # Another doctor's claim is running (or claims are off): the claim is soft, so the
+        # form opens all the same, with their claim shown.
+        form = ReplyForm()
+    elif form.is_valid() and "preview" not in request.POST:
+        return _submit_reply(request, question=question, doctor=doctor, form=form)
+    else:
+        # A preview, or a reply with errors to fix: the doctor is answering, so it claims.
+        preview = form.cleaned_data["body"] if form.is_valid() else None
+        claim = claim_question(question=question, doctor=doctor)
     return render(
         request,
         "answers/reply_form.html",
         {
             "question": question,
             "form": form,
+            "show_form": show_form,
+            "claim_minutes": settings.CLAIM_MINUTES,
             "preview": preview,
             "claim": claim if claim is not None and claim.doctor_id != doctor.pk else None,
             "other_replies": _published_replies(question),
@@ -220,6 +229,19 @@ def reply(request, pk):
             "held_limit": settings.HELD_REPLIES_FOR_NEW_DOCTORS,
         },
     )
+
+
+def _submit_reply(request, *, question, doctor, form):
+    try:
+        new = submit_reply(question=question, doctor=doctor, body=form.cleaned_data["body"])
+    except ActionNotAllowed as error:
+        messages.error(request, str(error))
+        return redirect("answers:dashboard")
+    if new.is_published:
+        messages.success(request, "Your reply is published.")
+        return redirect(new)
+    messages.success(request, "Thank you. Your reply will appear once a moderator has approved it.")
+    return redirect("answers:history")
 
 
 @doctor_required
@@ -254,6 +276,7 @@ def reply_edit(request, pk):
             "reply": reply,
             "form": form,
             "preview": preview,
+            "show_form": True,
             "versions": reply.versions.all(),
             "other_replies": _published_replies(question).exclude(pk=reply.pk),
         },
@@ -370,6 +393,7 @@ def question_edit(request, pk):
     question = get_object_or_404(
         Question.objects.pending().select_related("specialty").prefetch_related("tags"), pk=pk
     )
+    next_url = safe_next(request, "answers:moderation")
     form = QuestionRedactForm(
         request.POST or None, initial={"title": question.title, "body": question.body}
     )
@@ -386,12 +410,18 @@ def question_edit(request, pk):
             messages.error(request, str(error))
         else:
             messages.success(request, "Question edited and published.")
-        return redirect("answers:moderation")
+        return redirect_to_next(request, "answers:moderation", next_url)
     question.screening_findings = screening_findings(question.screening)
     return render(
         request,
         "answers/moderation_question_edit.html",
-        {"question": question, "form": form, "counts": _moderation_counts(), "tab": "questions"},
+        {
+            "question": question,
+            "form": form,
+            "next_url": next_url,
+            "counts": _moderation_counts(),
+            "tab": "questions",
+        },
     )
 
 
@@ -539,7 +569,10 @@ def _decide(request, *, target, act, done: str, default_next: str, reason_requir
     """Run one moderation decision from a POSTed reason form, then go back to the list.
 
     A missing reason re-renders the decision with the error, keeping what was typed.
+    Where to go back to is vetted before anything runs, so no `next` can turn a
+    committed decision into an error page.
     """
+    next_url = safe_next(request, default_next)
     form = ReasonForm(request.POST, reason_required=reason_required)
     if not form.is_valid():
         return render(
@@ -550,29 +583,21 @@ def _decide(request, *, target, act, done: str, default_next: str, reason_requir
                 "target": target,
                 "target_kind": target._meta.model_name,
                 "action_url": request.path,
+                "next_url": next_url,
             },
         )
-    next_url = _safe_next(request, form.cleaned_data["next"], default_next)
     try:
         act(form.cleaned_data["reason"])
     except ActionNotAllowed as error:
         messages.error(request, str(error))
     else:
         messages.success(request, done)
-    return redirect(next_url)
+    return redirect_to_next(request, default_next, next_url)
 
 
 def _refuse(request, message: str, default_next: str):
     messages.error(request, message)
-    return redirect(_safe_next(request, request.POST.get("next", ""), default_next))
-
-
-def _safe_next(request, url: str, default: str) -> str:
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return reverse(default)
+    return redirect_to_next(request, default_next)
 
 
 def _moderation_counts() -> dict[str, int]:

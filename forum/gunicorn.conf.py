@@ -35,8 +35,10 @@ max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 # Structured logs: one JSON object per line on stdout (access and error), see
-# forum/log_format.py. The access log has method, path (no query string), status, bytes
-# and duration.
+# forum/log_format.py. The access log has method, path (no query string, and "<slug>" in
+# place of a question's title or a tag: the route and id stay), status, bytes and
+# duration; no client IP. Error lines have every IP replaced by the client pseudonym
+# forum/security.py logs, and paths cleaned the same way.
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
-EMAIL_RE = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL_RE = re.compile(r"(?<![\w.+%-])[\w.+%-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def redact(text: str) -> str:

@@ -29,6 +29,9 @@ site_patterns = [
 
 # A lost database raised in a middleware's body still gets the friendly 503.
 handler500 = "forum.views.server_error"
+# A bad Host header is refused inside a middleware: this view adds the headers the
+# middleware below it would have (issue 14, finding 11).
+handler400 = "forum.views.bad_request"
 
 urlpatterns = [
     path("", include((site_patterns, "forum"))),

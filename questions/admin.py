@@ -13,6 +13,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitTag
@@ -111,7 +112,27 @@ class QuestionAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).for_list()
+        """Moderators (and superusers) see every question; everyone else in admin, that is
+        editors, only published ones: they attach articles to public questions and have
+        no business reading pending or rejected health questions. The change list, the
+        change and history pages, the actions and the autocomplete all start here."""
+        queryset = super().get_queryset(request).for_list()
+        if not self.has_moderate_permission(request):
+            queryset = queryset.published()
+        return queryset
+
+    def get_object(self, request, object_id, from_field=None):
+        """A question outside get_queryset is a 404, the same as one that does not exist,
+        so an editor learns neither its content nor that it is there."""
+        question = super().get_object(request, object_id, from_field)
+        if question is None:
+            raise Http404("No such question.")
+        return question
+
+    def get_list_filter(self, request):
+        if self.has_moderate_permission(request):
+            return self.list_filter
+        return [item for item in self.list_filter if item != "status"]
 
     @admin.display(description="tags")
     def tag_list(self, obj: Question) -> str:

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +10,7 @@ from django.utils.html import strip_tags
 from answers.models import FAQ, Article
 from answers.tests.factories import ArticleFactory, FAQFactory, ReplyFactory
 from forum.models import DoctorProfile, ModerationEvent
+from forum.roles import EDITORS
 from forum.tests.factories import DoctorProfileFactory, ModeratorFactory, SpecialtyFactory
 from forum.tests.two_factor import sign_in
 from questions.cache import page_cache_key
@@ -67,6 +69,45 @@ def test_editor_publishes_an_article_in_admin_and_both_qa_pages_show_it(
         assert "When a headache needs a doctor" in more_info
         assert "<li>Sudden, severe pain</li>" in more_info
         assert "Medically reviewed by Dr. Lin Mei-hua" in strip_tags(more_info)
+
+
+def test_editor_cannot_attach_an_article_to_an_unpublished_question(editor_client, doctor):
+    pending = PendingQuestionFactory(title="A pending question about sleep")
+    data = _article_form(reviewer=doctor.pk, questions=[pending.pk])
+    response = editor_client.post(reverse(ARTICLE_ADD), data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert "A pending question about sleep" not in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_moderator_editor_may_attach_an_article_to_a_pending_question(client, doctor):
+    moderator = ModeratorFactory(is_staff=True)
+    moderator.groups.add(Group.objects.get(name=EDITORS))
+    moderator.user_permissions.add(*Permission.objects.filter(codename__endswith="_article"))
+    sign_in(client, moderator)
+    pending = PendingQuestionFactory()
+    response = client.post(
+        reverse(ARTICLE_ADD), _article_form(reviewer=doctor.pk, questions=[pending.pk])
+    )
+    assert response.status_code == 302
+    assert list(Article.objects.get().questions.all()) == [pending]
+
+
+def test_editing_an_article_keeps_its_link_to_a_question_unpublished_since(editor_client, doctor):
+    question = QuestionFactory()
+    article = ArticleFactory(title="Sleep and shifts", slug="sleep-and-shifts")
+    article.questions.add(question)
+    Question.objects.filter(pk=question.pk).update(status=Question.Status.REMOVED)
+    data = _article_form(
+        title="Sleep and shift work",
+        slug="sleep-and-shifts",
+        reviewer=doctor.pk,
+        questions=[question.pk],
+    )
+    url = reverse("admin:answers_article_change", args=[article.pk])
+    assert editor_client.post(url, data).status_code == 302
+    assert list(Article.objects.get().questions.all()) == [question]
 
 
 def test_draft_article_shows_nowhere(editor_client, doctor):

@@ -224,15 +224,110 @@ def test_digest_toggle_saves_the_preference(doctor_client, doctor):
 # --- Reply flow ------------------------------------------------------------------------
 
 
-def test_opening_a_question_claims_it_and_shows_it(doctor_client, doctor, question, settings):
+def test_opening_a_question_shows_it_with_start_answering_and_claims_nothing(
+    doctor_client, question, settings
+):
     settings.CLAIM_MINUTES = 15
     response = doctor_client.get(reverse("answers:reply", kwargs={"pk": question.pk}))
     html = response.content.decode()
     assert question.title in html
     assert "Heihei, 30~39 year old female." in html
+    assert '<button type="submit" name="start" value="1">Start answering</button>' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert "<textarea" not in html
+    assert not QuestionClaim.objects.exists()
+
+
+def test_start_answering_claims_the_question_and_opens_the_form(
+    doctor_client, doctor, question, settings
+):
+    settings.CLAIM_MINUTES = 15
+    url = reverse("answers:reply", kwargs={"pk": question.pk})
+    response = doctor_client.post(url, {"start": "1"})
+    assert (response.status_code, response.url) == (302, url)
     claim = QuestionClaim.objects.get(question=question)
     assert claim.doctor == doctor
     assert timedelta(minutes=14) < claim.expires_at - timezone.now() <= timedelta(minutes=15)
+    html = doctor_client.get(url).content.decode()
+    assert '<textarea name="body"' in html
+    assert "Start answering" not in html
+    assert "Being answered by" not in html
+
+
+def test_first_preview_claims_the_question(doctor_client, doctor, question, settings):
+    settings.CLAIM_MINUTES = 15
+    url = reverse("answers:reply", kwargs={"pk": question.pk})
+    response = doctor_client.post(url, {"body": BODY, "preview": "1"})
+    assert '<h2 id="preview-title">Preview</h2>' in response.content.decode()
+    assert QuestionClaim.objects.get(question=question).doctor == doctor
+
+
+def test_a_cross_site_get_by_a_doctor_leaves_the_question_free_for_others(
+    client, doctor, other_doctor, question, settings
+):
+    settings.CLAIM_MINUTES = 15
+    url = reverse("answers:reply", kwargs={"pk": question.pk})
+    sign_in(client, doctor.user)
+    response = client.get(
+        url, HTTP_REFERER="https://evil.example/", HTTP_SEC_FETCH_SITE="cross-site"
+    )
+    assert response.status_code == 200
+    assert not QuestionClaim.objects.exists()
+    client.logout()
+    sign_in(client, other_doctor.user)
+    assert "Being answered by" not in client.get(reverse("answers:dashboard")).content.decode()
+    html = client.get(url).content.decode()
+    assert "Being answered by" not in html
+    assert "Start answering" in html
+
+
+def test_start_answering_needs_the_csrf_token(doctor, question, settings):
+    from django.test import Client
+
+    settings.CLAIM_MINUTES = 15
+    forged = Client(enforce_csrf_checks=True)
+    sign_in(forged, doctor.user)
+    response = forged.post(reverse("answers:reply", kwargs={"pk": question.pk}), {"start": "1"})
+    assert response.status_code == 403
+    assert not QuestionClaim.objects.exists()
+
+
+def test_start_answering_a_question_another_doctor_holds_opens_the_form_and_keeps_their_claim(
+    client, doctor, other_doctor, question, settings
+):
+    settings.CLAIM_MINUTES = 15
+    claim_question(question=question, doctor=other_doctor)
+    sign_in(client, doctor.user)
+    url = reverse("answers:reply", kwargs={"pk": question.pk})
+    html = client.get(url).content.decode()
+    assert "Being answered by Dr. Kao Other" in html
+    assert "Start answering" in html
+    response = client.post(url, {"start": "1"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Being answered by Dr. Kao Other" in html
+    assert "You may still answer." in html
+    assert '<textarea name="body"' in html
+    assert "This field is required." not in html
+    assert QuestionClaim.objects.get().doctor == other_doctor
+
+
+def test_with_claims_off_the_form_opens_at_once(doctor_client, question, settings):
+    settings.CLAIM_MINUTES = 0
+    html = doctor_client.get(reverse("answers:reply", kwargs={"pk": question.pk})).content.decode()
+    assert '<textarea name="body"' in html
+    assert "Start answering" not in html
+    assert not QuestionClaim.objects.exists()
+
+
+def test_dashboard_says_the_doctor_started_answering_after_start(doctor_client, question, settings):
+    settings.CLAIM_MINUTES = 15
+    doctor_client.get(reverse("answers:reply", kwargs={"pk": question.pk}))
+    html = doctor_client.get(reverse("answers:dashboard")).content.decode()
+    assert "You started answering this question" not in html
+    doctor_client.post(reverse("answers:reply", kwargs={"pk": question.pk}), {"start": "1"})
+    html = doctor_client.get(reverse("answers:dashboard")).content.decode()
+    assert "You started answering this question; it is yours until" in html
 
 
 def test_second_doctor_sees_the_claim_and_may_still_answer(
@@ -343,10 +438,11 @@ def test_reply_form_query_count(
 ):
     ReplyFactory.create_batch(3, question=question, doctor=other_doctor)
     claim_question(question=question, doctor=other_doctor)
-    # session, user, doctor, question, tags, specialty check, own reply, claim (in a
-    # savepoint: 3), held check, header roles, other replies
-    with django_assert_num_queries(13):
-        doctor_client.get(reverse("answers:reply", kwargs={"pk": question.pk}))
+    # session, user, doctor, question, tags, specialty check, own reply, claim (read
+    # only), held check, header roles, other replies
+    with django_assert_num_queries(11):
+        html = doctor_client.get(reverse("answers:reply", kwargs={"pk": question.pk})).content
+    assert "Being answered by Dr. Kao Other" in html.decode()
 
 
 def test_reply_edit_query_count_does_not_grow_with_versions(

@@ -272,3 +272,28 @@ def client_class_for(user):
     other = Client()
     sign_in(other, user)
     return other
+
+
+@pytest.mark.parametrize("role", [*ROLES, "staff"])
+def test_only_a_verified_doctor_can_start_answering_and_nobody_claims_by_opening(
+    client, world, role, settings
+):
+    """Issue 14, finding 9: "Start answering" (a POST) is the doctor's claim; a GET of
+    the reply page claims nothing, whoever opens it."""
+    from answers.models import QuestionClaim
+    from forum.tests.factories import UserFactory
+
+    settings.CLAIM_MINUTES = 15
+    user = world["users"].get(role) or UserFactory(email="staff@example.org", is_staff=True)
+    if user.is_authenticated:
+        sign_in(client, user)
+    url = reverse("answers:reply", kwargs={"pk": world["objects"]["question"].pk})
+    opened = _outcome(client.get(url))
+    assert not QuestionClaim.objects.exists()
+    started = _outcome(client.post(url, {"start": "1"}))
+    expected = {"anonymous": ("login", "login"), "verified": (200, 302)}.get(role, (403, 403))
+    assert (opened, started) == expected
+    if role == "verified":
+        assert QuestionClaim.objects.get().doctor.user == user
+    else:
+        assert not QuestionClaim.objects.exists()

@@ -130,7 +130,7 @@ def test_claim_lasts_claim_minutes_and_others_see_it(settings, doctor, other_doc
     assert claim.doctor == doctor
     remaining = claim.expires_at - timezone.now()
     assert timedelta(minutes=14) < remaining <= timedelta(minutes=15)
-    # Another doctor opening the question does not take the claim over.
+    # Another doctor starting to answer does not take the claim over.
     assert claim_question(question=question, doctor=other_doctor).doctor == doctor
     assert QuestionClaim.objects.get().doctor == doctor
 

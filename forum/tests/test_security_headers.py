@@ -403,3 +403,65 @@ def test_site_policy_middleware_gives_django_csp_headers(case, report_only, sett
     if case == "site policy":
         assert "default-src 'self'" in headers[0][CSP_HEADER]
         assert (headers[0][CSP_HEADER_REPORT_ONLY] is not None) is report_only
+
+
+# --- Responses refused before the header middleware ran (issue 14, finding 11) ----------
+
+EARLY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "127.0.0.1.evil.example"])
+@pytest.mark.parametrize("path_of", ["home", "qa", "admin", "login-post"])
+def test_disallowed_host_400_carries_every_security_header(data, host, path_of):
+    client = Client()
+    question = data["question"]
+    url = {
+        "home": reverse("forum:home"),
+        "qa": reverse("questions:detail", kwargs={"pk": question.pk, "slug": question.slug}),
+        "admin": reverse("admin:index"),
+        "login-post": reverse("account_login"),
+    }[path_of]
+    if path_of == "login-post":
+        response = client.post(url, {"login": "x@example.org"}, HTTP_HOST=host, secure=True)
+    else:
+        response = client.get(url, HTTP_HOST=host, secure=True)
+    assert response.status_code == 400
+    assert "Bad request" in response.content.decode()
+    for header, value in EARLY_HEADERS.items():
+        assert response.get(header) == value, header
+    csp = parse_csp(response["Content-Security-Policy"])
+    assert csp["default-src"] == ["'self'"]
+    assert csp["frame-ancestors"] == ["'none'"]
+    assert "camera=()" in response["Permissions-Policy"]
+    assert not check_headers("400", response, authenticated=False)
+    assert not check_html("400", response)
+
+
+def test_a_400_from_a_view_gets_the_headers_once(client):
+    """A 400 raised after the header middleware ran (an oversized form body, read by
+    the CSRF check) is left to that middleware: one of each header, as on any page."""
+    response = client.post(reverse("account_login"), {"login": "x" * 3_000_000}, secure=True)
+    assert response.status_code == 400
+    assert not check_headers("400-late", response, authenticated=False)
+    assert response.headers["Content-Security-Policy"].count("default-src") == 1
+
+
+def test_error_page_made_before_the_header_middleware_ran_carries_the_headers(rf):
+    from forum.views import server_error
+
+    request = rf.get("/")
+    try:
+        raise RuntimeError("raised in a middleware's body")
+    except RuntimeError:
+        response = server_error(request)
+    assert response.status_code == 500
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Permissions-Policy"]
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forum.models import ModerationEvent
-from forum.tests.factories import ModeratorFactory
+from forum.tests.factories import DoctorProfileFactory, ModeratorFactory, UserFactory
 from forum.tests.two_factor import sign_in
 from questions.cache import GENERATION_KEY
 from questions.models import Question, Tag
@@ -50,13 +50,13 @@ def test_question_list_shows_status_specialty_tags_and_answered_date(editor_clie
     assert '<td class="field-answered_at nowrap">March 4, 2026' in page
 
 
-def test_question_list_filters_by_status_and_answered_and_searches_titles(editor_client):
+def test_question_list_filters_by_status_and_answered_and_searches_titles(moderator_client):
     pending = PendingQuestionFactory(title="Rash after a new soap")
     answered = QuestionFactory(title="Rash on both arms", answered_at=timezone.now())
     QuestionFactory(title="Dizzy when standing up")
 
     def titles(params):
-        response = editor_client.get(reverse(QUESTION_LIST), params)
+        response = moderator_client.get(reverse(QUESTION_LIST), params)
         return {q.title for q in response.context["cl"].result_list}
 
     assert titles({"status__exact": "pending"}) == {pending.title}
@@ -173,6 +173,130 @@ def test_moderator_sees_attached_articles_read_only(moderator_client, question):
     assert "Attached articles (More Info)" in page
     assert "Article_questions-TOTAL_FORMS" in page
     assert "Article_questions-__prefix__" not in page  # no empty form: nothing to add
+
+
+# Unpublished questions: moderators only (issue 14, finding 8)
+
+PATIENT_TEXT = "My neighbour Mrs Chen saw the rash on my thighs."
+
+
+def _every_status():
+    """One question in each status, each with its own title and the same private text."""
+    return {
+        status: QuestionFactory(
+            title=f"Question that is {status}", body=PATIENT_TEXT, status=status
+        )
+        for status in Question.Status.values
+    }
+
+
+def test_editor_lists_and_finds_only_published_questions(editor_client):
+    questions = _every_status()
+    page = editor_client.get(reverse(QUESTION_LIST)).content.decode()
+    assert "Question that is published" in page
+    for status in ("pending", "rejected", "removed"):
+        assert f"Question that is {status}" not in page
+    for params in ({"q": "Question that is"}, {"status__exact": "pending"}):
+        response = editor_client.get(reverse(QUESTION_LIST), params)
+        listed = {q.pk for q in response.context["cl"].result_list}
+        assert listed == ({questions["published"].pk} if "q" in params else set())
+    assert 'href="?status__exact=pending"' not in page  # no status filter to try
+
+
+@pytest.mark.parametrize("status", ["pending", "rejected", "removed"])
+def test_editor_gets_404_for_an_unpublished_questions_admin_pages(editor_client, status):
+    question = _every_status()[status]
+    for view in ("change", "history"):
+        response = editor_client.get(
+            reverse(f"admin:questions_question_{view}", args=[question.pk])
+        )
+        assert response.status_code == 404
+        assert PATIENT_TEXT not in response.content.decode()
+        assert question.title not in response.content.decode()
+
+
+def test_editor_cannot_change_an_unpublished_questions_tags(editor_client):
+    pending = PendingQuestionFactory(tags=["rash"])
+    response = editor_client.post(
+        reverse("admin:questions_question_change", args=[pending.pk]), {"tags": "changed"}
+    )
+    assert response.status_code == 404
+    assert [tag.name for tag in Question.objects.get(pk=pending.pk).tags.all()] == ["rash"]
+
+
+def test_editor_still_opens_a_published_questions_change_page(editor_client):
+    published = _every_status()["published"]
+    response = editor_client.get(reverse("admin:questions_question_change", args=[published.pk]))
+    assert response.status_code == 200
+    assert PATIENT_TEXT in response.content.decode()
+
+
+def test_editor_autocomplete_offers_only_published_questions(editor_client):
+    _every_status()
+    response = editor_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "answers",
+            "model_name": "article",
+            "field_name": "questions",
+            "term": "Question that is",
+        },
+    )
+    assert [r["text"] for r in response.json()["results"]] == ["Question that is published"]
+
+
+def test_unknown_question_id_is_404_too(editor_client):
+    url = reverse("admin:questions_question_change", args=[999999])
+    assert editor_client.get(url).status_code == 404
+
+
+@pytest.fixture
+def superuser():
+    return UserFactory(email="root@example.org", is_staff=True, is_superuser=True)
+
+
+@pytest.mark.parametrize("who", ["staff_moderator", "superuser"])
+def test_moderators_and_superusers_see_every_question_in_admin(client, request, who):
+    sign_in(client, request.getfixturevalue(who))
+    questions = _every_status()
+    page = client.get(reverse(QUESTION_LIST)).content.decode()
+    for status in Question.Status.values:
+        assert f"Question that is {status}" in page
+    pending = questions["pending"]
+    response = client.get(reverse("admin:questions_question_change", args=[pending.pk]))
+    assert response.status_code == 200
+    assert PATIENT_TEXT in response.content.decode()
+
+
+def _role_user(role):
+    if role == "patient":
+        return UserFactory(email="asker@example.org")
+    if role == "doctor":
+        return DoctorProfileFactory().user
+    if role == "moderator":  # a moderator without staff status has no admin
+        return ModeratorFactory(email="plain-moderator@example.org")
+    if role == "staff":  # staff, but in no group: no rights on questions
+        return UserFactory(email="staff@example.org", is_staff=True)
+    return None
+
+
+@pytest.mark.parametrize("role", ["anonymous", "patient", "doctor", "moderator", "staff"])
+def test_other_roles_never_see_a_pending_question_in_admin(client, role):
+    user = _role_user(role)
+    if user is not None:
+        sign_in(client, user)
+    pending = PendingQuestionFactory(body=PATIENT_TEXT)
+    # Staff in no group: no right to the list (403), and the question is not theirs to find.
+    for url, staff_gets in (
+        (reverse(QUESTION_LIST), 403),
+        (reverse("admin:questions_question_change", args=[pending.pk]), 404),
+    ):
+        response = client.get(url)
+        expected = staff_gets if role == "staff" else 302
+        assert response.status_code == expected
+        if expected == 302:
+            assert response.url.startswith(reverse("admin:login"))
+        assert PATIENT_TEXT not in response.content.decode()
 
 
 # Tags: renaming

@@ -147,6 +147,8 @@ def publish_reply(browser_page: BrowserPage, doctor) -> None:
     page.wait_for_url("**/doctor/")
     check_page(browser_page, "dashboard")
     page.get_by_role("link", name=TITLE).click()
+    # Opening the question claims nothing; "Start answering" does (a POST).
+    page.get_by_role("button", name="Start answering").click()
     page.get_by_label("Your reply").fill(REPLY)
     page.get_by_role("button", name="Preview").click()
     assert page.get_by_role("region", name="Preview").get_by_text("Keep a sleep").is_visible()
