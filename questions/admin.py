@@ -19,6 +19,8 @@ from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitTag
 
 from forum import roles
+from forum.actions import log_moderation_event
+from forum.models import ModerationEvent
 from questions.actions import approve_question, reject_question
 from questions.cache import invalidate_all_pages, invalidate_question_page
 from questions.models import Question, Tag, TaggedQuestion
@@ -128,6 +130,17 @@ class QuestionAdmin(admin.ModelAdmin):
         if question is None:
             raise Http404("No such question.")
         return question
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """A moderator opening an unpublished question here reads health data the public
+        cannot see: logged, as on its page."""
+        response = super().change_view(request, object_id, form_url, extra_context)
+        question = getattr(response, "context_data", {}).get("original")
+        if request.method == "GET" and question is not None and not question.is_published:
+            log_moderation_event(
+                actor=request.user, action=ModerationEvent.Action.READ_UNPUBLISHED, target=question
+            )
+        return response
 
     def get_list_filter(self, request):
         if self.has_moderate_permission(request):

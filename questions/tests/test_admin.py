@@ -327,3 +327,17 @@ def test_tag_rename_refuses_a_name_differing_only_in_capitals(editor_client):
     )
     assert "differs only in capitals: merge the two tags instead" in response.content.decode()
     assert Tag.objects.get(pk=tag.pk).name == "athsma"
+
+
+def test_moderator_opening_an_unpublished_question_in_admin_is_logged(
+    moderator_client, staff_moderator
+):
+    from forum.models import ModerationEvent
+
+    pending = PendingQuestionFactory()
+    published = QuestionFactory()
+    for question in (pending, published):
+        url = reverse("admin:questions_question_change", args=[question.pk])
+        assert moderator_client.get(url).status_code == 200
+    events = ModerationEvent.objects.filter(action=ModerationEvent.Action.READ_UNPUBLISHED)
+    assert [(e.actor, e.target_id) for e in events] == [(staff_moderator, pending.pk)]
