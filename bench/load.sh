@@ -5,14 +5,22 @@
 #
 #   bench/load.sh                  # everything below, 100,000 questions, 60 s runs
 #   bench/load.sh read             # only the anonymous read mix
+#   bench/load.sh cold             # only the cold reads beside the yardstick
 #   WORKERS=5 DURATION=30 bench/load.sh read
 #   BENCH_PGDIR=.pgtest/bench bench/load.sh   # keep the database for the next run
+#   BENCH_REDIS_URL=redis://127.0.0.1:6379/0 bench/load.sh cold   # the cache in Redis
 #
 # 1. pick the worker count by measurement (WORKERS=auto): a PICK_DURATION-second read run
 #    for cores+1, 2*cores+1 and 4*cores+1 workers; a larger count must beat the best
 #    so far by 5% requests/s to win (more workers cost memory);
 # 2. read mix (bench/read_mix.lua): Q&A pages, search (specialty and tag pages while
 #    search does not exist), home, for DURATION seconds;
+# 2b. cold reads (bench/cold_read.lua, set up by bench/cold_paths.py): COLD_DURATION
+#    seconds in which every request is a different Q&A page (COLD_PATHS of them, their
+#    Similar Q&A lists stored unless COLD_STORED=0, the page cache emptied first), on
+#    gunicorn with its default worker count (forum/gunicorn.conf.py); then the same run
+#    on the yardstick view (bench/yardstick_wsgi.py: Django rendering a template of the
+#    median page's size, no database), and the cold rate as a share of the yardstick's;
 # 3. write mix (bench/write_mix.lua): logged-in reads, asks by BENCH_PATIENTS patients
 #    (QUESTIONS_PER_DAY is raised for the bench server, so the daily limit does not
 #    refuse them) and doctor replies (HELD_REPLIES_FOR_NEW_DOCTORS=0: published at once);
@@ -37,6 +45,8 @@ PICK_DURATION=${PICK_DURATION:-15}
 CONNECTIONS=${CONNECTIONS:-16}
 THREADS=${THREADS:-2}
 WORKERS=${WORKERS:-auto}
+COLD_DURATION=${COLD_DURATION:-30}
+COLD_PATHS=${COLD_PATHS:-8000}
 PY=${PY:-.venv/bin/python}
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 CORES=$(nproc)
@@ -98,6 +108,8 @@ export DJANGO_STATIC_ROOT="$work/static" EMAIL_URL=locmem: DJANGO_LOG_LEVEL=WARN
 export QUESTIONS_PER_DAY=1000000 HELD_REPLIES_FOR_NEW_DOCTORS=0 BENCH_PATIENTS=${BENCH_PATIENTS:-8}
 export BENCH_WORK="$work" BENCH_PASSWORD="bench-pass-$RANDOM-$RANDOM"
 unset REDIS_URL DATABASE_REPLICA_URL
+# BENCH_REDIS_URL: the cache (and sessions) in that Redis instead of the database cache.
+if [ -n "${BENCH_REDIS_URL:-}" ]; then export REDIS_URL=$BENCH_REDIS_URL; fi
 
 say "migrate, generate_dataset --questions $QUESTIONS --tags $TAGS --seed $SEED, collectstatic"
 $PY manage.py migrate --noinput -v0
@@ -119,17 +131,22 @@ source "$work/flows.env"
 appport=$(free_port)
 base="http://127.0.0.1:$appport"
 
-start_app() {  # start_app WORKERS
-  $PY -m gunicorn -c forum/gunicorn.conf.py --bind "127.0.0.1:$appport" --workers "$1" \
-    forum.wsgi >"$work/gunicorn-$1.log" 2>&1 &
+start_app() {  # start_app WORKERS|default [WSGI_APP]
+  local count=$1 flags=(--workers "$1")
+  if [ "$1" = default ]; then  # what forum/gunicorn.conf.py gives production
+    count=${WEB_CONCURRENCY:-$((CORES + 1))} flags=()
+  fi
+  app_log="$work/gunicorn-$1${2:+-${2//./-}}.log"
+  $PY -m gunicorn -c forum/gunicorn.conf.py --bind "127.0.0.1:$appport" "${flags[@]}" \
+    "${2:-forum.wsgi}" >"$app_log" 2>&1 &
   gunicorn_pid=$!
   for _ in $(seq 1 150); do
     if curl -fsS -o /dev/null "$base/healthz" 2>/dev/null; then
-      [ "$(worker_pids | wc -w)" -ge "$1" ] && return 0
+      [ "$(worker_pids | wc -w)" -ge "$count" ] && return 0
     fi
     sleep 0.2
   done
-  echo "gunicorn did not start:"; tail -20 "$work/gunicorn-$1.log"; exit 1
+  echo "gunicorn did not start:"; tail -20 "$app_log"; exit 1
 }
 
 
@@ -159,7 +176,7 @@ report() {  # report NAME RESULT_LINE
   awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
        END { printf "requests/s %s | p50 %s ms | p99 %s ms | errors %s\n", v["rps"], v["p50_ms"], v["p99_ms"], v["errors"] }' <<<"${line#RESULT }"
   local server_errors
-  server_errors=$(grep -c '"status": 5' "$work/gunicorn-$WORKERS.log" || true)
+  server_errors=$(grep -c '"status": 5' "$app_log" || true)
   [ "$server_errors" = 0 ] || echo "gunicorn access log: $server_errors answers with status 5xx"
   if [ "$errors" != 0 ] || [ "$server_errors" != 0 ]; then failed=1; fi
 }
@@ -167,7 +184,7 @@ report() {  # report NAME RESULT_LINE
 paths="$work/paths.txt"
 say "$(grep -c '^qa ' "$paths") Q&A paths; search: $([ "$SEARCH" = 1 ] && echo yes || echo 'not built yet, specialty and tag pages instead')"
 
-if [ "$WORKERS" = auto ]; then
+if [ "$WORKERS" = auto ] && [ "$MODE" != cold ]; then
   say "choosing the worker count: ${PICK_DURATION} s read runs, $CONNECTIONS connections, $CORES cores"
   best=0 best_rps=0
   for w in $((CORES + 1)) $((2 * CORES + 1)) $((4 * CORES + 1)); do
@@ -192,6 +209,32 @@ if [ "$MODE" = all ] || [ "$MODE" = read ]; then
   report "read mix" "$line"
   memory_report
   stop_app
+fi
+
+if [ "$MODE" = all ] || [ "$MODE" = cold ]; then
+  say "cold reads: ${COLD_DURATION} s, every request a different Q&A page, $CONNECTIONS connections, default workers"
+  COLD_PATHS=$COLD_PATHS $PY manage.py shell <bench/cold_paths.py
+  start_app default
+  sizes=$(while read -r path; do curl -fsS -o /dev/null -w '%{size_download}\n' "$base$path"; done \
+    <"$work/size_paths.txt" | sort -n)
+  page_bytes=$(awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }' <<<"$sizes")
+  echo "workers: $(worker_pids | wc -w); median page: $page_bytes bytes"
+  cold_line=$(run_wrk "$COLD_DURATION" bench/cold_read.lua "$work/cold_paths.txt" "$THREADS")
+  report "cold reads" "$cold_line"
+  repeats=$(sed -n 's/.* repeats=\([0-9]*\).*/\1/p' <<<"$cold_line")
+  [ "$repeats" = 0 ] || echo "warning: $repeats requests repeated a page: raise COLD_PATHS"
+  stop_app
+  start_app default bench.yardstick_wsgi
+  yard_path="/bench/yardstick/?bytes=$page_bytes"
+  echo "yardstick: $(curl -fsS -o /dev/null -w '%{size_download}' "$base$yard_path") bytes"
+  run_wrk 3 bench/yardstick.lua "$yard_path" >/dev/null
+  yard_line=$(run_wrk "$COLD_DURATION" bench/yardstick.lua "$yard_path")
+  report "yardstick view" "$yard_line"
+  stop_app
+  awk -v c="$(sed -n 's/.* rps=\([0-9.]*\).*/\1/p' <<<"$cold_line")" \
+      -v y="$(sed -n 's/.* rps=\([0-9.]*\).*/\1/p' <<<"$yard_line")" \
+      'BEGIN { printf "cold reads: %.1f requests/s, yardstick view %.1f: %.2f of its rate\n", c, y, c / y }'
+  echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 fi
 
 login() {  # login EMAIL JAR -> "COOKIE_HEADER CSRF"

@@ -150,11 +150,12 @@ def load_question(pk: int) -> Question | None:
 
 
 def _tags_json_sql() -> str:
-    """The question's tags (TAG_FIELDS) by name, as a JSON array of arrays."""
+    """The question's tags (TAG_FIELDS) by name, as a JSON array of arrays: its links by
+    the (question, tag) index, then one primary-key probe of the tags each."""
     link = TaggedQuestion._meta
+    tag = _probe_join("INNER", Tag, "t", f"t.id = l.{link.get_field('tag').column}", limit=1)
     tags = (
-        f"SELECT {_columns('t', Tag, TAG_FIELDS)} FROM {_table(Tag)} t "
-        f"INNER JOIN {_table(TaggedQuestion)} l ON l.{link.get_field('tag').column} = t.id "
+        f"SELECT {_columns('t', Tag, TAG_FIELDS)} FROM {_table(TaggedQuestion)} l {tag} "
         f"WHERE l.{link.get_field('content_object').column} = q.id"
     )
     return _json_rows_sql(tags, TAG_FIELDS, order=("LOWER(x.name)", "x.id"))
@@ -163,10 +164,18 @@ def _tags_json_sql() -> str:
 def _similar_items_json_sql() -> str:
     """The items of the question's stored Similar Q&A list (q.similar_ids), as a JSON array
     of arrays of ITEM_COLUMNS, in no particular order."""
+    # The list holds at most SIMILAR_COUNT ids. Said in the statement (LIMIT), PostgreSQL
+    # plans for that many rows, not the 100 it assumes of any set-returning function, and
+    # so probes a few rows by index instead of hashing whole tables.
+    from questions.similar import SIMILAR_COUNT  # which imports this module
+
     if _connection().vendor == "postgresql":
-        stored = "SELECT e.value::bigint FROM jsonb_array_elements_text(q.similar_ids) AS e(value)"
+        stored = (
+            "SELECT e.value::bigint FROM jsonb_array_elements_text(q.similar_ids) AS e(value) "
+            f"LIMIT {int(SIMILAR_COUNT)}"
+        )
     else:
-        stored = "SELECT e.value FROM json_each(q.similar_ids) AS e"
+        stored = f"SELECT e.value FROM json_each(q.similar_ids) AS e LIMIT {int(SIMILAR_COUNT)}"
     return _json_rows_sql(_items_sql(stored), ITEM_COLUMNS)
 
 
@@ -179,17 +188,59 @@ def _related_faqs_json_sql() -> str:
     faq_link = Tag._meta.get_field("faq_links").related_model._meta
     faq_link_faq = faq_link.get_field("content_object").column
     link = TaggedQuestion._meta
+    # From the question's links (the (question, tag) index) to each of their tags' FAQ
+    # links (the (tag, FAQ) index), counted per FAQ, then joined to the FAQs.
+    faq_links = _probe_join(
+        "INNER",
+        faq_link.model,
+        "fl",
+        f"fl.{faq_link.get_field('tag').column} = l.{link.get_field('tag').column}",
+    )
     faqs = (
         f"SELECT {_columns('f', FAQ, FAQ_FIELDS)}, c.shared, f.position "
-        f"FROM {_table(FAQ)} f INNER JOIN "
-        f"(SELECT {faq_link_faq} AS id, COUNT(*) AS shared FROM {qn(faq_link.db_table)} "
-        f"WHERE {faq_link.get_field('tag').column} IN "
-        f"(SELECT {link.get_field('tag').column} FROM {_table(TaggedQuestion)} "
-        f"WHERE {link.get_field('content_object').column} = q.id) "
-        f"GROUP BY {faq_link_faq}) c ON c.id = f.id "
+        f"FROM (SELECT fl.{faq_link_faq} AS id, COUNT(*) AS shared "
+        f"FROM {_table(TaggedQuestion)} l {faq_links} "
+        f"WHERE l.{link.get_field('content_object').column} = q.id "
+        f"GROUP BY fl.{faq_link_faq}) c "
+        f"INNER JOIN {_table(FAQ)} f ON f.id = c.id "
         f"WHERE f.is_published = %s ORDER BY c.shared DESC, f.position, f.id LIMIT %s"
     )
     return _json_rows_sql(faqs, FAQ_FIELDS, order=("x.shared DESC", "x.position", "x.id"))
+
+
+def _probe_join(
+    kind: str,
+    model: type[models.Model],
+    alias: str,
+    where: str,
+    *,
+    order: tuple[str, ...] = (),
+    limit: int | None = None,
+) -> str:
+    """A `kind` ("INNER", "LEFT") join of the rows of model's table, named `alias`, that
+    `where` picks for each row joined so far: with `order`, the first `limit` of them;
+    without, `limit` is the most there can be (a unique key) and says so to PostgreSQL.
+
+    On PostgreSQL it is a LATERAL subquery the planner cannot flatten into a hash join
+    (it ends with LIMIT, or OFFSET 0): run once per outer row, a probe of the index that
+    `where` names, whatever the planner estimates the outer rows to be. (Estimating 100
+    rows where there were 4 once made it hash the whole replies table: issue 18.) SQLite
+    joins by nested loops over indexes anyway: there it is a plain join, or with an
+    order a join on the ids a subquery picks."""
+    table = _table(model)
+    ordering = f" ORDER BY {', '.join(order)}" if order else ""
+    if _connection().vendor == "postgresql":
+        bound = f" LIMIT {int(limit)}" if limit is not None else " OFFSET 0"
+        return (
+            f"{kind} JOIN LATERAL (SELECT {alias}.* FROM {table} {alias} "
+            f"WHERE {where}{ordering}{bound}) {alias} ON TRUE"
+        )
+    if not order:
+        return f"{kind} JOIN {table} {alias} ON {where}"
+    return (
+        f"{kind} JOIN {table} {alias} ON {alias}.id IN (SELECT {alias}.id FROM {table} {alias} "
+        f"WHERE {where}{ordering} LIMIT {int(limit)})"
+    )
 
 
 def _json_rows_sql(select: str, columns: tuple[str, ...], *, order: tuple[str, ...] = ()) -> str:
@@ -282,13 +333,20 @@ def _items_sql(ids_sql: str) -> str:
             strict=True,
         )
     )
+    # Each question's first published reply: a probe of the (question, status) index.
+    first_reply = _probe_join(
+        "LEFT",
+        Reply,
+        "fr",
+        "fr.question_id = iq.id AND fr.status = %s",
+        order=("fr.published_at", "fr.id"),
+        limit=1,
+    )
     return (
         f"SELECT {', '.join(f'{value} AS {qn(name)}' for name, value in columns.items())} "
         f"FROM {_table(Question)} iq "
         f"INNER JOIN {_table(Specialty)} sp ON sp.id = iq.specialty_id "
-        f"LEFT JOIN {_table(Reply)} fr ON fr.id = (SELECT r.id FROM {_table(Reply)} r "
-        f"WHERE r.question_id = iq.id AND r.status = %s ORDER BY r.published_at, r.id LIMIT 1) "
-        f"LEFT JOIN {_table(doctor)} d ON d.id = fr.doctor_id "
+        f"{first_reply} {_probe_join('LEFT', doctor, 'd', 'd.id = fr.doctor_id', limit=1)} "
         f"WHERE iq.id IN ({ids_sql}) AND iq.status = %s AND iq.answered_at IS NOT NULL"
     )
 

@@ -152,6 +152,37 @@ def test_load_question_reads_the_stored_similar_list_items(question, specialty):
     assert load_question(question.pk).page_similar == []
 
 
+def test_similar_items_show_the_first_published_reply_and_its_doctor(question, specialty):
+    other = QuestionFactory(specialty=specialty)
+    first = ReplyFactory(question=other, body="First published reply.")
+    later = ReplyFactory(question=other, body="A later reply.")
+    later.published_at = first.published_at + timedelta(hours=1)
+    later.save()
+    held = ReplyFactory(question=other, body="Held.", status=Reply.Status.HELD)
+    held.published_at = first.published_at - timedelta(hours=1)
+    held.save()
+    type(question).objects.filter(pk=question.pk).update(similar_ids=[other.pk])
+    [item] = load_question(question.pk).page_similar
+    assert item["reply_excerpt"] == "First published reply."
+    assert item["doctor_name"] == first.doctor.display_name
+    assert item["doctor_url"] == first.doctor.get_absolute_url()
+    assert [item] == similar_items([other.pk])
+
+
+def test_load_question_reads_the_first_four_ids_of_a_longer_stored_list(question, specialty):
+    """A stored list holds at most four ids (SIMILAR_COUNT); the statement says so to the
+    planner. A longer one (stored by hand) reads its first four, and the page ranks a
+    list afresh when fewer items come back than it has ids."""
+    others = [QuestionFactory(specialty=specialty) for _ in range(6)]
+    for other in others:
+        ReplyFactory(question=other)
+    ids = [other.pk for other in others]
+    type(question).objects.filter(pk=question.pk).update(similar_ids=ids)
+    loaded = load_question(question.pk)
+    assert [item["id"] for item in loaded.page_similar] == ids[:4]
+    assert loaded.page_similar == similar_items(ids[:4])
+
+
 def test_the_page_reads_similar_items_with_the_question(question, django_assert_num_queries):
     question.tags.add("sleep")
     other = QuestionFactory(tags=["sleep"])
