@@ -194,6 +194,8 @@ if REDIS_URL:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # Rendered anonymous Q&A pages: shared too (see questions/cache.py).
+    CACHES["qa_pages"] = CACHES["default"]
 else:
     CACHES = {
         "default": {
@@ -205,6 +207,22 @@ else:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    # The anonymous Q&A page cache's versions (whether a kept page is current) in a
+    # table of their own, which only invalidations write, so no flood of other keys
+    # (log-in throttles from many addresses, say) can cull a version early; the pages
+    # themselves in each worker's memory, served only under the current shared versions.
+    # See questions/cache.py.
+    CACHES["qa_versions"] = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": f"{CACHE_TABLE}_versions",
+        # Each write counts the rows; expired ones are dropped past this many.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+    CACHES["qa_pages"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "qa-pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
 
 AUTH_USER_MODEL = "forum.User"
 AUTHENTICATION_BACKENDS = [

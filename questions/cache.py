@@ -5,22 +5,51 @@ and served only while both are current.
 Any write that changes what a Q&A page shows calls `invalidate_question_page`
 (that question's page) or `invalidate_all_pages` (every page, e.g. when a newly
 answered question may enter other pages' Similar Q&A). Old entries are never
-read again and age out of the cache. The versions live in the configured cache,
-so with REDIS_URL set every app server sees an invalidation at once.
+read again and age out of the cache.
+
+Two stores, for two jobs:
+- The versions live in the default cache, which every worker and app server shares
+  (Redis, or the database cache without it): whether a page is current is decided
+  there, so an invalidation counts everywhere on the next request.
+- The pages themselves live in the PAGES_ALIAS cache: Redis with REDIS_URL, else the
+  memory of each worker. A page kept by one worker is served only under the stamp it
+  was rendered with, and a stamp is made of the shared versions, so a worker can never
+  serve a page another worker's write made stale; it only renders each page once for
+  itself. That keeps a page hit to one small shared read and a cold page free of
+  shared-cache writes (the database cache writes cost several statements each).
+
+A version that was never set (or expired) reads as "0" and is not written: a page
+kept under "0" before the first invalidation expires (PAGE_SECONDS at most) long
+before that invalidation's version does (VERSION_SECONDS), so "0" cannot come back
+while such a page is still kept.
 """
 
 from __future__ import annotations
 
 import uuid
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import cache, caches
 from django.db import transaction
 
 GENERATION_KEY = "qa:generation"
-# Versions only need to outlive the pages cached under them (10 minutes); expiring
-# them keeps keys made by requests for unknown ids from piling up. An expired
-# version is replaced by a new one, which only costs a cache miss.
+VERSIONS_ALIAS = "qa_versions"
+PAGES_ALIAS = "qa_pages"
+# How long a rendered page is kept; versions must outlive it (see above).
+PAGE_SECONDS = 10 * 60
 VERSION_SECONDS = 60 * 60
+UNSET = "0"
+assert VERSION_SECONDS > PAGE_SECONDS
+
+
+def _versions():
+    """The shared store of versions (the default cache where no VERSIONS_ALIAS is set)."""
+    return caches[VERSIONS_ALIAS] if VERSIONS_ALIAS in settings.CACHES else cache
+
+
+def _pages():
+    """The store of rendered pages (the default cache where no PAGES_ALIAS is set)."""
+    return caches[PAGES_ALIAS] if PAGES_ALIAS in settings.CACHES else cache
 
 
 def _version_key(question_id: int) -> str:
@@ -30,24 +59,22 @@ def _version_key(question_id: int) -> str:
 def page_cache_key(question_id: int) -> str:
     """The stamp of the question's anonymous page as of now: it changes with every
     invalidation of that page."""
-    version_key = _version_key(question_id)
-    return _stamp(question_id, cache.get_many([GENERATION_KEY, version_key]))
+    keys = [GENERATION_KEY, _version_key(question_id)]
+    return _stamp(question_id, _versions().get_many(keys))
 
 
 def cached_page(question_id: int) -> tuple[dict | None, str]:
-    """In one cache round trip: the question's stored page if it was rendered under the
-    current versions (else None), and the stamp to store a fresh page under."""
-    page_key = _page_key(question_id)
-    found = cache.get_many([GENERATION_KEY, _version_key(question_id), page_key])
-    stamp = _stamp(question_id, found)
-    entry = found.get(page_key)
+    """With one shared-cache round trip: the question's kept page if it was rendered
+    under the current versions (else None), and the stamp to keep a fresh page under."""
+    stamp = page_cache_key(question_id)
+    entry = _pages().get(_page_key(question_id))
     return (entry if entry is not None and entry.get("stamp") == stamp else None), stamp
 
 
-def store_page(question_id: int, stamp: str, entry: dict, timeout: int) -> None:
+def store_page(question_id: int, stamp: str, entry: dict, timeout: int = PAGE_SECONDS) -> None:
     """Keep a rendered page under the stamp cached_page() gave before rendering it: if
     the page was invalidated meanwhile, the stamps differ and it is never served."""
-    cache.set(_page_key(question_id), {**entry, "stamp": stamp}, timeout)
+    _pages().set(_page_key(question_id), {**entry, "stamp": stamp}, min(timeout, PAGE_SECONDS))
 
 
 def _page_key(question_id: int) -> str:
@@ -56,22 +83,13 @@ def _page_key(question_id: int) -> str:
 
 
 def _stamp(question_id: int, found: dict) -> str:
-    version_key = _version_key(question_id)
-    generation = found.get(GENERATION_KEY)
-    version = found.get(version_key)
-    if generation is None:
-        generation = uuid.uuid4().hex
-        cache.add(GENERATION_KEY, generation, VERSION_SECONDS)
-        generation = cache.get(GENERATION_KEY, generation)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(version_key, version, VERSION_SECONDS)
-        version = cache.get(version_key, version)
+    generation = found.get(GENERATION_KEY) or UNSET
+    version = found.get(_version_key(question_id)) or UNSET
     return f"qa:page:{question_id}:{generation}:{version}"
 
 
 def _bump(key: str) -> None:
-    cache.set(key, uuid.uuid4().hex, VERSION_SECONDS)
+    _versions().set(key, uuid.uuid4().hex, VERSION_SECONDS)
 
 
 def _bump_now_and_after_commit(key: str) -> None:

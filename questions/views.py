@@ -38,7 +38,7 @@ from questions.actions import (
     edit_pending_question,
     submit_question,
 )
-from questions.cache import cached_page
+from questions.cache import PAGE_SECONDS, cached_page
 from questions.forms import AskForm, DeleteAccountForm, KeptAskForm, screen_submitted_text
 from questions.limits import next_question_allowed_at
 from questions.middleware import PAGE_ATTRIBUTE
@@ -60,7 +60,7 @@ logger = logging.getLogger("questions.patients")
 
 # Anonymous pages stay at most this long in the cache; writes invalidate them sooner
 # through questions/cache.py.
-PAGE_CACHE_SECONDS = 10 * 60
+PAGE_CACHE_SECONDS = PAGE_SECONDS
 # The page is a Jinja2 template, chrome included (forum/jinja.py): on the busiest page
 # it renders in a fraction of the time Django's engine takes.
 QA_PAGE = SimpleLazyObject(lambda: engines["jinja2"].get_template("questions/question_detail.html"))

@@ -11,9 +11,15 @@ from answers.actions import approve_reply, render_article
 from answers.models import Reply
 from answers.tests.factories import ArticleFactory, ReplyFactory
 from questions.actions import remove_question, set_question_tags
-from questions.cache import cached_page, invalidate_question_page
+from questions.cache import (
+    PAGE_SECONDS,
+    VERSION_SECONDS,
+    cached_page,
+    invalidate_all_pages,
+    invalidate_question_page,
+)
 from questions.tests.factories import QuestionFactory
-from questions.views import question_detail
+from questions.views import PAGE_CACHE_SECONDS, question_detail
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +152,54 @@ def test_visitors_with_a_session_or_a_message_cookie_go_through_the_whole_stack(
     with_messages = client.get(answered.get_absolute_url())
     assert hasattr(with_messages.wsgi_request, "session")
     assert with_messages.status_code == 200
+
+
+SPLIT_CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "d"},
+    "qa_versions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "v"},
+    "qa_pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "p"},
+}
+
+
+@pytest.fixture
+def split_caches(settings):
+    """The shape without Redis: shared versions, pages in this worker's memory."""
+    from django.core.cache import caches
+
+    settings.CACHES = SPLIT_CACHES
+    for alias in SPLIT_CACHES:
+        caches[alias].clear()
+    yield caches
+    for alias in SPLIT_CACHES:
+        caches[alias].clear()
+
+
+def test_a_kept_page_is_served_only_under_the_shared_versions(client, answered, split_caches):
+    first = client.get(answered.get_absolute_url()).content
+    assert split_caches["qa_pages"].get(f"qa:page:{answered.pk}")["content"] == first
+    assert cached_page(answered.pk)[0] is not None
+    # Another worker's write reaches this one through the shared versions only.
+    split_caches["qa_versions"].set(f"qa:version:{answered.pk}", "bumped-elsewhere", 60)
+    assert cached_page(answered.pk)[0] is None
+    Reply.objects.filter(question=answered).update(body="Rest and drink water.")
+    assert "Rest and drink water." in client.get(answered.get_absolute_url()).content.decode()
+
+
+def test_a_cold_page_writes_nothing_to_the_shared_cache(client, answered, split_caches):
+    client.get(answered.get_absolute_url())
+    client.get(answered.get_absolute_url())
+    assert (
+        split_caches["qa_versions"].get_many(["qa:generation", f"qa:version:{answered.pk}"]) == {}
+    )
+    assert split_caches["default"].get(f"qa:page:{answered.pk}") is None
+
+
+def test_invalidations_write_the_shared_versions(answered, split_caches):
+    invalidate_question_page(answered.pk)
+    assert split_caches["qa_versions"].get(f"qa:version:{answered.pk}")
+    invalidate_all_pages()
+    assert split_caches["qa_versions"].get("qa:generation")
+
+
+def test_versions_outlive_every_kept_page():
+    assert PAGE_CACHE_SECONDS <= PAGE_SECONDS < VERSION_SECONDS
