@@ -32,12 +32,10 @@ from forum import roles
 from forum.actions import log_moderation_event
 from forum.markdown import render_markdown
 from forum.models import DoctorProfile, ModerationEvent, Specialty, User
+from questions import changes
 from questions.actions import approve_question, edit_question
-from questions.cache import invalidate_all_pages, invalidate_question_page
 from questions.models import Question, Tag, TaggedQuestion
 from questions.notifications import notify_question_answered
-from questions.search_index import refresh_question_document
-from questions.similar import mark_similar_stale
 
 
 def render_article(*, article: Article) -> Article:
@@ -52,13 +50,6 @@ def render_faq(*, faq: FAQ) -> FAQ:
     faq.answer_html = render_markdown(faq.answer)
     FAQ.objects.filter(pk=faq.pk).update(answer_html=faq.answer_html)
     return faq
-
-
-def _invalidate_pages(question_ids: Iterable[int]) -> None:
-    # An article's text changed on these pages: refresh them and what search finds there.
-    for question_id in set(question_ids):
-        invalidate_question_page(question_id)
-        refresh_question_document(question_id)
 
 
 def _check_publishable(article: Article) -> None:
@@ -101,7 +92,7 @@ def save_article(*, article: Article, questions: Iterable[Question], actor) -> A
     _log_status_change(article=article, was_published=was_published, actor=actor)
     if was_published or article.status == Article.Status.PUBLISHED:
         new_question_ids = set(article.questions.values_list("pk", flat=True))
-        _invalidate_pages(old_question_ids | new_question_ids)
+        changes.article_changed(old_question_ids | new_question_ids)
     return article
 
 
@@ -119,7 +110,7 @@ def set_article_status(*, article: Article, status: str, actor) -> Article:
         locked.published_at = locked.published_at or timezone.now()
     locked.save(update_fields=["status", "body_html", "published_at", "updated_at"])
     _log_status_change(article=locked, was_published=was_published, actor=actor)
-    _invalidate_pages(locked.questions.values_list("pk", flat=True))
+    changes.article_changed(locked.questions.values_list("pk", flat=True))
     return locked
 
 
@@ -130,7 +121,7 @@ def delete_article(*, article: Article) -> None:
     was_published = article.status == Article.Status.PUBLISHED
     article.delete()
     if was_published:
-        _invalidate_pages(question_ids)
+        changes.article_changed(question_ids)
 
 
 @transaction.atomic
@@ -140,7 +131,7 @@ def save_faq(*, faq: FAQ) -> FAQ:
     faq.answer_html = render_markdown(faq.answer)
     faq.save()
     if was_published or faq.is_published:
-        invalidate_all_pages()
+        changes.faq_changed()
     return faq
 
 
@@ -150,7 +141,7 @@ def delete_faq(*, faq: FAQ) -> None:
     was_published = faq.is_published
     faq.delete()
     if was_published:
-        invalidate_all_pages()
+        changes.faq_changed()
 
 
 @transaction.atomic
@@ -186,8 +177,7 @@ def merge_tags(*, keep: Tag, merge: Iterable[Tag], actor) -> Tag:
     )
     Tag.objects.filter(pk__in=merged_ids).delete()
     # Their questions now share the kept tag with one another: rank their lists anew.
-    Question.objects.filter(tag_links__tag=keep).update(similar_ids=None)
-    invalidate_all_pages()
+    changes.tag_changed([keep.pk, *merged_ids], relinked=True)
     return keep
 
 
@@ -249,6 +239,7 @@ def verify_doctor(*, doctor: DoctorProfile, moderator, reason: str = "") -> Doct
         actor=moderator, action=ModerationEvent.Action.VERIFY_DOCTOR, target=locked, reason=reason
     )
     notify_doctor_status(doctor=locked)
+    changes.doctor_changed(locked)
     return locked
 
 
@@ -268,6 +259,7 @@ def reject_doctor(*, doctor: DoctorProfile, moderator, reason: str) -> DoctorPro
         actor=moderator, action=ModerationEvent.Action.REJECT_DOCTOR, target=locked, reason=reason
     )
     notify_doctor_status(doctor=locked)
+    changes.doctor_changed(locked)
     return locked
 
 
@@ -291,6 +283,7 @@ def suspend_doctor(*, doctor: DoctorProfile, moderator, reason: str) -> DoctorPr
         actor=moderator, action=ModerationEvent.Action.SUSPEND_DOCTOR, target=locked, reason=reason
     )
     notify_doctor_status(doctor=locked)
+    changes.doctor_changed(locked)
     return locked
 
 
@@ -312,6 +305,7 @@ def restore_doctor(*, doctor: DoctorProfile, moderator, reason: str = "") -> Doc
         actor=moderator, action=ModerationEvent.Action.RESTORE_DOCTOR, target=locked, reason=reason
     )
     notify_doctor_status(doctor=locked)
+    changes.doctor_changed(locked)
     return locked
 
 
@@ -611,13 +605,9 @@ def _is_first_published(reply: Reply) -> bool:
 
 
 def _invalidate_reply_pages(reply: Reply, *, first_reply_changed: bool) -> None:
-    invalidate_question_page(reply.question_id)
-    refresh_question_document(reply.question_id)  # the reply text search finds
-    if first_reply_changed:
-        # Answered (or not any more, or answered_at moved): other lists may rank it anew.
-        mark_similar_stale(question_id=reply.question_id)
-        # Other pages' Similar Q&A show this question and an excerpt of its first reply.
-        invalidate_all_pages()
+    # first_reply_changed: answered (or not any more, or answered_at moved), and other
+    # pages' Similar Q&A show an excerpt of the first reply.
+    changes.reply_changed(reply.question_id, first_reply_changed=first_reply_changed)
 
 
 @transaction.atomic
@@ -626,6 +616,5 @@ def thank_reply(*, reply: Reply, user) -> bool:
     _, created = Thank.objects.get_or_create(reply=reply, user=user)
     if created:
         Reply.objects.filter(pk=reply.pk).update(thanks_count=F("thanks_count") + 1)
-        question_id = reply.question_id
-        transaction.on_commit(lambda: invalidate_question_page(question_id))
+        changes.question_changed(reply.question_id, what=changes.PAGE)
     return created

@@ -38,10 +38,12 @@ from answers.models import (
     TaggedFAQ,
     Thank,
 )
+from forum import admin as forum_admin
 from forum import roles
 from forum.markdown import render_markdown
 from forum.models import DoctorProfile, Specialty
 from questions import admin as questions_admin
+from questions import changes
 from questions.models import Question, Tag
 
 MAX_PREVIEW_CHARS = 100_000
@@ -106,6 +108,45 @@ class ReplyAdmin(admin.ModelAdmin):
     list_select_related = ["doctor"]
     raw_id_fields = ["question", "doctor"]
     inlines = [ReplyVersionInline]
+
+    # Moderation decisions go through the queue; a direct edit here may still change
+    # what the page, search and, for a first reply, other pages' Similar Q&A show.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changes.reply_changed(obj.question_id, first_reply_changed=True)
+
+    def delete_model(self, request, obj):
+        question_id = obj.question_id
+        super().delete_model(request, obj)
+        changes.reply_changed(question_id, first_reply_changed=True)
+
+    def delete_queryset(self, request, queryset):
+        question_ids = set(queryset.values_list("question_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for question_id in sorted(question_ids):
+            changes.reply_changed(question_id, first_reply_changed=True)
+
+
+# Doctors: the model and its admin are forum's; what a change refreshes is known above
+# forum (questions/changes.py), so the admin is re-registered here with those calls.
+admin.site.unregister(DoctorProfile)
+
+
+@admin.register(DoctorProfile)
+class DoctorProfileAdmin(forum_admin.DoctorProfileAdmin):
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # specialties saved too
+        changes.doctor_changed(form.instance)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        changes.doctor_changed(obj)
+
+    def delete_queryset(self, request, queryset):
+        doctors = list(queryset)
+        super().delete_queryset(request, queryset)
+        for doctor in doctors:
+            changes.doctor_changed(doctor)
 
 
 # Articles ----------------------------------------------------------------------------

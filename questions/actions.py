@@ -14,14 +14,12 @@ from django.utils import timezone
 
 from forum.actions import log_moderation_event
 from forum.models import ModerationEvent, Specialty
-from questions.cache import invalidate_all_pages, invalidate_question_page
+from questions import changes
 from questions.limits import next_question_allowed_at
 from questions.models import Question
 from questions.notifications import notify_question_published, notify_question_rejected
 from questions.permissions import can_delete_own_account
 from questions.screening import ScreeningResult, screen
-from questions.search_index import refresh_question_document
-from questions.similar import mark_similar_stale
 
 
 @transaction.atomic
@@ -41,11 +39,11 @@ def approve_question(*, question: Question, moderator, reason: str = "") -> Ques
         reason=reason,
     )
     notify_question_published(question=locked)
-    invalidate_question_page(locked.pk)
-    refresh_question_document(locked.pk)
-    if locked.answered_at:  # published again after a rejection: back in others' lists
-        mark_similar_stale(question_id=locked.pk)
-        invalidate_all_pages()
+    # Published again after a rejection with its answer: back in others' lists.
+    changes.question_changed(
+        locked.pk,
+        what={changes.STATUS, changes.ANSWER} if locked.answered_at else changes.STATUS,
+    )
     return locked
 
 
@@ -68,10 +66,7 @@ def reject_question(*, question: Question, moderator, reason: str) -> Question:
         reason=locked.rejection_reason,
     )
     notify_question_rejected(question=locked)
-    invalidate_question_page(locked.pk)
-    refresh_question_document(locked.pk)
-    if was_public:
-        invalidate_all_pages()
+    changes.question_changed(locked.pk, what=changes.STATUS, listed=was_public)
     return locked
 
 
@@ -91,9 +86,7 @@ def remove_question(*, question: Question, moderator, reason: str) -> Question:
         target=locked,
         reason=reason.strip(),
     )
-    invalidate_question_page(locked.pk)
-    refresh_question_document(locked.pk)
-    invalidate_all_pages()
+    changes.question_changed(locked.pk, what=changes.STATUS, listed=True)
     return locked
 
 
@@ -118,10 +111,7 @@ def edit_question(
         target=locked,
         reason=reason.strip() or "Redacted before publishing",
     )
-    invalidate_question_page(locked.pk)
-    refresh_question_document(locked.pk)
-    if locked.is_published:
-        invalidate_all_pages()
+    changes.question_changed(locked.pk, what=changes.TEXT, listed=locked.is_published)
     return locked
 
 
@@ -256,14 +246,7 @@ def delete_account(*, user, keep_published_questions: bool) -> DeletedAccount:
     removed = doomed.count()
     doomed.delete()  # replies, tag links and claims go with them (CASCADE)
     user.delete()
-
-    def invalidate() -> None:
-        for pk in removed_public:
-            invalidate_question_page(pk)
-        if removed_public:
-            invalidate_all_pages()
-
-    transaction.on_commit(invalidate)
+    changes.questions_removed(removed_public)
     logger.info("account deleted kept=%s removed=%s", kept, removed)
     return DeletedAccount(kept_questions=kept, removed_questions=removed)
 
@@ -277,15 +260,12 @@ def set_question_tags(*, question: Question, tags: list[str], editor) -> Questio
         return question
     before_ids = list(question.tags.values_list("pk", flat=True))
     question.tags.set(names)
-    mark_similar_stale(question_id=question.pk, tag_ids=before_ids)
     log_moderation_event(
         actor=editor,
         action=ModerationEvent.Action.EDIT_QUESTION,
         target=question,
         reason=f"Tags: {', '.join(before) or '(none)'} -> {', '.join(names) or '(none)'}",
     )
-    # After commit, so no request can cache the old tags under the new keys. The
-    # question may enter or leave any other page's Similar Q&A, hence all pages.
-    transaction.on_commit(lambda: invalidate_question_page(question.pk))
-    transaction.on_commit(invalidate_all_pages)
+    # The question may enter or leave any other page's Similar Q&A, hence all pages.
+    changes.question_changed(question.pk, what=changes.TAGS, old_tag_ids=before_ids)
     return question

@@ -4,6 +4,9 @@ Status changes go through questions.actions (approve_question, reject_question) 
 every decision writes a ModerationEvent, e-mails the author and refreshes caches.
 answers/admin.py extends these classes with what lives in `answers` (replies,
 attached articles, FAQ links, tag merging).
+
+Saves call questions/changes.py for what they changed. The Specialty admin is forum's,
+re-registered here with those calls: forum sits below questions and cannot import them.
 """
 
 from __future__ import annotations
@@ -18,13 +21,13 @@ from django.template.response import TemplateResponse
 from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitTag
 
+from forum import admin as forum_admin
 from forum import roles
 from forum.actions import log_moderation_event
-from forum.models import ModerationEvent
+from forum.models import ModerationEvent, Specialty
+from questions import changes
 from questions.actions import approve_question, reject_question
-from questions.cache import invalidate_all_pages, invalidate_question_page
 from questions.models import Question, Tag, TaggedQuestion
-from questions.similar import mark_similar_stale
 
 # We use our own Tag model; taggit's default one stays empty and off the admin.
 if admin.site.is_registered(TaggitTag):
@@ -162,13 +165,22 @@ class QuestionAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        invalidate_question_page(form.instance.pk)
-        if {"tags", "specialty"} & set(form.changed_data):
-            # Similar Q&A is ranked by shared tags and specialty: its own list and its
-            # neighbours' (through the old tags too) are ranked anew.
-            before = [getattr(tag, "pk", None) for tag in form.initial.get("tags") or []]
-            mark_similar_stale(question_id=form.instance.pk, tag_ids=filter(None, before))
-            invalidate_all_pages()
+        changed = set(form.changed_data)
+        what = {changes.PAGE}
+        if {"title", "body"} & changed:
+            what.add(changes.TEXT)
+        for field in ("specialty", "tags"):
+            if field in changed:
+                # Similar Q&A is ranked by shared tags and specialty: its own list and
+                # its neighbours' (through the old tags too) are ranked anew.
+                what.add(field)
+        before = [getattr(tag, "pk", None) for tag in form.initial.get("tags") or []]
+        changes.question_changed(
+            form.instance.pk,
+            what=what,
+            old_tag_ids=filter(None, before),
+            listed=form.instance.is_published,
+        )
 
     @admin.action(description="Publish selected questions", permissions=["moderate"])
     def publish_questions(self, request, queryset):
@@ -259,15 +271,34 @@ class TagAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        invalidate_all_pages()  # tag names and links show on many Q&A pages
+        changes.tag_changed([obj.pk])  # tag names and links show on many Q&A pages
 
     def delete_model(self, request, obj):
-        Question.objects.filter(tag_links__tag=obj).update(similar_ids=None)
+        # Before the links go: questions losing a tag share fewer with others.
+        changes.tag_changed([obj.pk], relinked=True)
         super().delete_model(request, obj)
-        invalidate_all_pages()
 
     def delete_queryset(self, request, queryset):
-        # Questions losing a tag share fewer with others: their lists are ranked anew.
-        Question.objects.filter(tag_links__tag__in=queryset).update(similar_ids=None)
+        changes.tag_changed(list(queryset.values_list("pk", flat=True)), relinked=True)
         super().delete_queryset(request, queryset)
-        invalidate_all_pages()
+
+
+# Specialties: the model and its admin are forum's; what a change refreshes is known here.
+admin.site.unregister(Specialty)
+
+
+@admin.register(Specialty)
+class SpecialtyAdmin(forum_admin.SpecialtyAdmin):
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)  # also each list_editable row
+        changes.specialty_changed(obj)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        changes.specialty_changed(obj)
+
+    def delete_queryset(self, request, queryset):
+        specialties = list(queryset)
+        super().delete_queryset(request, queryset)
+        for specialty in specialties:
+            changes.specialty_changed(specialty)

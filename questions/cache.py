@@ -2,9 +2,9 @@
 
 A cached page is stamped with the question's own version and a site-wide generation,
 and served only while both are current.
-Any write that changes what a Q&A page shows calls `invalidate_question_page`
-(that question's page) or `invalidate_all_pages` (every page, e.g. when a newly
-answered question may enter other pages' Similar Q&A). Old entries are never
+Any write that changes what a Q&A page shows calls questions/changes.py, which calls
+`invalidate_question_page` (that question's page) or `invalidate_all_pages` (every
+page, e.g. when a newly answered question may enter other pages' Similar Q&A). Old entries are never
 read again and age out of the cache.
 
 Two stores, for two jobs:

@@ -228,7 +228,8 @@ class SearchDocument(models.Model):
     Holds the text of the question's published replies and published articles, and on
     PostgreSQL a weighted tsvector (title A, question text B, replies C, articles D)
     behind a GIN index. Only published questions have one. Kept current by
-    `questions.search_index.refresh_question_document()`; never edit it by hand.
+    `questions.search_index.refresh_question_document()` (through questions/changes.py);
+    never edit it by hand.
     """
 
     question = models.OneToOneField(

@@ -1,7 +1,8 @@
 """Keeps each published question's `SearchDocument` current. Search reads nothing else.
 
-Call `refresh_question_document(question_id)` inside the action, after the write, whenever
-what search should find about a question changes:
+`refresh_question_document(question_id)` runs inside the action's transaction, through
+questions/changes.py (actions never call it directly), whenever what search should find
+about a question changes:
 
 - a question is published, rejected, removed or edited (title, text, specialty);
 - a reply to it is published, edited, hidden or restored;

@@ -30,13 +30,13 @@ answered_at. Pending or unanswered questions in a list use up places in it.
 Precomputed, not cached: a question's ranked ids are stored on it (``similar_ids``)
 so a page reads its four items with one primary-key query, whatever the data size.
 A list is ranked when first needed (a question's first view) and again after it is
-marked stale: ``mark_similar_stale`` runs where a question is answered, retagged or
-edited by staff, and marks its own list and those of the newest questions sharing
-its tags. A question that leaves (hidden, rejected, removed, deleted, no longer
-answered) needs no marking: reading a list checks every entry is still published
-and answered, and ranks the list again when one is not. Lists of older questions
-that share only a common tag can keep their order until something marks them
-(README, "Similar Q&A at scale").
+marked stale: ``mark_similar_stale`` runs (through ``questions/changes.py``) where a
+question is answered, retagged or edited by staff, and marks its own list and those of
+the newest questions sharing its tags. A question that leaves (hidden, rejected,
+removed, deleted, no longer answered) needs no marking: reading a list checks every
+entry is still published and answered, and ranks the list again when one is not.
+Lists of older questions that share only a common tag can keep their order until
+something marks them (README, "Similar Q&A at scale").
 """
 
 from __future__ import annotations
@@ -103,6 +103,13 @@ def mark_similar_stale(*, question_id: int, tag_ids: Iterable[int] = ()) -> int:
             .values_list("content_object_id", flat=True)[:CANDIDATES_PER_TAG]
         )
     return Question.objects.filter(pk__in=ids).update(similar_ids=None)
+
+
+def mark_tag_lists_stale(tag_ids: Iterable[int]) -> int:
+    """After tags were merged or deleted: every question carrying one of them shares a
+    different set of tags with the others, so all their lists are ranked anew. Run it
+    before a deletion (the links go with the tag). Returns how many lists were marked."""
+    return Question.objects.filter(tag_links__tag_id__in=list(tag_ids)).update(similar_ids=None)
 
 
 def compute_similar(

@@ -13,6 +13,10 @@ from answers.tests.factories import ArticleFactory, FAQFactory
 from forum.models import ModerationEvent
 from questions.cache import GENERATION_KEY, page_cache_key
 from questions.models import Tag, TaggedQuestion
+from questions.tests.changes import (
+    assert_pages_invalidated,
+    assert_search_refreshed,
+)
 from questions.tests.factories import QuestionFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,14 +49,17 @@ def test_save_article_caches_sanitized_html_and_links_questions(editor, doctor):
 def test_save_article_first_publication_dates_logs_and_refreshes_question_pages(editor, doctor):
     question = QuestionFactory()
     article = save_article(article=_draft(editor, doctor), questions=[question], actor=editor)
-    key_before = page_cache_key(question.pk)
 
     article.status = Article.Status.PUBLISHED
-    save_article(article=article, questions=[question], actor=editor)
+    # Only its questions' pages (Similar Q&A shows no article text), and what search finds.
+    with (
+        assert_pages_invalidated(question_ids=[question.pk], all_pages=False),
+        assert_search_refreshed([question.pk]),
+    ):
+        save_article(article=article, questions=[question], actor=editor)
 
     article.refresh_from_db()
     assert article.published_at is not None
-    assert page_cache_key(question.pk) != key_before
     event = ModerationEvent.objects.get()
     assert (event.action, event.actor, event.target) == ("publish_article", editor, article)
 
@@ -104,22 +111,23 @@ def test_delete_article_refreshes_the_pages_that_showed_it(doctor):
     question = QuestionFactory()
     article = ArticleFactory(reviewer=doctor)
     article.questions.add(question)
-    key_before = page_cache_key(question.pk)
-    delete_article(article=article)
+    with (
+        assert_pages_invalidated(question_ids=[question.pk]),
+        assert_search_refreshed([question.pk]),
+    ):
+        delete_article(article=article)
     assert not Article.objects.exists()
-    assert page_cache_key(question.pk) != key_before
 
 
 def test_save_faq_renders_the_answer_and_refreshes_every_page():
     faq = FAQFactory.build(answer="**Rest** [more](javascript:alert(1))", is_published=True)
-    cache.set(GENERATION_KEY, "old", None)
-    save_faq(faq=faq)
+    with assert_pages_invalidated(all_pages=True):
+        save_faq(faq=faq)
     faq.refresh_from_db()
     assert (
         faq.answer_html
         == '<p><strong>Rest</strong> <a rel="nofollow noopener noreferrer">more</a></p>'
     )
-    assert cache.get(GENERATION_KEY) != "old"
 
 
 def test_merge_tags_moves_questions_and_faqs_without_duplicates_or_orphans(editor):

@@ -176,3 +176,24 @@ def test_nothing_is_approved_without_an_event(monkeypatch, moderator):
     applicant.refresh_from_db()
     assert applicant.status == DoctorProfile.Status.APPLIED
     assert not applicant.user.groups.filter(name=roles.DOCTORS).exists()
+
+
+def test_suspending_a_doctor_invalidates_every_page_showing_their_replies(doctor, moderator):
+    from answers.tests.factories import ReplyFactory
+    from questions.tests.changes import assert_pages_invalidated
+
+    reply = ReplyFactory(doctor=doctor)
+    # Their replies' pages and other pages' Similar Q&A would keep a dead doctor link.
+    with assert_pages_invalidated(question_ids=[reply.question_id], all_pages=True):
+        suspend_doctor(doctor=doctor, moderator=moderator, reason="Licence lapsed")
+
+
+def test_restoring_a_doctor_invalidates_every_page_showing_their_replies(
+    suspended_doctor, moderator
+):
+    from answers.tests.factories import ReplyFactory
+    from questions.tests.changes import assert_pages_invalidated
+
+    reply = ReplyFactory(doctor=suspended_doctor)
+    with assert_pages_invalidated(question_ids=[reply.question_id], all_pages=True):
+        restore_doctor(doctor=suspended_doctor, moderator=moderator, reason="Licence renewed")

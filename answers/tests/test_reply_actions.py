@@ -20,6 +20,11 @@ from answers.tests.factories import ReplyFactory
 from forum.models import ModerationEvent
 from questions import cache as qa_cache
 from questions.models import Question
+from questions.tests.changes import (
+    assert_pages_invalidated,
+    assert_search_refreshed,
+    assert_similar_marked_stale,
+)
 from questions.tests.factories import PendingQuestionFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,17 +66,19 @@ def test_sent_back_replies_do_not_count_towards_trust(settings, doctor, moderato
 def test_publishing_sets_answered_at_emails_patient_and_invalidates_pages(
     trusted, doctor, question, django_capture_on_commit_callbacks
 ):
-    generation = qa_cache.page_cache_key(question.pk)
-    other_page = qa_cache.page_cache_key(question.pk + 1000)
-    with django_capture_on_commit_callbacks(execute=True):
+    # Its own page and (first reply) every other page's Similar Q&A render afresh; search
+    # finds the reply and the lists that may rank the question are ranked anew.
+    with (
+        assert_pages_invalidated(question_ids=[question.pk, question.pk + 1000], all_pages=True),
+        assert_search_refreshed([question.pk]),
+        assert_similar_marked_stale([question.pk]),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         reply = submit_reply(question=question, doctor=doctor, body=BODY)
     question.refresh_from_db()
     assert question.answered_at == reply.published_at
     assert [m.to for m in mail.outbox] == [["patient@example.org"]]
     assert question.get_absolute_url() in mail.outbox[0].body
-    # Its own page and (first reply) every other page's Similar Q&A render afresh.
-    assert qa_cache.page_cache_key(question.pk) != generation
-    assert qa_cache.page_cache_key(question.pk + 1000) != other_page
 
 
 def test_held_reply_emails_nobody_until_approved_and_then_once(

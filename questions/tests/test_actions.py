@@ -76,10 +76,15 @@ def test_set_question_tags_replaces_tags_logs_and_invalidates_pages_after_commit
 ):
     from questions.actions import set_question_tags
     from questions.cache import page_cache_key
+    from questions.tests.changes import assert_pages_invalidated, assert_similar_marked_stale
 
     question.tags.add("headache")
     page_key, other_key = page_cache_key(question.pk), page_cache_key(question.pk + 1)
-    with django_capture_on_commit_callbacks(execute=True):
+    with (
+        assert_pages_invalidated(question_ids=[question.pk], all_pages=True),
+        assert_similar_marked_stale([question.pk]),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         set_question_tags(question=question, tags=[" Sleep ", "headache", ""], editor=editor)
     assert sorted(question.tags.names()) == ["Sleep", "headache"]
     event = ModerationEvent.objects.get()

@@ -1,14 +1,13 @@
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from forum.models import ModerationEvent
 from forum.tests.factories import DoctorProfileFactory, ModeratorFactory, UserFactory
 from forum.tests.two_factor import sign_in
-from questions.cache import GENERATION_KEY
 from questions.models import Question, Tag
+from questions.tests.changes import assert_pages_invalidated
 from questions.tests.factories import PendingQuestionFactory, QuestionFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -306,16 +305,18 @@ def test_tag_rename_keeps_slugs_unique_and_refreshes_pages(editor_client):
     tag = TagFactory(name="head ache", slug="head-ache")
     TagFactory(name="migraine", slug="migraine")
     url = reverse("admin:questions_tag_change", args=[tag.pk])
-    cache.set(GENERATION_KEY, "old", None)
 
-    clash = editor_client.post(url, {"name": "headache", "slug": "migraine", "description": ""})
-    renamed = editor_client.post(url, {"name": "headache", "slug": "headache", "description": ""})
+    with assert_pages_invalidated(all_pages=False):
+        clash = editor_client.post(url, {"name": "headache", "slug": "migraine", "description": ""})
+    with assert_pages_invalidated(all_pages=True):
+        renamed = editor_client.post(
+            url, {"name": "headache", "slug": "headache", "description": ""}
+        )
 
     assert "Another tag already uses this slug." in clash.content.decode()
     assert renamed.status_code == 302
     tag.refresh_from_db()
     assert (tag.name, tag.slug) == ("headache", "headache")
-    assert cache.get(GENERATION_KEY) != "old"
 
 
 def test_tag_rename_refuses_a_name_differing_only_in_capitals(editor_client):
@@ -341,3 +342,32 @@ def test_moderator_opening_an_unpublished_question_in_admin_is_logged(
         assert moderator_client.get(url).status_code == 200
     events = ModerationEvent.objects.filter(action=ModerationEvent.Action.READ_UNPUBLISHED)
     assert [(e.actor, e.target_id) for e in events] == [(staff_moderator, pending.pk)]
+
+
+# Specialties: the forum admin, re-registered with what an edit refreshes
+
+
+def test_admin_rename_of_a_specialty_invalidates_every_page(
+    client, login_with_two_factor, question
+):
+    from forum.tests.factories import UserFactory
+    from questions.tests.changes import assert_pages_invalidated
+
+    login_with_two_factor(
+        client, UserFactory(email="root@example.org", is_staff=True, is_superuser=True)
+    )
+    specialty = question.specialty
+    url = reverse("admin:forum_specialty_change", args=[specialty.pk])
+    data = {
+        "name": "Neurology and Headache",
+        "slug": specialty.slug,
+        "description": "",
+        "position": 0,
+    }
+
+    with assert_pages_invalidated(question_ids=[question.pk], all_pages=True):
+        response = client.post(url, data)
+
+    assert response.status_code == 302
+    specialty.refresh_from_db()
+    assert specialty.name == "Neurology and Headache"
