@@ -133,20 +133,9 @@ admin.site.unregister(DoctorProfile)
 
 
 @admin.register(DoctorProfile)
-class DoctorProfileAdmin(forum_admin.DoctorProfileAdmin):
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)  # specialties saved too
-        changes.doctor_changed(form.instance)
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
+class DoctorProfileAdmin(questions_admin.RefreshesOnChange, forum_admin.DoctorProfileAdmin):
+    def refresh(self, obj) -> None:
         changes.doctor_changed(obj)
-
-    def delete_queryset(self, request, queryset):
-        doctors = list(queryset)
-        super().delete_queryset(request, queryset)
-        for doctor in doctors:
-            changes.doctor_changed(doctor)
 
 
 # Articles ----------------------------------------------------------------------------

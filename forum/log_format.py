@@ -25,6 +25,8 @@ from datetime import UTC, datetime
 
 from gunicorn import glogging
 
+from forum.logfilters import EMAIL_RE, RewriteRecord
+
 # Extra attributes Django and our code attach to records that are safe to log.
 SAFE_EXTRAS = ("status_code",)
 
@@ -64,10 +66,8 @@ IPV6 = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?:%[\w
 # follows a space, a quote, "=" or "(", not a word ("and/or") or another path.
 URL = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]{0,15}://[^\s/'\"<>]{0,300})(/[^\s'\"<>]*)?")
 PATH = re.compile(r"(?<![\w:/.%~-])/[^\s'\"<>]*")
-# forum.logfilters' e-mail pattern, made linear: a match can only start where a run of
-# local-part characters starts (the leftmost match always does), so a long run without
-# an "@" is scanned once, not once per character.
-EMAIL = re.compile(r"(?<![\w.+%-])[\w.+%-]+@[\w-]+(?:\.[\w-]+)+")
+# The same linear e-mail pattern the log handlers' filter uses.
+EMAIL = EMAIL_RE
 
 
 def log_path(path: str | None) -> tuple[str, str | None]:
@@ -139,20 +139,11 @@ def scrub_text(text: str) -> str:
     return EMAIL.sub("[e-mail removed]", text)
 
 
-class ScrubRecord(logging.Filter):
+class ScrubRecord(RewriteRecord):
     """Rewrite a record's message and traceback with scrub_text before any handler
     writes it (gunicorn's error log: its text comes from clients and third parties)."""
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        cleaned = scrub_text(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, ()
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = scrub_text(record.exc_text)
-        return True
+    rewrite = staticmethod(scrub_text)
 
 
 def _timestamp(created: float) -> str:

@@ -287,18 +287,30 @@ class TagAdmin(admin.ModelAdmin):
 admin.site.unregister(Specialty)
 
 
-@admin.register(Specialty)
-class SpecialtyAdmin(forum_admin.SpecialtyAdmin):
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)  # also each list_editable row
-        changes.specialty_changed(obj)
+class RefreshesOnChange:
+    """Admin mixin: after a save (also of each list_editable row: Django calls
+    save_related for those too) or a delete, `refresh(obj)` calls the change function
+    of questions/changes.py for that model."""
+
+    def refresh(self, obj) -> None:
+        raise NotImplementedError
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # many-to-many saved too
+        self.refresh(form.instance)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        changes.specialty_changed(obj)
+        self.refresh(obj)
 
     def delete_queryset(self, request, queryset):
-        specialties = list(queryset)
+        objects = list(queryset)
         super().delete_queryset(request, queryset)
-        for specialty in specialties:
-            changes.specialty_changed(specialty)
+        for obj in objects:
+            self.refresh(obj)
+
+
+@admin.register(Specialty)
+class SpecialtyAdmin(RefreshesOnChange, forum_admin.SpecialtyAdmin):
+    def refresh(self, obj) -> None:
+        changes.specialty_changed(obj)
