@@ -79,13 +79,14 @@ def _visible_question(request, pk: int) -> Question:
     raise Http404("No such question.")
 
 
-def _staff_read_refusal(request, question: Question):
+def _staff_read_refusal(request, question: Question, *, log: bool = True):
     """A question the public cannot see, read by a moderator rather than its author: only
-    with two-factor done (else the redirect to that step), and every read is logged."""
+    with two-factor done (else the redirect to that step), and each read of its page is
+    logged (`log=False` for the short URL, which only redirects to the page)."""
     if question.is_published or question.author_id == request.user.pk:
         return None
     refusal = require_two_factor(request)
-    if refusal is None:
+    if refusal is None and log:
         log_moderation_event(
             actor=request.user, action=ModerationEvent.Action.READ_UNPUBLISHED, target=question
         )
@@ -94,12 +95,9 @@ def _staff_read_refusal(request, question: Question):
 
 def question_redirect(request, pk):
     question = _visible_question(request, pk)
-    if not question.is_published and question.author_id != request.user.pk:
-        # Even the canonical URL (its slug is the title) waits for two-factor.
-        refusal = require_two_factor(request)
-        if refusal is not None:
-            return refusal
-    return redirect(question, permanent=True)
+    # Even the canonical URL (its slug is the title) waits for two-factor.
+    refusal = _staff_read_refusal(request, question, log=False)
+    return refusal or redirect(question, permanent=True)
 
 
 def question_detail(request, pk, slug):
