@@ -103,9 +103,13 @@ def ymd(value) -> str:
 
 @register.filter
 def iso(value) -> str:
-    """A date or datetime in ISO 8601 for datetime="" attributes, in the site's time zone."""
+    """A date or datetime in ISO 8601 for datetime="" attributes, in the site's time zone.
+
+    Whole seconds: HTML's datetime values allow at most three digits of a fraction, and
+    Python writes microseconds.
+    """
     if not value:
         return ""
     if isinstance(value, datetime):
-        value = localtime(value)
+        return localtime(value).isoformat(timespec="seconds")
     return value.isoformat()
