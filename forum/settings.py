@@ -339,6 +339,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 
+# Retention (forum/retention.py, `manage.py purge_expired`; the privacy notice states
+# these periods): days after which each kind of row is deleted.
+RETENTION_CLOSED_QUESTION_DAYS = int(os.environ.get("RETENTION_CLOSED_QUESTION_DAYS", "90"))
+RETENTION_UNVERIFIED_SIGNUP_DAYS = int(os.environ.get("RETENTION_UNVERIFIED_SIGNUP_DAYS", "30"))
+RETENTION_EXPIRED_CLAIM_DAYS = int(os.environ.get("RETENTION_EXPIRED_CLAIM_DAYS", "7"))
+
 # Product settings.
 QUESTIONS_PER_DAY = int(os.environ.get("QUESTIONS_PER_DAY", "5"))
 HELD_REPLIES_FOR_NEW_DOCTORS = int(os.environ.get("HELD_REPLIES_FOR_NEW_DOCTORS", "3"))

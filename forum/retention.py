@@ -1,0 +1,76 @@
+"""Retention: what the site deletes when its purpose is served, and what the audit log
+keeps afterwards.
+
+Each app purges its own rows (forum: sign-ups never verified; questions: rejected and
+removed questions; answers: expired claims); ``manage.py purge_expired`` runs them all.
+Periods are settings (RETENTION_*), stated in the privacy notice. A purge is idempotent:
+a second run finds nothing more to delete.
+
+After the content is gone the audit log keeps what accountability needs - who acted,
+the action, the target's type and id, and when - and drops the words: the reason (a
+rejection reason can quote the question) and the target's title.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef
+
+from forum.models import ModerationEvent, User
+
+
+@dataclass(frozen=True)
+class Purged:
+    """What one purge step deleted (or, in a dry run, would delete)."""
+
+    kind: str
+    count: int
+    older_than_days: int
+
+
+def scrub_audit_log(model: type[models.Model], ids: Iterable[int]) -> int:
+    """Keep only actor, action, target type and id, and time on entries about `ids`."""
+    ids = list(ids)
+    if not ids:
+        return 0
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    label = model._meta.verbose_name
+    scrubbed = 0
+    for target_id in ids:
+        scrubbed += ModerationEvent.objects.filter(
+            target_type=content_type, target_id=target_id
+        ).update(reason="", target_repr=f"{label} {target_id} (deleted)")
+    return scrubbed
+
+
+def unverified_signups(now: datetime):
+    """Accounts whose e-mail was never verified and that never logged in, older than
+    RETENTION_UNVERIFIED_SIGNUP_DAYS. Staff and doctors are closed by the team, not here."""
+    from allauth.account.models import EmailAddress
+
+    cutoff = now - timedelta(days=settings.RETENTION_UNVERIFIED_SIGNUP_DAYS)
+    verified = EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
+    return User.objects.filter(
+        date_joined__lt=cutoff,
+        last_login__isnull=True,
+        is_staff=False,
+        is_superuser=False,
+        doctor_profile__isnull=True,
+    ).exclude(Exists(verified))
+
+
+def purge_unverified_signups(*, now: datetime, dry_run: bool) -> Purged:
+    users = unverified_signups(now)
+    days = settings.RETENTION_UNVERIFIED_SIGNUP_DAYS
+    if dry_run:
+        return Purged("sign-ups never verified", users.count(), days)
+    with transaction.atomic():
+        ids = list(users.select_for_update().values_list("pk", flat=True))
+        User.objects.filter(pk__in=ids).delete()
+    return Purged("sign-ups never verified", len(ids), days)
