@@ -11,7 +11,14 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed-dev
+# The outside validators the browser tests run (package.json: the Nu HTML checker, which
+# needs Java, and Lighthouse, which needs Node.js). Without npm the tests say what is missing.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch $@; \
+	else echo "npm not found: the HTML checker and Lighthouse tests will not run"; fi
+
+install: $(VENV)/.installed-dev node_modules/.installed
 
 ## make run: install, migrate, load the demo data once, serve on http://127.0.0.1:$(PORT)
 run: install
@@ -32,4 +39,4 @@ format: install
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache node_modules

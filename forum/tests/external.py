@@ -16,6 +16,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PGBIN = Path(os.environ.get("PGBIN", "/usr/lib/postgresql/15/bin"))
+NODE_MODULES = ROOT / "node_modules"
+VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+LIGHTHOUSE = NODE_MODULES / "lighthouse" / "cli" / "index.js"
+JAVA = os.environ.get("JAVA") or shutil.which("java") or "/usr/bin/java"
+NODE = os.environ.get("NODE") or shutil.which("node") or "/usr/bin/node"
 REDIS_SERVER = (
     os.environ.get("REDIS_SERVER") or shutil.which("redis-server") or "/usr/bin/redis-server"
 )
@@ -32,6 +37,11 @@ NEEDS = {
     "browser": Need("browser", "REQUIRE_BROWSER", "apt-get install -y chromium"),
     "postgres": Need("PostgreSQL", "REQUIRE_POSTGRES", "apt-get install -y postgresql-15"),
     "redis": Need("Redis scaling", "REQUIRE_REDIS", "apt-get install -y redis-server"),
+    "validators": Need(
+        "HTML checker and Lighthouse",
+        "REQUIRE_VALIDATORS",
+        "apt-get install -y default-jre-headless nodejs npm, then make install",
+    ),
 }
 
 
@@ -57,6 +67,15 @@ def missing(need: str) -> str | None:
     elif need == "redis":
         if not _executable(REDIS_SERVER):
             return f"no redis-server at {REDIS_SERVER}"
+    elif need == "validators":
+        if not _executable(JAVA):
+            return f"no Java at {JAVA} (the Nu HTML checker needs it)"
+        if not VNU_JAR.is_file():
+            return f"no {VNU_JAR.relative_to(ROOT)} (npm ci installs it)"
+        if not _executable(NODE):
+            return f"no Node.js at {NODE} (Lighthouse needs it)"
+        if not LIGHTHOUSE.is_file():
+            return f"no {LIGHTHOUSE.relative_to(ROOT)} (npm ci installs it)"
     else:
         raise ValueError(f"unknown need {need!r}")
     return None

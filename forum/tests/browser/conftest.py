@@ -9,8 +9,9 @@ import os
 
 import pytest
 
+from forum.tests.browser.html_checker import HtmlChecker
 from forum.tests.browser.support import CHROMIUM_ARGS, BrowserPage
-from forum.tests.external import CHROMIUM
+from forum.tests.external import CHROMIUM, NEEDS, missing
 
 # Playwright's sync API runs an asyncio loop in this thread, which makes Django's ORM
 # refuse to run here; the test thread never runs async code of its own.
@@ -27,9 +28,38 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture(scope="session")
+def html_checker(request):
+    """The Nu HTML checker, or None where Java or vnu.jar is missing (then the documents
+    go unchecked, with one summary line; REQUIRE_VALIDATORS=1 makes that a failure)."""
+    reason = missing("validators")
+    if reason:
+        if os.environ.get(NEEDS["validators"].require) == "1":
+            pytest.fail(f"REQUIRE_VALIDATORS=1 but {reason}", pytrace=False)
+        request.config.stash.setdefault(UNCHECKED, reason)
+        yield None
+        return
+    checker = HtmlChecker()
+    yield checker
+    checker.close()
+
+
+UNCHECKED = pytest.StashKey[str]()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    reason = config.stash.get(UNCHECKED, None)
+    if reason:
+        terminalreporter.write_line(
+            f"UNCHECKED HTML: the browser tests' pages were not run through the Nu checker: "
+            f"{reason} ({NEEDS['validators'].install}; REQUIRE_VALIDATORS=1 makes this a failure)"
+        )
+
+
 @pytest.fixture
-def open_page(browser, live_server):
-    """open_page("phone") -> a BrowserPage on the live server at that viewport."""
+def open_page(browser, live_server, html_checker):
+    """open_page("phone") -> a BrowserPage on the live server at that viewport. When the
+    test is done, every HTML document its pages loaded must pass the Nu HTML checker."""
     pages: list[BrowserPage] = []
 
     def _open(viewport: str = "desktop") -> BrowserPage:
@@ -40,6 +70,9 @@ def open_page(browser, live_server):
     yield _open
     for page in pages:
         page.context.close()
+    if html_checker is not None:
+        problems = html_checker.problems([doc for page in pages for doc in page.documents])
+        assert not problems, "invalid HTML:\n" + "\n".join(problems)
 
 
 @pytest.fixture(autouse=True)

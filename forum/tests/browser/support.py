@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from forum.tests.browser.html_checker import Document
 from forum.tests.external import ROOT
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -18,7 +19,8 @@ VIEWPORTS = {
 
 
 class BrowserPage:
-    """A page in a fresh browser context, recording console errors and failed requests."""
+    """A page in a fresh browser context, recording console errors, failed requests and
+    every HTML document it loads (for the HTML checker, see html_checker.py)."""
 
     def __init__(self, browser, base_url: str, viewport: str):
         self.viewport = viewport
@@ -26,6 +28,8 @@ class BrowserPage:
         self.context.set_default_timeout(15_000)
         self.page = self.context.new_page()
         self.errors: list[str] = []
+        self.documents: list[Document] = []
+        self.page.on("response", self._record_document)
         self.page.on(
             "console",
             lambda message: message.type == "error" and self.errors.append(message.text),
@@ -39,6 +43,18 @@ class BrowserPage:
                 and self.errors.append(f"{response.status} {response.url}")
             ),
         )
+
+    def _record_document(self, response) -> None:
+        if response.request.resource_type != "document" or 300 <= response.status < 400:
+            return
+        if not response.headers.get("content-type", "").startswith("text/html"):
+            return
+        try:
+            html = response.text()
+        except Exception as error:  # noqa: BLE001 - a document the page left before it loaded
+            self.errors.append(f"could not read {response.url}: {error}")
+            return
+        self.documents.append(Document(response.url, response.status, html))
 
     def goto(self, path: str, expect_status: int = 200):
         response = self.page.goto(path)
