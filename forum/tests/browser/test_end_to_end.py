@@ -138,6 +138,9 @@ def approve_question(browser_page: BrowserPage, moderator) -> None:
     item.get_by_role("button", name="Approve").click()
     page.wait_for_load_state()
     assert page.get_by_role("article", name=TITLE).count() == 0
+    # The audit log now holds an entry written a moment ago (checked by the HTML checker).
+    page = browser_page.goto("/moderation/log/")
+    assert page.get_by_role("cell", name=re.compile("Approved question")).count() >= 1
 
 
 def publish_reply(browser_page: BrowserPage, doctor) -> None:
@@ -155,6 +158,9 @@ def publish_reply(browser_page: BrowserPage, doctor) -> None:
     page.get_by_role("button", name="Submit reply").click()
     page.wait_for_url(re.compile(r"/questions/\d+/[\w-]+/(#[\w-]+)?$"))
     assert page.get_by_text("Your reply is published.").is_visible()
+    # The doctor's history lists the reply just written.
+    page = browser_page.goto("/doctor/history/")
+    assert page.locator("main").get_by_text(TITLE).count() >= 1
 
 
 def publish_article(browser_page: BrowserPage, editor, doctor) -> None:
