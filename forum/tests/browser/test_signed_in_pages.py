@@ -1,0 +1,85 @@
+"""Signed-in pages at phone and desktop size: the doctor's dashboard and history, the
+patient's questions and the ask form fit the screen, pass axe, and leave screenshots."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from answers.tests.factories import ReplyFactory
+from forum.tests.browser.support import serious_accessibility_violations
+from questions.tests.factories import QuestionFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+OVERFLOWING = """() => [...document.querySelectorAll('body *')]
+  .filter(element => element.getBoundingClientRect().right > window.innerWidth + 0.5)
+  .map(element => element.tagName.toLowerCase()
+    + (element.className ? '.' + element.className : ''))
+  .slice(0, 10)"""
+
+
+@pytest.fixture(autouse=True)
+def _plain_session_cookie(settings):
+    # The session is handed to the browser directly; a "__Host-" cookie can only be set
+    # by an HTTPS response, so these tests use a plain name (what the cookie carries is
+    # the same).
+    settings.SESSION_COOKIE_NAME = "sessionid"
+    settings.SESSION_COOKIE_SECURE = False
+
+
+def signed_in(browser_page, live_server, user):
+    """Give the browser context a session of `user` (as a log-in would)."""
+    client = Client()
+    client.force_login(user)
+    name = settings.SESSION_COOKIE_NAME
+    browser_page.context.add_cookies(
+        [
+            {
+                "name": name,
+                "value": client.cookies[name].value,
+                "url": live_server.url,
+                "secure": True,
+            }
+        ]
+    )
+    return browser_page
+
+
+@pytest.fixture
+def doctor_with_replies(doctor, specialty, patient):
+    for number in range(3):
+        question = QuestionFactory(
+            specialty=specialty,
+            author=patient,
+            title=f"Numbness in the fingers of the left hand after sleeping, number {number}",
+        )
+        ReplyFactory(question=question, doctor=doctor)
+    QuestionFactory(specialty=specialty, title="Dizzy when standing up quickly", is_urgent=True)
+    return doctor
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+@pytest.mark.parametrize(
+    "name, path, who",
+    [
+        ("dashboard", "/doctor/", "doctor"),
+        ("history", "/doctor/history/", "doctor"),
+        ("my-questions", "/questions/mine/", "patient"),
+        ("ask", "/questions/new/", "patient"),
+    ],
+)
+def test_signed_in_page_fits_the_screen_and_is_accessible(
+    open_page, live_server, doctor_with_replies, patient, name, path, who, viewport
+):
+    user = doctor_with_replies.user if who == "doctor" else patient
+    browser_page = signed_in(open_page(viewport), live_server, user)
+    page = browser_page.goto(path)
+    browser_page.screenshot(name)
+
+    assert page.locator("main h1").count() == 1
+    assert page.evaluate(OVERFLOWING) == []
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert serious_accessibility_violations(page) == []
+    assert browser_page.errors == []
