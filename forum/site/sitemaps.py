@@ -8,7 +8,7 @@ its page as new questions arrive. A page can hold fewer than n URLs (ids of unpu
 questions) and, rarely, none: an empty <urlset> is still valid.
 
 The big sections build their URL entries without Django's per-item machinery and
-`forum.views.sitemap_section` writes the XML without the template engine: at 5,000 URLs a
+`forum.site.views.sitemap_section` writes the XML without the template engine: at 5,000 URLs a
 page, Django's sitemap template alone takes most of a second.
 
 Only published, answered questions are listed (the pages worth a search engine's visit),
