@@ -4,8 +4,10 @@ The site-wide pages live in the "forum" namespace (forum/site/urls.py)."""
 from django.contrib import admin
 from django.urls import include, path
 
+from answers import qa_page
 from forum import security, service_views
 from forum.site import urls as site_urls
+from questions import urls as questions_urls
 
 # A lost database raised in a middleware's body still gets the friendly 503.
 handler500 = "forum.service_views.server_error"
@@ -13,9 +15,17 @@ handler500 = "forum.service_views.server_error"
 # middleware below it would have (issue 14, finding 11).
 handler400 = "forum.service_views.bad_request"
 
+# The "questions" namespace: questions' own routes, then the Q&A page, whose view is in
+# answers (it shows replies and articles). After them, so "<pk>/edit/" stays the edit page.
+questions_patterns = [
+    *questions_urls.urlpatterns,
+    path("<int:pk>/", qa_page.question_redirect, name="detail-short"),
+    path("<int:pk>/<str:slug>/", qa_page.question_detail, name="detail"),
+]
+
 urlpatterns = [
     path("", include(site_urls)),
-    path("questions/", include("questions.urls")),
+    path("questions/", include((questions_patterns, questions_urls.app_name))),
     path("", include("answers.urls")),
     path("accounts/", include("allauth.urls")),
     # Staff log in through the site log-in (throttled, two-factor): see forum/security.py.
