@@ -30,8 +30,8 @@ as publishing, answering or a first view does on a live site. PostgreSQL's buffe
 warmed by a few requests first (--prewarm loads the tables whole); the questions are
 random, so at a million most of their rows are not in them.
 
---page-data FILE runs the page on another copy of questions/page_data.py (for example
-`git show HEAD:questions/page_data.py > /tmp/old.py`), to compare two versions of its
+--page-data FILE runs the page on another copy of answers/page_data.py (for example
+`git show HEAD:answers/page_data.py > /tmp/old.py`), to compare two versions of its
 statements on the same data.
 """
 
@@ -211,11 +211,11 @@ def measure(args) -> None:
 
 
 def swap_page_data(path: Path) -> None:
-    """Run questions/page_data.py's functions with another copy's code: its source runs
+    """Run answers/page_data.py's functions with another copy's code: its source runs
     in the module's namespace, and each function object others imported gets its code."""
     import types
 
-    from questions import page_data
+    from answers import page_data
 
     before = {n: f for n, f in vars(page_data).items() if isinstance(f, types.FunctionType)}
     exec(compile(path.read_text(), str(path), "exec"), vars(page_data))  # noqa: S102
@@ -253,10 +253,12 @@ def run_shape(args) -> None:
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
+    from answers.models import Reply
+    from answers.page_data import compute_similar, similar_questions
     from bench.yardstick_urls import TEMPLATE, rows_for
     from questions.cache import invalidate_question_page
     from questions.models import Question, Tag, TaggedQuestion
-    from questions.similar import compute_similar, similar_questions, store_similar
+    from questions.similar import store_similar
 
     def timed_get(client: Client, url: str):
         started = time.perf_counter()
@@ -285,7 +287,7 @@ def run_shape(args) -> None:
     if connection.vendor != "postgresql":
         print("warning: not PostgreSQL; figures are for", connection.vendor)
     if args.prewarm:
-        prewarm(connection, [Question, TaggedQuestion, reply_model(Question)])
+        prewarm(connection, [Question, TaggedQuestion, Reply])
     rng = random.Random(args.seed)
     print(
         f"dataset: {Question.objects.count():,} questions, {Tag.objects.count():,} tags, "
@@ -428,10 +430,6 @@ def run_shape(args) -> None:
             }
         )
     )
-
-
-def reply_model(Question):
-    return Question._meta.get_field("replies").related_model
 
 
 def sample_questions(Question, count: int, rng: random.Random) -> list:

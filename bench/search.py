@@ -47,8 +47,8 @@ from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from forum.models import Specialty  # noqa: E402
-from forum.search import search_questions  # noqa: E402
-from forum.views import SEARCH_PAGE_SIZE  # noqa: E402
+from forum.site.search import search_questions  # noqa: E402
+from forum.site.views import SEARCH_PAGE_SIZE  # noqa: E402
 from questions.models import Question, SearchDocument, Tag  # noqa: E402
 
 # 50 queries over the generated dataset's vocabulary: words found on a large share of the

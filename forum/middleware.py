@@ -4,8 +4,8 @@ Two ways in, one answer (database_unavailable_response):
 
 - DatabaseUnavailableMiddleware.process_exception, for errors raised by a view or its
   decorators (login_required loading the session and user is usually the first query).
-- forum.views.server_error (handler500), for errors raised in a middleware's own body:
-  Django turns those into a response (handler500) before any outer middleware's
+- forum.service_views.server_error (handler500), for errors raised in a middleware's
+  own body: Django turns those into a response (handler500) before any outer middleware's
   __call__ could catch them, and process_exception never sees them, so moving this
   middleware in MIDDLEWARE would not help.
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "forum",
     "questions",
     "answers",
+    "forum.site",  # above the apps: home, search, feeds, sitemaps, load_demo
 ]
 
 MIDDLEWARE = [

@@ -2,7 +2,7 @@
 
 Most visitors read Q&A pages without an account. For a GET with no session cookie and
 no flash-message cookie the visitor is certainly anonymous with no pending messages, so
-a page stored by `questions.views.question_detail` can be answered here, before the
+a page stored by `answers.qa_page.question_detail` can be answered here, before the
 session, CSRF, authentication, messages, CSP and security-header middleware run (a
 third of the time of a cached hit). Those middlewares' headers are not lost: the page is
 stored on its way out through this middleware with the headers the whole stack gave it

@@ -219,7 +219,7 @@ class TaggedQuestion(ItemBase):
         return f"{self.content_object_id}:{self.tag_id}"
 
 
-# Search (issue 7): the denormalized document behind forum.search.
+# Search (issue 7): the denormalized document behind forum.site.search.
 
 
 class SearchDocument(models.Model):

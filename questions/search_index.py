@@ -9,10 +9,12 @@ about a question changes:
 - an article attached to it is published or unpublished, edited, attached or detached
   (call it for every question the article is or was attached to).
 
-It reads the question, its published replies and its published articles and rewrites the
-document (or deletes it when the question is not published), so calling it too often is
-harmless and calling it twice is the same as once. Bulk loads (`generate_dataset`, imports,
-restores) run `python manage.py rebuild_search_index` afterwards instead.
+It reads the question, takes the text of its published replies and published articles
+from answers (the reader answers/search_texts.py installs: this module reads no other
+app's tables), and rewrites the document (or deletes it when the question is not
+published), so calling it too often is harmless and calling it twice is the same as
+once. Bulk loads (`generate_dataset`, imports, restores) run
+`python manage.py rebuild_search_index` afterwards instead.
 
 On PostgreSQL it also adds the document's words to `SearchWord`, the vocabulary typo
 suggestions come from. A word stays there when its question goes away (until the next
@@ -21,9 +23,9 @@ rebuild); search only ever shows a suggestion together with published results fo
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 
 from questions.models import Question, SearchDocument, SearchWord
@@ -126,7 +128,7 @@ def _add_words(low: int, high: int, *, increment: str) -> None:
         cursor.execute(_WORDS_SQL.format(increment=increment), [low, high])
 
 
-def _write_documents(questions: list[tuple[int, int]], texts: _Texts) -> None:
+def _write_documents(questions: list[tuple[int, int]], texts: DocumentTexts) -> None:
     """Upsert the documents of (question id, specialty id) pairs with the given texts."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -155,48 +157,35 @@ def _write_documents(questions: list[tuple[int, int]], texts: _Texts) -> None:
     )
 
 
-class _Texts:
+class DocumentTexts:
+    """The text of what is shown with each question, by question id."""
+
     def __init__(self) -> None:
         self.replies: dict[int, str] = {}
         self.articles: dict[int, str] = {}
 
 
+# Replies and articles are answers' tables: answers reads them and installs its reader
+# here at start-up (answers/search_texts.py, AnswersConfig.ready), so this module reads
+# questions' tables only.
+TextsReader = Callable[..., DocumentTexts]
+_texts_reader: TextsReader | None = None
+
+
+def use_texts_reader(reader: TextsReader) -> None:
+    """Where the published reply and article text of questions comes from: `reader(ids,
+    range_=(low, high))` gives a DocumentTexts for those question ids or that id range."""
+    global _texts_reader
+    _texts_reader = reader
+
+
 def _published_texts(
     ids: Iterable[int] | None = None, *, range_: tuple[int, int] | None = None
-) -> _Texts:
-    """Published reply and article text per question id, for the given ids or id range.
-
-    Replies and articles are reached through Question's reverse relations, so this module
-    needs nothing from the answers app's code.
-    """
-    reply_model = Question._meta.get_field("replies").related_model
-    article_model = Question._meta.get_field("articles").related_model
-    if range_ is not None:
-        reply_filter = {"question_id__gte": range_[0], "question_id__lte": range_[1]}
-        article_filter = {"questions__id__gte": range_[0], "questions__id__lte": range_[1]}
-    else:
-        ids = list(ids or [])
-        reply_filter = {"question_id__in": ids}
-        article_filter = {"questions__id__in": ids}
-
-    replies: dict[int, list[str]] = defaultdict(list)
-    for question_id, body in (
-        reply_model.objects.published()
-        .filter(**reply_filter)
-        .order_by("question_id", "published_at", "id")
-        .values_list("question_id", "body")
-    ):
-        replies[question_id].append(body)
-    articles: dict[int, list[str]] = defaultdict(list)
-    for question_id, title, body in (
-        article_model.objects.published()
-        .filter(**article_filter)
-        .order_by("questions__id", "id")
-        .values_list("questions__id", "title", "body")
-    ):
-        articles[question_id].append(f"{title}\n{body}")
-
-    texts = _Texts()
-    texts.replies = {pk: "\n\n".join(parts) for pk, parts in replies.items()}
-    texts.articles = {pk: "\n\n".join(parts) for pk, parts in articles.items()}
-    return texts
+) -> DocumentTexts:
+    """Published reply and article text per question id, for the given ids or id range."""
+    if _texts_reader is None:
+        raise ImproperlyConfigured(
+            "No reader of reply and article text for search documents: answers installs "
+            "it (AnswersConfig.ready); is answers in INSTALLED_APPS?"
+        )
+    return _texts_reader(ids, range_=range_)

@@ -37,6 +37,10 @@ removed, deleted, no longer answered) needs no marking: reading a list checks ev
 entry is still published and answered, and ranks the list again when one is not.
 Lists of older questions that share only a common tag can keep their order until
 something marks them (README, "Similar Q&A at scale").
+
+This module ranks and stores ids, from questions' own tables. What the sidebar shows of
+each (its first reply's doctor and excerpt, an article's title) is read by
+`similar_questions` in answers/page_data.py, which knows the replies and articles.
 """
 
 from __future__ import annotations
@@ -46,34 +50,10 @@ from collections.abc import Iterable
 from django.db import connection
 
 from questions.models import Question, TaggedQuestion
-from questions.page_data import similar_items
 
 SIMILAR_COUNT = 4
 CANDIDATES_PER_TAG = 50
 MAX_TAGS = 10
-
-
-def similar_questions(*, question: Question, tag_ids: list[int]) -> list[dict]:
-    """The Similar Q&A items of a question's page: its stored list, read with the question
-    (`page_similar`, questions/page_data.py) or else in one query.
-
-    A list not computed yet (or marked stale) is ranked now and stored. If an entry is no
-    longer published and answered, the list is ranked again at once."""
-    if not tag_ids:
-        return []
-    ids = question.similar_ids
-    if ids is None:
-        ids = store_similar(question=question, tag_ids=tag_ids)
-        items = similar_items(ids)
-    else:
-        # The stored list's items, when the page read them with the question (page_data).
-        items = getattr(question, "page_similar", None)
-        if items is None:
-            items = similar_items(ids)
-    if len(items) < len(ids):
-        ids = store_similar(question=question, tag_ids=tag_ids)
-        items = similar_items(ids)
-    return items
 
 
 def store_similar(*, question: Question, tag_ids: list[int]) -> list[int]:
@@ -110,26 +90,6 @@ def mark_tag_lists_stale(tag_ids: Iterable[int]) -> int:
     different set of tags with the others, so all their lists are ranked anew. Run it
     before a deletion (the links go with the tag). Returns how many lists were marked."""
     return Question.objects.filter(tag_links__tag_id__in=list(tag_ids)).update(similar_ids=None)
-
-
-def compute_similar(
-    *,
-    question_id: int,
-    specialty_id: int,
-    tag_ids: list[int],
-    limit: int = SIMILAR_COUNT,
-    per_tag: int = CANDIDATES_PER_TAG,
-) -> list[dict]:
-    """The most similar questions, best first, with what the sidebar shows of each,
-    ranked and read afresh (two queries) without storing anything."""
-    ids = rank_similar(
-        question_id=question_id,
-        specialty_id=specialty_id,
-        tag_ids=tag_ids,
-        limit=limit,
-        per_tag=per_tag,
-    )
-    return similar_items(ids)
 
 
 def rank_similar(

@@ -14,8 +14,7 @@ urlpatterns = [
     path("mine/export/", views.export_my_data, name="export"),
     path("mine/delete-account/", views.delete_my_account, name="delete-account"),
     path("<int:pk>/edit/", views.edit_question, name="edit"),
-    # Reading.
-    path("<int:pk>/", views.question_redirect, name="detail-short"),
-    path("<int:pk>/<str:slug>/", views.question_detail, name="detail"),
+    # Reading. The Q&A page (detail, detail-short) shows replies and articles too: its view
+    # is answers/qa_page.py, routed in this namespace by forum/urls.py.
     path("tags/<slug:slug>/", views.tag_detail, name="tag"),
 ]

@@ -3,7 +3,6 @@ import operator
 import re
 from datetime import timedelta
 from functools import reduce
-from urllib.parse import quote
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -11,25 +10,19 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import engines
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.cache import patch_cache_control
-from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 
 from forum import roles
-from forum.actions import log_moderation_event
 from forum.middleware import DATABASE_ERRORS, RETRY_AFTER_SECONDS, database_unavailable_page
-from forum.models import ModerationEvent
 from forum.paging import get_page
-from forum.security import require_two_factor
 from questions.actions import (
     DailyQuestionLimitReached,
     PersonalDataFound,
@@ -38,12 +31,9 @@ from questions.actions import (
     edit_pending_question,
     submit_question,
 )
-from questions.cache import PAGE_SECONDS, cached_page
 from questions.forms import AskForm, DeleteAccountForm, KeptAskForm, screen_submitted_text
 from questions.limits import next_question_allowed_at
-from questions.middleware import PAGE_ATTRIBUTE
 from questions.models import Question, Tag
-from questions.page_data import excerpt, load_articles, load_question
 from questions.permissions import (
     can_delete_own_account,
     can_edit_question,
@@ -51,131 +41,8 @@ from questions.permissions import (
     is_question_author,
 )
 from questions.screening import describe_personal_data
-from questions.similar import similar_questions
-from questions.structured_data import medical_web_page_data, qa_page_data
 
 logger = logging.getLogger("questions.patients")
-
-# The Q&A page (questions:detail) ------------------------------------------------------
-
-# Anonymous pages stay at most this long in the cache; writes invalidate them sooner
-# through questions/cache.py.
-PAGE_CACHE_SECONDS = PAGE_SECONDS
-# The page is a Jinja2 template, chrome included (forum/jinja.py): on the busiest page
-# it renders in a fraction of the time Django's engine takes.
-QA_PAGE = SimpleLazyObject(lambda: engines["jinja2"].get_template("questions/question_detail.html"))
-
-
-def _visible_question(request, pk: int) -> Question:
-    """The question if this viewer may see it: published, or theirs, or they moderate."""
-    question = load_question(pk)
-    if question is None:
-        raise Http404("No such question.")
-    if question.is_published:
-        return question
-    user = request.user
-    if user.is_authenticated and (question.author_id == user.pk or roles.is_moderator(user)):
-        return question
-    raise Http404("No such question.")
-
-
-def _staff_read_refusal(request, question: Question, *, log: bool = True):
-    """A question the public cannot see, read by a moderator rather than its author: only
-    with two-factor done (else the redirect to that step), and each read of its page is
-    logged (`log=False` for the short URL, which only redirects to the page)."""
-    if question.is_published or question.author_id == request.user.pk:
-        return None
-    refusal = require_two_factor(request)
-    if refusal is None and log:
-        log_moderation_event(
-            actor=request.user, action=ModerationEvent.Action.READ_UNPUBLISHED, target=question
-        )
-    return refusal
-
-
-def question_redirect(request, pk):
-    question = _visible_question(request, pk)
-    # Even the canonical URL (its slug is the title) waits for two-factor.
-    refusal = _staff_read_refusal(request, question, log=False)
-    return refusal or redirect(question, permanent=True)
-
-
-def question_detail(request, pk, slug):
-    cacheable = _page_cacheable(request)
-    if cacheable:
-        lookup = getattr(request, "qa_page_lookup", None)  # AnonymousPageCacheMiddleware's
-        cached, stamp = lookup[1:] if lookup and lookup[0] == pk else cached_page(pk)
-        if cached is not None:
-            if slug != cached["slug"]:
-                return HttpResponsePermanentRedirect(cached["path"])
-            return HttpResponse(cached["content"])
-    question = _visible_question(request, pk)
-    refusal = _staff_read_refusal(request, question)
-    if refusal is not None:
-        return refusal
-    if slug != question.slug:
-        return redirect(question, permanent=True)
-    context = _qa_page_context(question)
-    context.update(_viewer_thanks(request, question, context["replies"]))
-    response = HttpResponse(QA_PAGE.render(context, request))
-    # A page that made a CSRF token carries a per-visitor cookie: never share it.
-    if cacheable and question.is_published and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
-        entry = {
-            "slug": question.slug,
-            "path": question.get_absolute_url(),
-            "content": response.content,
-        }
-        # Stored by AnonymousPageCacheMiddleware on the way out, with the final headers.
-        setattr(response, PAGE_ATTRIBUTE, (pk, stamp, entry, PAGE_CACHE_SECONDS))
-    return response
-
-
-def _page_cacheable(request) -> bool:
-    """Only anonymous GETs with no pending flash messages share one cached page."""
-    return (
-        request.method == "GET"
-        and not request.user.is_authenticated
-        and not len(get_messages(request))
-    )
-
-
-def _viewer_thanks(request, question: Question, replies: list) -> dict:
-    """For the asker only: which replies they may thank and have thanked (one query)."""
-    if not (request.user.is_authenticated and question.author_id == request.user.pk):
-        return {"viewer_is_asker": False, "thanked_reply_ids": set()}
-    thanked = set(question.replies.filter(thanks__user=request.user).values_list("pk", flat=True))
-    return {"viewer_is_asker": bool(replies), "thanked_reply_ids": thanked}
-
-
-def _qa_page_context(question: Question) -> dict:
-    """Everything the Q&A page shows, in a fixed number of queries."""
-    replies = question.page_replies  # read with the question
-    tags = question.page_tags  # read with the question
-    tag_ids = [tag.pk for tag in tags]
-    articles = load_articles(question)
-    heading = f"{articles[0].title if articles else question.title} - {question.specialty.name}"
-    canonical_url = settings.SITE_URL + question.get_absolute_url()
-    return {
-        "question": question,
-        "replies": replies,
-        "tags": tags,
-        "articles": articles,
-        "similar": similar_questions(question=question, tag_ids=tag_ids),
-        "faqs": question.page_faqs,  # read with the question
-        "heading": heading,
-        "canonical_url": canonical_url,
-        # For the share links' query strings (quoted here once, not per link).
-        "share_url": quote(canonical_url, safe=""),
-        "share_title": quote(heading, safe=""),
-        "meta_description": excerpt(question.body, 160),
-        "structured_data": [
-            qa_page_data(question=question, replies=replies, url=canonical_url, name=heading),
-            *(
-                medical_web_page_data(article=article, question=question, url=canonical_url)
-                for article in articles
-            ),
-        ],
-    }
 
 
 def tag_detail(request, slug):

@@ -15,6 +15,9 @@ step "ruff"
 .venv/bin/ruff check . || status=1
 .venv/bin/ruff format --check . || status=1
 
+step "lint-imports (the layers contract in pyproject.toml)"
+.venv/bin/lint-imports || status=1
+
 step "makemigrations --check"
 DJANGO_DEBUG=1 $PY manage.py makemigrations --check --dry-run || status=1
 

@@ -1,10 +1,10 @@
-"""fast_reverse and {% fast_url %} build the same URLs as Django's reverse()."""
+"""fast_reverse, reverser and {% fast_url %} build the same URLs as Django's reverse()."""
 
 import pytest
 from django.template import engines
 from django.urls import reverse, set_script_prefix
 
-from forum.reversing import fast_reverse
+from forum.reversing import fast_reverse, reverser
 
 CASES = [
     ("forum:home", {}),
@@ -26,6 +26,14 @@ def test_fast_reverse_matches_reverse(name, kwargs):
     # Called again (from its cache) with other values, still the same as reverse().
     other = {k: (v + 1 if isinstance(v, int) else v + "-2") for k, v in kwargs.items()}
     assert fast_reverse(name, **other) == reverse(name, kwargs=other)
+
+
+@pytest.mark.parametrize(("name", "kwargs"), CASES)
+def test_reverser_matches_reverse(name, kwargs):
+    reverse_one = reverser(name, **{key: type(value) for key, value in kwargs.items()})
+    other = {k: (v + 1 if isinstance(v, int) else v + "-2") for k, v in kwargs.items()}
+    for values in (kwargs, other):
+        assert reverse_one(**values) == reverse(name, kwargs=values)
 
 
 def test_fast_reverse_follows_the_script_prefix():

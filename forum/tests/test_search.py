@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from answers.models import Article, Reply
 from answers.tests.factories import ArticleFactory, ReplyFactory
-from forum import search as search_module
+from forum.site import search as search_module
 from forum.tests.factories import SpecialtyFactory
 from questions.models import Question
 from questions.search_index import refresh_question_document

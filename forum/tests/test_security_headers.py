@@ -453,7 +453,7 @@ def test_a_400_from_a_view_gets_the_headers_once(client):
 
 
 def test_error_page_made_before_the_header_middleware_ran_carries_the_headers(rf):
-    from forum.views import server_error
+    from forum.service_views import server_error
 
     request = rf.get("/")
     try:

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from answers.tests.factories import ReplyFactory
-from forum import sitemaps
+from forum.site import sitemaps
 from questions.models import Question
 from questions.tests.factories import PendingQuestionFactory, QuestionFactory, TagFactory
 

@@ -9,6 +9,7 @@ from django.contrib.sessions.middleware import SessionMiddleware
 
 from answers.actions import approve_reply, render_article
 from answers.models import Reply
+from answers.qa_page import PAGE_CACHE_SECONDS, question_detail
 from answers.tests.factories import ArticleFactory, ReplyFactory
 from questions.actions import remove_question, set_question_tags
 from questions.cache import (
@@ -19,7 +20,6 @@ from questions.cache import (
     invalidate_question_page,
 )
 from questions.tests.factories import QuestionFactory
-from questions.views import PAGE_CACHE_SECONDS, question_detail
 
 pytestmark = pytest.mark.django_db
 

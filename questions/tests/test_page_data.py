@@ -6,15 +6,15 @@ import pytest
 from django.db.models import Count
 
 from answers.models import FAQ, Article, Reply
-from answers.tests.factories import ArticleFactory, FAQFactory, ReplyFactory
-from forum.tests.factories import DoctorProfileFactory
-from questions.page_data import (
+from answers.page_data import (
     FAQ_FIELDS,
     load_articles,
     load_question,
     similar_items,
+    similar_questions,
 )
-from questions.similar import similar_questions
+from answers.tests.factories import ArticleFactory, FAQFactory, ReplyFactory
+from forum.tests.factories import DoctorProfileFactory
 from questions.tests.factories import QuestionFactory
 
 pytestmark = pytest.mark.django_db

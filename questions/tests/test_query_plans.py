@@ -27,7 +27,7 @@ from psycopg import sql as pg
 from answers.models import FAQ, Reply
 from answers.tests.factories import ArticleFactory
 from forum.models import DoctorProfile
-from questions.management.commands.generate_dataset import copy_rows, reserve_ids
+from forum.site.management.commands.generate_dataset import copy_rows, reserve_ids
 from questions.models import Question, Tag, TaggedQuestion
 from questions.similar import store_similar
 

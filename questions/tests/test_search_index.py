@@ -64,7 +64,7 @@ def test_rebuild_search_index_writes_every_published_question(doctor, capsys):
     assert set(SearchDocument.objects.values_list("pk", flat=True)) == {q.pk for q in published}
     assert SearchDocument.objects.get(pk=published[0].pk).reply_text == "See a dentist."
     if connection.vendor == "postgresql":
-        from forum.search import _lexeme_stats
+        from forum.site.search import _lexeme_stats
 
         assert not SearchDocument.objects.filter(vector__isnull=True).exists()
         assert _lexeme_stats()["documents"] == 4  # analyzed, so search can use the stats

@@ -5,12 +5,12 @@ from django.contrib.admin.sites import site
 
 from answers.actions import approve_reply, merge_tags
 from answers.models import Reply
+from answers.page_data import compute_similar, excerpt, load_question, similar_questions
 from answers.tests.factories import ArticleFactory, FAQFactory, ReplyFactory
 from forum.tests.factories import DoctorProfileFactory, SpecialtyFactory
 from questions.actions import set_question_tags
 from questions.models import Question, Tag
-from questions.page_data import excerpt, load_question
-from questions.similar import compute_similar, mark_similar_stale, similar_questions
+from questions.similar import mark_similar_stale
 from questions.tests.factories import PendingQuestionFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db

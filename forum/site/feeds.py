@@ -1,7 +1,7 @@
 """RSS and Atom feeds of newly answered questions, site-wide and per specialty.
 
-Feeds are views: like the other views they read `questions` models. Only published,
-answered questions appear, newest answer first.
+Feeds are views of the site layer (forum/site/), which may read every app's models.
+Only published, answered questions appear, newest answer first.
 """
 
 from __future__ import annotations

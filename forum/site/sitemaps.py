@@ -8,7 +8,7 @@ its page as new questions arrive. A page can hold fewer than n URLs (ids of unpu
 questions) and, rarely, none: an empty <urlset> is still valid.
 
 The big sections build their URL entries without Django's per-item machinery and
-`forum.views.sitemap_section` writes the XML without the template engine: at 5,000 URLs a
+`forum.site.views.sitemap_section` writes the XML without the template engine: at 5,000 URLs a
 page, Django's sitemap template alone takes most of a second.
 
 Only published, answered questions are listed (the pages worth a search engine's visit),
@@ -21,7 +21,6 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import cached_property
 from types import SimpleNamespace
-from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape
 
 from django.contrib.sitemaps import Sitemap
@@ -32,19 +31,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forum.models import DoctorProfile, Specialty
+from forum.reversing import reverser
 from questions.models import Question, Tag, TaggedQuestion
 
 IDS_PER_SITEMAP = 5000
-
-_PK, _SLUG = 987654321, "sitemap-slug-placeholder"
-
-
-def _url_maker(name: str, with_pk: bool) -> Callable[..., str]:
-    """A fast stand-in for reverse(name) for thousands of rows: reverse once, then format."""
-    kwargs = {"pk": _PK, "slug": _SLUG} if with_pk else {"slug": _SLUG}
-    pattern = reverse(name, kwargs=kwargs).replace("{", "{{").replace("}", "}}")
-    pattern = pattern.replace(str(_PK), "{pk}").replace(_SLUG, "{slug}")
-    return lambda slug, pk=None: pattern.format(pk=pk, slug=quote(slug, safe=""))
 
 
 class IdRangePaginator:
@@ -94,11 +84,11 @@ class QuestionSitemap(Sitemap):
 
     @cached_property
     def _url(self):
-        return _url_maker("questions:detail", with_pk=True)
+        return reverser("questions:detail", pk=int, slug=str)
 
     def location(self, item) -> str:
         pk, slug, _lastmod = item
-        return self._url(slug, pk)
+        return self._url(pk=pk, slug=slug)
 
     def lastmod(self, item):
         return item[2]
@@ -108,7 +98,7 @@ class QuestionSitemap(Sitemap):
         base = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
         url = self._url
         entries = [
-            {"location": base + url(slug, pk), "lastmod": lastmod}
+            {"location": base + url(pk=pk, slug=slug), "lastmod": lastmod}
             for pk, slug, lastmod in self.paginator.page(page).object_list
         ]
         if entries:
@@ -148,16 +138,17 @@ class TagSitemap(Sitemap):
 
     @cached_property
     def _url(self):
-        return _url_maker("questions:tag", with_pk=False)
+        return reverser("questions:tag", slug=str)
 
     def location(self, item: str) -> str:
-        return self._url(item)
+        return self._url(slug=item)
 
     def get_urls(self, page=1, site=None, protocol=None) -> list[dict]:
         """The page's entries, built in one pass (same keys as Sitemap.get_urls)."""
         base = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
         slugs = self.paginator.page(page).object_list
-        return [{"location": base + self._url(slug)} for slug in slugs]
+        url = self._url
+        return [{"location": base + url(slug=slug)} for slug in slugs]
 
 
 class SpecialtySitemap(Sitemap):

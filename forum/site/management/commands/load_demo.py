@@ -1,3 +1,9 @@
+"""manage.py load_demo: the demo data of every app (fixtures/), once, for `make run`.
+
+It loads and renders what each app owns (specialties and accounts, questions, articles and
+FAQs) and builds the search index, so it lives in the site layer, above them all.
+"""
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand

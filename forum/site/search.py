@@ -22,7 +22,9 @@ Which questions: every published question, answered or not (an unanswered one te
 patient that somebody already asked and lets them follow it). Pending, rejected and
 removed questions never appear, and only published replies and articles are searched.
 
-This module is used only by the views; it reads `questions` models like a view does.
+This module belongs to the site layer (forum/site/): the search page is its only user,
+and it reads questions' search documents (kept by questions/search_index.py), which
+hold the reply and article text answers hands over.
 """
 
 from __future__ import annotations

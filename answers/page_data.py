@@ -12,6 +12,9 @@ them. Each statement is the same text on every request, which lets psycopg prepa
 Everything else about these objects (managers, actions, the admin) goes through the ORM
 as usual; the QuerySet methods these statements mirror are named on each, and
 questions/tests/test_page_data.py compares them.
+
+The statements read questions' tables (question, specialty, tags) and answers' (replies,
+articles, FAQs) together, so they live in answers, the lowest layer allowed to know both.
 """
 
 from __future__ import annotations
@@ -21,9 +24,16 @@ import json
 
 from django.db import connections, models, router
 
+from answers.models import FAQ, Article, Reply, TaggedFAQ
 from forum.models import DoctorProfile, Specialty
 from forum.reversing import fast_reverse
 from questions.models import Question, Tag, TaggedQuestion
+from questions.similar import (
+    CANDIDATES_PER_TAG,
+    SIMILAR_COUNT,
+    rank_similar,
+    store_similar,
+)
 
 RELATED_FAQ_COUNT = 5
 EXCERPT_CHARS = 220
@@ -47,22 +57,6 @@ ITEM_COLUMNS = (
 MAX_ID = 2**63 - 1  # the largest BigAutoField value
 
 
-def reply_model() -> type[models.Model]:
-    """Reply, reached through Question's reverse relation (questions does not import answers)."""
-    return Question._meta.get_field("replies").related_model
-
-
-def article_model() -> type[models.Model]:
-    """Article, reached through Question's reverse relation."""
-    return Question._meta.get_field("articles").related_model
-
-
-def faq_model() -> type[models.Model]:
-    """FAQ, reached through Tag's reverse relation to the FAQ tag links."""
-    link = Tag._meta.get_field("faq_links").related_model
-    return link._meta.get_field("content_object").related_model
-
-
 def load_question(pk: int) -> Question | None:
     """Question.objects.select_related("specialty").filter(pk=pk).first(), and in the
     same statement what the page shows with it:
@@ -83,7 +77,6 @@ def load_question(pk: int) -> Question | None:
     connection = _connection()
     question_fields = _all_fields(Question)
     specialty_fields = ("id", "name", "slug")
-    Reply, Article = reply_model(), article_model()
     reply_fields = _all_fields(Reply)
     through = Article._meta.get_field("questions").remote_field.through._meta
     page_columns = len(question_fields) + len(specialty_fields) + 4
@@ -133,7 +126,6 @@ def load_question(pk: int) -> Question | None:
         if question.similar_ids is None
         else _items(question.similar_ids, json.loads(similar_json or "[]"))
     )
-    FAQ = faq_model()
     question.page_faqs = [
         _instance(connection, FAQ, FAQ_FIELDS, faq) for faq in json.loads(faqs_json or "[]")
     ]
@@ -167,8 +159,6 @@ def _similar_items_json_sql() -> str:
     # The list holds at most SIMILAR_COUNT ids. Said in the statement (LIMIT), PostgreSQL
     # plans for that many rows, not the 100 it assumes of any set-returning function, and
     # so probes a few rows by index instead of hashing whole tables.
-    from questions.similar import SIMILAR_COUNT  # which imports this module
-
     if _connection().vendor == "postgresql":
         stored = (
             "SELECT e.value::bigint FROM jsonb_array_elements_text(q.similar_ids) AS e(value) "
@@ -184,8 +174,7 @@ def _related_faqs_json_sql() -> str:
     sharing the most tags with it, then by their own order, at most RELATED_FAQ_COUNT:
     FAQ.objects.published().filter(tag_links__tag_id__in=<the question's tags>)
     .annotate(shared=Count("tag_links")).order_by("-shared", "position", "id")."""
-    FAQ = faq_model()
-    faq_link = Tag._meta.get_field("faq_links").related_model._meta
+    faq_link = TaggedFAQ._meta
     faq_link_faq = faq_link.get_field("content_object").column
     link = TaggedQuestion._meta
     # From the question's links (the (question, tag) index) to each of their tags' FAQ
@@ -263,7 +252,6 @@ def load_articles(question: Question) -> list:
     if not getattr(question, "has_published_articles", True):
         return []
     connection = _connection()
-    Article = article_model()
     article_fields = _all_fields(Article)
     reviewer_fields = DOCTOR_FIELDS
     through = Article._meta.get_field("questions").remote_field.through._meta
@@ -295,6 +283,49 @@ def load_articles(question: Question) -> list:
 # Similar Q&A items (which questions are listed: questions/similar.py) --------------
 
 
+def similar_questions(*, question: Question, tag_ids: list[int]) -> list[dict]:
+    """The Similar Q&A items of a question's page: its stored list, read with the question
+    (`page_similar`, load_question) or else in one query.
+
+    A list not computed yet (or marked stale) is ranked now and stored. If an entry is no
+    longer published and answered, the list is ranked again at once."""
+    if not tag_ids:
+        return []
+    ids = question.similar_ids
+    if ids is None:
+        ids = store_similar(question=question, tag_ids=tag_ids)
+        items = similar_items(ids)
+    else:
+        # The stored list's items, when the page read them with the question (page_data).
+        items = getattr(question, "page_similar", None)
+        if items is None:
+            items = similar_items(ids)
+    if len(items) < len(ids):
+        ids = store_similar(question=question, tag_ids=tag_ids)
+        items = similar_items(ids)
+    return items
+
+
+def compute_similar(
+    *,
+    question_id: int,
+    specialty_id: int,
+    tag_ids: list[int],
+    limit: int = SIMILAR_COUNT,
+    per_tag: int = CANDIDATES_PER_TAG,
+) -> list[dict]:
+    """The most similar questions, best first, with what the sidebar shows of each,
+    ranked and read afresh (two queries) without storing anything."""
+    ids = rank_similar(
+        question_id=question_id,
+        specialty_id=specialty_id,
+        tag_ids=tag_ids,
+        limit=limit,
+        per_tag=per_tag,
+    )
+    return similar_items(ids)
+
+
 def similar_items(ids: list[int]) -> list[dict]:
     """What the sidebar shows of these questions, in the given order, for those still
     published and answered: title, excerpts, first published reply's doctor (one query)."""
@@ -309,9 +340,7 @@ def similar_items(ids: list[int]) -> list[dict]:
 def _items_sql(ids_sql: str) -> str:
     """What the sidebar shows (ITEM_COLUMNS) of the published, answered questions whose
     ids `ids_sql` gives (placeholders, or a subquery); its parameters are _item_params."""
-    Reply, Article = reply_model(), article_model()
-    doctor = Reply._meta.get_field("doctor").related_model
-    link = Question._meta.get_field("articles").through._meta
+    link = Article.questions.through._meta
     columns = dict(
         zip(
             ITEM_COLUMNS,
@@ -346,13 +375,12 @@ def _items_sql(ids_sql: str) -> str:
         f"SELECT {', '.join(f'{value} AS {qn(name)}' for name, value in columns.items())} "
         f"FROM {_table(Question)} iq "
         f"INNER JOIN {_table(Specialty)} sp ON sp.id = iq.specialty_id "
-        f"{first_reply} {_probe_join('LEFT', doctor, 'd', 'd.id = fr.doctor_id', limit=1)} "
+        f"{first_reply} {_probe_join('LEFT', DoctorProfile, 'd', 'd.id = fr.doctor_id', limit=1)} "
         f"WHERE iq.id IN ({ids_sql}) AND iq.status = %s AND iq.answered_at IS NOT NULL"
     )
 
 
 def _item_params(ids: list[int]) -> list:
-    Reply, Article = reply_model(), article_model()
     return [
         EXCERPT_CHARS + 40,
         Article.Status.PUBLISHED,

@@ -14,6 +14,9 @@ the same numbers adds nothing. Specialties, doctors and tags are reused by slug.
 PostgreSQL rows go in through COPY (psycopg 3's ``cursor.copy``), in chunks that
 each commit, with ids reserved from the tables' sequences; other databases use
 ``bulk_create`` in batches. A million questions take minutes on PostgreSQL.
+
+It writes the tables of every app (users and doctors, questions and tags, replies), so
+it lives in the site layer, the one allowed to know them all.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 from django.utils.text import slugify
 
+from answers.models import Reply
 from forum.models import DoctorProfile, Specialty, User
 from questions.models import Question, Tag, TaggedQuestion
 
@@ -184,17 +188,12 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {start + size}/{todo} questions")
         if use_copy:
             with connection.cursor() as cursor:
-                for model in (Question, reply_model(), TaggedQuestion):
+                for model in (Question, Reply, TaggedQuestion):
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
         summary = ", ".join(f"{n} {what}" for what, n in counts.items())
         self.stdout.write(
             self.style.SUCCESS(f"Added {summary} in {time.monotonic() - started:.1f}s.")
         )
-
-
-def reply_model() -> type[models.Model]:
-    """Reply, reached through Question's reverse relation (questions does not import answers)."""
-    return Question._meta.get_field("replies").related_model
 
 
 def generated_question_count() -> int:
@@ -317,7 +316,7 @@ class RowMaker:
             specialty_ids[rank % len(specialty_ids)] for rank in range(len(tag_ids))
         ]
         self.made = first_number
-        self.reply_model = reply_model()
+        self.reply_model = Reply
 
     def _tag_ranks(self) -> list[int]:
         wanted = self.rng.choices(TAGS_PER_QUESTION, TAGS_PER_QUESTION_WEIGHTS)[0]
@@ -453,7 +452,7 @@ def copy_rows(questions: list[dict], replies: list[dict], links: list[dict]) -> 
             cursor.execute("SET LOCAL session_replication_role = replica")
         try:
             _copy(Question, questions)
-            _copy(reply_model(), replies)
+            _copy(Reply, replies)
             _copy(TaggedQuestion, links)
         finally:
             if skip_triggers:
@@ -461,7 +460,6 @@ def copy_rows(questions: list[dict], replies: list[dict], links: list[dict]) -> 
 
 
 def bulk_create_rows(questions: list[dict], replies: list[dict], links: list[dict]) -> None:
-    Reply = reply_model()
     new_questions = [Question(**row) for row in questions]
     new_replies = [Reply(**row) for row in replies]
     Question.objects.bulk_create(new_questions, batch_size=500)
