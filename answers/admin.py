@@ -1,9 +1,10 @@
 """Admin for replies, articles and FAQs: the editors' workplace.
 
-Every write goes through answers/actions.py (rendered HTML cached on save, audit log,
-page caches refreshed). This module also extends the question and tag admins of
-`questions` with what lives here: replies and attached articles on a question, FAQ
-counts and merging on tags.
+Every write goes through answers/actions/ (rendered HTML cached on save, audit log,
+page caches refreshed); a doctor's status changes only by a moderation decision
+(answers/actions/moderation/doctors.py), here as in the moderation queue. This module
+also extends the question and tag admins of `questions` with what lives here: replies
+and attached articles on a question, FAQ counts and merging on tags.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse_lazy
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from answers.actions import (
@@ -28,6 +29,7 @@ from answers.actions import (
     save_faq,
     set_article_status,
 )
+from answers.actions.moderation.doctors import change_doctor_status, transition_between
 from answers.models import (
     FAQ,
     Article,
@@ -132,8 +134,57 @@ class ReplyAdmin(admin.ModelAdmin):
 admin.site.unregister(DoctorProfile)
 
 
+class DoctorProfileAdminForm(forms.ModelForm):
+    """A change of status is one of the moderation decisions on doctors (verify, reject,
+    suspend, restore), with its reason rule: status_reason is the reason given. A new
+    profile starts as an application."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.status_before = (
+            self.instance.status if self.instance.pk else DoctorProfile.Status.APPLIED
+        )
+        self.transition = None
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if not status or status == self.status_before:
+            return cleaned
+        self.transition = transition_between(self.status_before, status)
+        if self.transition is None:
+            labels = dict(DoctorProfile.Status.choices)
+            self.add_error(
+                "status",
+                gettext("A doctor account cannot go from %(before)s to %(after)s.")
+                % {"before": labels[self.status_before], "after": labels[status]},
+            )
+        elif self.transition.reason_required and not cleaned.get("status_reason", "").strip():
+            self.add_error("status_reason", gettext("This change of status needs a reason."))
+        return cleaned
+
+
 @admin.register(DoctorProfile)
 class DoctorProfileAdmin(questions_admin.RefreshesOnChange, forum_admin.DoctorProfileAdmin):
+    form = DoctorProfileAdminForm
+
+    def save_model(self, request, obj, form, change):
+        transition = form.transition
+        if transition is None:
+            super().save_model(request, obj, form, change)
+            return
+        # The other fields are saved as edited; the status changes by the decision, which
+        # also moves the Doctors group membership, logs, e-mails and refreshes the pages.
+        reason = obj.status_reason
+        obj.status = transition.from_status
+        obj.status_reason = form.initial.get("status_reason", "")
+        super().save_model(request, obj, form, change)
+        decided = change_doctor_status(
+            doctor=obj, transition=transition.name, moderator=request.user, reason=reason
+        )
+        for field in ("status", "status_reason", "verified_by", "verified_at"):
+            setattr(obj, field, getattr(decided, field))
+
     def refresh(self, obj) -> None:
         changes.doctor_changed(obj)
 
