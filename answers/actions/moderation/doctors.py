@@ -6,7 +6,7 @@ from any status but the one the decision applies to, set the status and the reas
 doctor is shown, join or leave the Doctors group, log one audit event, e-mail the
 doctor and refresh every page that shows them (questions/changes.py). What differs
 between them is data: DOCTOR_TRANSITIONS. The moderation queue (answers/views/) and
-the admin (answers/admin.py) both go through change_doctor_status.
+the admin (answers/admin/doctors.py) both go through change_doctor_status.
 """
 
 from __future__ import annotations
