@@ -2,7 +2,8 @@
 
 The walker takes its pages from PAGES, which also names pages still being built:
 a name that does not resolve yet (NoReverseMatch) is skipped, so the same test
-covers them once they land.
+covers them once they land. Long because the walker, its HTML checker and the
+error-page cases share the PAGES table and the role clients.
 """
 
 from __future__ import annotations
