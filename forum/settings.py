@@ -379,13 +379,13 @@ LOGGING = {
 # =============================================================================
 # Security and privacy (issue 8). Headers and CSP, cookies, log-in throttling,
 # two-factor authentication for moderators/editors/staff, their idle timeout,
-# and private logs. The middleware named here is in forum/security.py; the
+# and private logs. The middleware named here is in forum/security/; the
 # README's "Security" section explains each choice.
 # =============================================================================
 INSTALLED_APPS += ["csp", "allauth.mfa"]
 MIDDLEWARE += [
-    "forum.security.SitePolicyCSPMiddleware",  # django-csp's, the site policy built once
-    "forum.security.SecurityHeadersMiddleware",  # inside the CSP one: scoped CSP updates
+    "forum.security.SitePolicyCSPMiddleware",  # django-csp's, with two scoped exceptions
+    "forum.security.SecurityHeadersMiddleware",  # Permissions-Policy, CORP, no-store
     "forum.security.StaffIdleTimeoutMiddleware",
     "forum.security.TwoFactorRequiredMiddleware",
 ]

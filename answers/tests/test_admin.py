@@ -1,3 +1,8 @@
+"""The editors' admin screens: articles and FAQs (preview, publishing rules, query
+counts), the extended question and tag admins (attached articles, tag merging), and who
+may see what. Long because each screen's rules are tested per role here, next to the
+shared fixtures; doctor profiles are test_admin_doctors.py."""
+
 import datetime
 
 import pytest
@@ -459,30 +464,3 @@ def test_tag_list_makes_a_fixed_number_of_queries(editor_client, rows, django_as
         response = editor_client.get(reverse("admin:questions_tag_changelist"))
     assert len(response.context["cl"].result_list) == rows
     assert '<td class="field-question_count">1</td>' in response.content.decode()
-
-
-# Doctor profiles: the forum admin, re-registered with what an edit refreshes
-
-
-def test_admin_edit_of_a_doctor_profile_invalidates_every_page_showing_them(
-    client, login_with_two_factor, doctor
-):
-    from forum.tests.factories import UserFactory
-    from questions.tests.changes import assert_pages_invalidated
-
-    reply = ReplyFactory(doctor=doctor)
-    login_with_two_factor(
-        client, UserFactory(email="root@example.org", is_staff=True, is_superuser=True)
-    )
-    url = reverse("admin:forum_doctorprofile_change", args=[doctor.pk])
-    form = client.get(url).context["adminform"].form
-    data = {name: form[name].value() for name in form.fields}
-    data = {name: "" if value is None else value for name, value in data.items()}
-    data["display_name"] = "Lin Mei-hua, MD"
-
-    with assert_pages_invalidated(question_ids=[reply.question_id], all_pages=True):
-        response = client.post(url, data)
-
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    doctor.refresh_from_db()
-    assert doctor.display_name == "Lin Mei-hua, MD"

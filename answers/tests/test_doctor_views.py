@@ -1,3 +1,8 @@
+"""The doctors' pages (answers/views/doctors.py): application, header, dashboard, the
+reply flow with claims and previews, and history. One file because they share the
+doctor fixtures and the reply flow's cases build on one another; the sections follow
+the pages."""
+
 from datetime import timedelta
 
 import pytest

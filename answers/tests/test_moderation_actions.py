@@ -165,7 +165,7 @@ def test_nothing_is_approved_without_an_event(monkeypatch, moderator):
         raise RuntimeError("audit log unavailable")
 
     monkeypatch.setattr("questions.actions.log_moderation_event", audit_log_down)
-    monkeypatch.setattr("answers.actions.log_moderation_event", audit_log_down)
+    monkeypatch.setattr("answers.actions.moderation.doctors.log_moderation_event", audit_log_down)
     pending = PendingQuestionFactory()
     applicant = _apply(UserFactory())
     with pytest.raises(RuntimeError):

@@ -1,3 +1,8 @@
+"""The moderation queue (answers/views/moderation.py and decisions.py): questions,
+replies, doctors, the audit log, and one event per decision. One file because every
+list and decision shares the moderator client and the query-count pins; the sections
+follow the tabs."""
+
 from datetime import timedelta
 
 import pytest

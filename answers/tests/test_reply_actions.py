@@ -305,7 +305,7 @@ def test_nothing_is_approved_hidden_or_restored_without_an_event(
     def audit_log_down(**kwargs):
         raise RuntimeError("audit log unavailable")
 
-    monkeypatch.setattr("answers.actions.log_moderation_event", audit_log_down)
+    monkeypatch.setattr("answers.actions.moderation.replies.log_moderation_event", audit_log_down)
     reply = ReplyFactory(status=start, published_at=None if start == "held" else timezone.now())
     with pytest.raises(RuntimeError):
         act(reply=reply, moderator=moderator, reason="Because")

@@ -2,7 +2,8 @@
 
 The walker takes its pages from PAGES, which also names pages still being built:
 a name that does not resolve yet (NoReverseMatch) is skipped, so the same test
-covers them once they land.
+covers them once they land. Long because the walker, its HTML checker and the
+error-page cases share the PAGES table and the role clients.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from html.parser import HTMLParser
 import pytest
 from csp.constants import HEADER as CSP_HEADER
 from csp.constants import HEADER_REPORT_ONLY as CSP_HEADER_REPORT_ONLY
+from csp.decorators import csp_update
 from csp.middleware import CSPMiddleware
 from django.contrib import admin
 from django.http import HttpResponse
@@ -21,7 +23,7 @@ from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch, reverse
 
 from forum.models import ModerationEvent
-from forum.security import SitePolicyCSPMiddleware, csp_hash
+from forum.security import SitePolicyCSPMiddleware, admin_inline_style_hashes, csp_hash
 from forum.tests.two_factor import give_totp, log_in_with_totp
 
 pytestmark = pytest.mark.django_db
@@ -376,7 +378,7 @@ def _csp_headers(middleware_class, request, response) -> dict:
 )
 @pytest.mark.parametrize("report_only", [False, True])
 def test_site_policy_middleware_gives_django_csp_headers(case, report_only, settings):
-    """SitePolicyCSPMiddleware builds the site-wide policy once; what it sends is what
+    """Away from its scoped exceptions, what SitePolicyCSPMiddleware sends is what
     django-csp's own middleware sends, whatever the response asks for."""
     if report_only:
         settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {
@@ -465,3 +467,22 @@ def test_error_page_made_before_the_header_middleware_ran_carries_the_headers(rf
     assert response["X-Frame-Options"] == "DENY"
     assert response["Permissions-Policy"]
     assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+
+
+def test_scoped_exception_adds_to_what_the_view_asked_for(rf):
+    """The admin's style hash is added on top of a view's csp_update (django-csp's
+    public decorator), without changing the decorator's own policy for later responses."""
+    asked = {"style-src": "https://styles.example"}
+
+    @csp_update(asked)
+    def view(request):
+        return HttpResponse("page")
+
+    middleware = SitePolicyCSPMiddleware(view)
+    for _ in range(2):
+        request = rf.get(reverse("admin:index"))
+        middleware.process_request(request)
+        response = middleware.process_response(request, view(request))
+        style_src = parse_csp(response[CSP_HEADER])["style-src"]
+        assert style_src == ["'self'", "https://styles.example", *admin_inline_style_hashes()]
+    assert asked == {"style-src": "https://styles.example"}

@@ -1,0 +1,176 @@
+"""The moderation queue's pages: pending questions, replies and doctors by status, the
+audit log, and editing a pending question before approving it. The decisions taken
+from these lists are answers/views/decisions.py."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from answers.actions.errors import ActionNotAllowed
+from answers.actions.moderation.questions import redact_and_approve_question
+from answers.forms import ModerationLogFilterForm, QuestionRedactForm
+from answers.models import Reply
+from answers.screening import screening_findings
+from answers.views.access import moderator_required
+from forum.models import DoctorProfile, ModerationEvent
+from forum.redirects import redirect_to_next, safe_next
+from questions.models import Question
+
+REPLY_TABS = {
+    "held": ("Held for approval", lambda qs: qs.held().order_by("created_at", "id")),
+    "returned": ("Sent back", lambda qs: qs.returned().order_by("-updated_at", "-id")),
+    "published": ("Published", lambda qs: qs.published().order_by("-published_at", "-id")),
+    "hidden": ("Hidden", lambda qs: qs.hidden_after_publishing().order_by("-updated_at", "-id")),
+}
+MODERATION_PAGE_SIZE = 20
+LOG_PAGE_SIZE = 50
+
+
+@moderator_required
+@require_GET
+def moderation(request):
+    questions = Question.objects.moderation_queue().prefetch_related("tags")
+    page = Paginator(questions, MODERATION_PAGE_SIZE).get_page(request.GET.get("page"))
+    for question in page.object_list:
+        question.screening_findings = screening_findings(question.screening)
+    return render(
+        request,
+        "answers/moderation_questions.html",
+        {"page_obj": page, "counts": _moderation_counts(), "tab": "questions"},
+    )
+
+
+@moderator_required
+@require_GET
+def moderation_replies(request):
+    status = request.GET.get("status") or "held"
+    if status not in REPLY_TABS:
+        raise Http404("No such list.")
+    replies = REPLY_TABS[status][1](Reply.objects.for_moderation())
+    page = Paginator(replies, MODERATION_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "answers/moderation_replies.html",
+        {
+            "page_obj": page,
+            "status": status,
+            "tabs": [(key, label) for key, (label, _) in REPLY_TABS.items()],
+            "query_string": urlencode({"status": status}),
+            "counts": _moderation_counts(),
+            "tab": "replies",
+        },
+    )
+
+
+@moderator_required
+@require_GET
+def moderation_doctors(request):
+    status = request.GET.get("status") or DoctorProfile.Status.APPLIED
+    if status not in DoctorProfile.Status.values:
+        raise Http404("No such list.")
+    doctors = DoctorProfile.objects.filter(status=status).prefetch_related("specialties")
+    if status == DoctorProfile.Status.APPLIED:
+        doctors = doctors.order_by("created_at", "id")
+    page = Paginator(doctors, MODERATION_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "answers/moderation_doctors.html",
+        {
+            "page_obj": page,
+            "status": status,
+            "statuses": DoctorProfile.Status.choices,
+            "query_string": urlencode({"status": status}),
+            "counts": _moderation_counts(),
+            "tab": "doctors",
+        },
+    )
+
+
+@moderator_required
+@require_GET
+def moderation_log(request):
+    form = ModerationLogFilterForm(request.GET or None)
+    events = ModerationEvent.objects.select_related("actor", "target_type")
+    if form.is_valid():
+        if form.cleaned_data["action"]:
+            events = events.filter(action=form.cleaned_data["action"])
+        if form.cleaned_data["actor"]:
+            events = events.filter(actor=form.cleaned_data["actor"])
+    page = Paginator(events, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    for event in page.object_list:
+        event.target_url = _event_target_url(event)
+    filters = {k: v for k, v in request.GET.items() if k in ("action", "actor") and v}
+    return render(
+        request,
+        "answers/moderation_log.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "query_string": urlencode(filters),
+            "counts": _moderation_counts(),
+            "tab": "log",
+        },
+    )
+
+
+@moderator_required
+@require_http_methods(["GET", "POST"])
+def question_edit(request, pk):
+    question = get_object_or_404(
+        Question.objects.pending().select_related("specialty").prefetch_related("tags"), pk=pk
+    )
+    next_url = safe_next(request, "answers:moderation")
+    form = QuestionRedactForm(
+        request.POST or None, initial={"title": question.title, "body": question.body}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            redact_and_approve_question(
+                question=question,
+                moderator=request.user,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ActionNotAllowed as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Question edited and published.")
+        return redirect_to_next(request, "answers:moderation", next_url)
+    question.screening_findings = screening_findings(question.screening)
+    return render(
+        request,
+        "answers/moderation_question_edit.html",
+        {
+            "question": question,
+            "form": form,
+            "next_url": next_url,
+            "counts": _moderation_counts(),
+            "tab": "questions",
+        },
+    )
+
+
+def _moderation_counts() -> dict[str, int]:
+    return {
+        "questions": Question.objects.pending().count(),
+        "replies": Reply.objects.held().count(),
+        "doctors": DoctorProfile.objects.filter(status=DoctorProfile.Status.APPLIED).count(),
+    }
+
+
+def _event_target_url(event: ModerationEvent) -> str:
+    # Built from the ids alone, so the log needs no query per row.
+    model = event.target_type.model
+    if model == "question":
+        return reverse("questions:detail-short", kwargs={"pk": event.target_id})
+    if model == "doctorprofile":
+        return reverse("answers:moderation-doctors")
+    return ""

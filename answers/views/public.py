@@ -1,0 +1,32 @@
+"""Pages of answers anyone may reach: the FAQ list, and the asker's thanks for a reply."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from answers.actions.thanks import thank_reply
+from answers.models import FAQ, Reply
+from answers.permissions import can_thank_reply
+
+
+def faq_list(request):
+    faqs = FAQ.objects.published().select_related("specialty")
+    return render(request, "answers/faq_list.html", {"faqs": faqs})
+
+
+@login_required
+@require_POST
+def thank(request, pk):
+    """The asker thanks the doctor for one reply (once; repeating changes nothing)."""
+    reply = get_object_or_404(Reply.objects.select_related("question", "doctor"), pk=pk)
+    if not can_thank_reply(request.user, reply):
+        raise PermissionDenied("Only the person who asked can thank the doctor.")
+    if thank_reply(reply=reply, user=request.user):
+        messages.success(request, f"Thank you. Dr. {reply.doctor.display_name} will see it.")
+    else:
+        messages.info(request, "You have already thanked the doctor for this reply.")
+    return redirect(reply.get_absolute_url())
