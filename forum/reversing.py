@@ -6,7 +6,7 @@ Similar Q&A, FAQ). The URL patterns never change while a process runs, so
 `fast_reverse` reverses a name once with placeholder arguments and fills later
 calls in by string formatting, quoting the values as `reverse()` does. It is
 for arguments that always match their pattern (primary keys, stored slugs):
-unlike `reverse()` it does not check them. `{% fast_url %}` is its template tag.
+unlike `reverse()` it does not check them. Jinja2 templates call it as `url()`.
 """
 
 from __future__ import annotations
