@@ -89,6 +89,10 @@ def test_both_families_show_every_role_the_same_header_and_footer(client, viewer
     own = client.get(reverse("account_login" if role == "anonymous" else "account_email"))
     assert public.status_code == own.status_code == 200
     assert (_engine(public), _engine(own)) == ("jinja2", "django")
+    for page in (public, own):
+        assert '<html lang="en">' in page.text
+        assert '<a class="skip-link" href="#main">Skip to content</a>' in page.text
+        assert '<main id="main" class="container" tabindex="-1">' in page.text
     headers = [_same_token(SITE_HEADER.search(page.text).group(0)) for page in (public, own)]
     footers = [SITE_FOOTER.search(page.text).group(0) for page in (public, own)]
     assert headers[0] == headers[1]
@@ -327,3 +331,15 @@ def test_a_faq_page_still_shows_each_faq_with_its_specialty_link(client, special
     page = client.get(reverse("answers:faqs")).text
     assert "What&#39;s a migraine?" in page
     assert f'<a href="{specialty.get_absolute_url()}">Neurology</a>' in page
+
+
+def test_both_bases_offer_the_blocks_pages_fill_in():
+    from django.conf import settings
+
+    blocks = re.compile(r"{% block (\w+) %}")
+    names = {
+        engine: blocks.findall((settings.BASE_DIR / folder / "base.html").read_text())
+        for engine, folder in (("django", "templates"), ("jinja2", "templates/jinja2"))
+    }
+    expected = ["title", "meta_description", "canonical", "extra_head", "content", "scripts"]
+    assert names["django"] == names["jinja2"] == expected
