@@ -27,9 +27,20 @@ class Link:
 
 
 @dataclass(frozen=True)
+class SearchBox:
+    url: str
+    label: str  # the form's aria-label
+    field_label: str
+    placeholder: str
+    button: str
+
+
+@dataclass(frozen=True)
 class Header:
+    home: Link  # the site's name
     links: list[Link]
     logout: Link | None  # the log-out form's action and button, for a signed-in viewer
+    search: SearchBox
 
 
 @dataclass(frozen=True)
@@ -58,10 +69,18 @@ def header(request, user, *, doctor, moderator) -> Header:
     def link(text: str, name: str, *, marks_current: bool = False) -> Link:
         return Link(text, fast_reverse(name), marks_current and view_name == name)
 
+    home = Link(settings.SITE_NAME, fast_reverse("forum:home"))
+    search = SearchBox(
+        url=fast_reverse("forum:search"),
+        label=_("Site search"),
+        field_label=_("Search questions and answers"),
+        placeholder=_("Search symptoms, conditions, medicines"),
+        button=_("Search"),
+    )
     links = [link(_("Ask a doctor"), "questions:ask", marks_current=True)]
     if not getattr(user, "is_authenticated", False):
         links += [link(_("Log in"), "account_login"), link(_("Sign up"), "account_signup")]
-        return Header(links=links, logout=None)
+        return Header(home=home, links=links, logout=None, search=search)
     links.append(link(_("My questions"), "questions:mine", marks_current=True))
     if doctor():
         links.append(link(_("Dashboard"), "answers:dashboard"))
@@ -75,7 +94,9 @@ def header(request, user, *, doctor, moderator) -> Header:
     if user.is_staff:
         links.append(link(_("Admin"), "admin:index"))
     links.append(link(_("Account"), "account_email"))
-    return Header(links=links, logout=link(_("Log out"), "account_logout"))
+    return Header(
+        home=home, links=links, logout=link(_("Log out"), "account_logout"), search=search
+    )
 
 
 def footer() -> Footer:
