@@ -1,5 +1,5 @@
-"""What the pieces every page shares show: the header's links for the viewer's role, the
-footer, the pager of a list page.
+"""What the pieces every page shares show: the header (the site's name, the links for the
+viewer's role, the search box's words), the footer, the pager of a list page.
 
 Each engine has one copy of each piece's markup (templates/includes/ for the Django
 family, templates/jinja2/includes/ for the Jinja2 one, see forum/jinja.py), and both
