@@ -99,6 +99,21 @@ def header(request, user, *, doctor, moderator) -> Header:
     )
 
 
+def _no_one():
+    return None
+
+
+def page_header(context) -> Header:
+    """header() for a template's context, Django's or Jinja2's (both have .get): the
+    request, the user and the role checks of the context processor, or a view's own."""
+    return header(
+        context.get("request"),
+        context.get("user"),
+        doctor=context.get("viewer_doctor", _no_one),
+        moderator=context.get("viewer_is_moderator", _no_one),
+    )
+
+
 def footer() -> Footer:
     """The medical disclaimer, the footer's links and the copyright line."""
     return Footer(

@@ -54,19 +54,10 @@ def _static_settings_changed(*, setting: str, **kwargs) -> None:
         cached_static.cache_clear()
 
 
-def _no_one():
-    return None
-
-
 @pass_context
 def site_header(context) -> chrome.Header:
     """forum.chrome.header for this page's viewer (as {% site_header %} does)."""
-    return chrome.header(
-        context.get("request"),
-        context.get("user"),
-        doctor=context.get("viewer_doctor", _no_one),
-        moderator=context.get("viewer_is_moderator", _no_one),
-    )
+    return chrome.page_header(context)
 
 
 def truncatechars(value, length: int) -> str:

@@ -10,19 +10,10 @@ from forum import chrome
 register = template.Library()
 
 
-def _no_one():
-    return None
-
-
 @register.simple_tag(takes_context=True)
 def site_header(context) -> chrome.Header:
     # A view's own role checks (in its context) win over the context processor's.
-    return chrome.header(
-        context.get("request"),
-        context.get("user"),
-        doctor=context.get("viewer_doctor", _no_one),
-        moderator=context.get("viewer_is_moderator", _no_one),
-    )
+    return chrome.page_header(context)
 
 
 @register.simple_tag
