@@ -25,6 +25,26 @@ def _local_memory_cache():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _jinja2_templates_report_their_context():
+    """Django's test set-up makes its own engine's templates send template_rendered, which
+    gives the test client's response.context; Jinja2's (the public reading pages) do the
+    same here, so a test reads a page's context whichever engine drew it."""
+    from django.template.backends.jinja2 import Template
+    from django.test.signals import template_rendered
+
+    render = Template.render
+
+    def render_and_report(self, context=None, request=None):
+        html = render(self, context, request)
+        template_rendered.send(sender=self, template=self, context=dict(context or {}))
+        return html
+
+    Template.render = render_and_report
+    yield
+    Template.render = render
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

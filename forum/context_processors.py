@@ -4,13 +4,14 @@ from forum import roles
 
 
 def site(request):
-    """Site name and the viewer's roles, for the header and footer."""
+    """Site name and the viewer's roles (asked only when the header is drawn), for both
+    engines: the header and footer (forum/chrome.py) read them from the context, where a
+    view may put its own (questions.views' ask outage page does)."""
     user = getattr(request, "user", None)
     return {
         "SITE_NAME": settings.SITE_NAME,
         "EMERGENCY_NUMBER": settings.EMERGENCY_NUMBER,
         "CRISIS_LINE_NUMBER": settings.CRISIS_LINE_NUMBER,
         "viewer_is_moderator": lambda: roles.is_moderator(user),
-        "viewer_is_editor": lambda: roles.is_editor(user),
         "viewer_doctor": lambda: roles.verified_doctor(user),
     }

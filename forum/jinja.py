@@ -1,31 +1,44 @@
-"""The Jinja2 environment (settings: TEMPLATES), for the templates in templates/jinja2/.
+"""The Jinja2 environment (settings: TEMPLATES) of the public reading pages.
 
-Two things render with Jinja2, which compiles templates to Python and renders the
-busiest of them in a fraction of the time Django's engine takes:
+One template engine per family of pages, never two inside one page:
 
-- the site chrome (header, flash messages, footer), one copy for every page: the Django
-  templates' base.html includes it with {% chrome %} (forum/templatetags/chrome.py);
-- the Q&A page, the site's busiest, whole (templates/jinja2/questions/).
+- Jinja2, templates/jinja2/ with its own base.html: the public reading pages - the Q&A
+  page (the site's busiest, where Jinja2 renders in a fraction of the time Django's
+  engine takes), home, search, specialty, public doctor profile, tag page, FAQ list;
+- Django's engine, templates/ with its own base.html: the pages of an account or a
+  role - asking, "my questions", the doctor's and the moderators' pages, allauth,
+  admin - and the error pages, which any of them may end in.
 
-Everything else stays in Django's engine. The globals and filters are the Django ones
-these templates use: `url` (forum.reversing.fast_reverse, what {% fast_url %} calls),
-`static` (cached), `current_year` ({% now "Y" %}) and the Q&A page filters.
+Views need not know which: Django asks each engine in turn for a template name, and
+each name lives under one engine's folder only (a view may still ask engines["jinja2"]
+for a template it renders itself, as the Q&A page does).
+
+The pieces both families share (header, flash messages, footer, pager) have one copy of
+markup per engine, in includes/ under each folder; what they show comes from
+forum/chrome.py, which the Django copies reach through forum/templatetags/site_chrome.py
+and these through the globals `site_header()`, `site_footer()` and `pager()`.
+
+The other globals and filters stand in for the Django tags and filters the pages used:
+`url()` for {% url %} (forum.reversing.fast_reverse), `static()` for {% static %}
+(cached), `csrf_input` for {% csrf_token %} (from Django's backend), `_()`/`ngettext()`
+for {% translate %} (the i18n extension with Django's gettext), `|ymd` and `|iso` for
+|date:"Y/m/d" and |date:"c", and Django's own truncatechars, linebreaks, pluralize,
+urlencode and intcomma; plus the Q&A page's filters (questions/templatetags/qa_page.py).
 """
 
 import functools
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.template import defaultfilters
 from django.templatetags.static import static
-from django.utils import timezone
-from jinja2 import Environment, StrictUndefined
+from django.utils import translation
+from jinja2 import Environment, StrictUndefined, pass_context
 
+from forum import chrome
 from forum.reversing import fast_reverse
 from questions.templatetags import qa_page
-
-
-def current_year() -> int:
-    return timezone.localdate().year
 
 
 @functools.cache
@@ -41,16 +54,53 @@ def _static_settings_changed(*, setting: str, **kwargs) -> None:
         cached_static.cache_clear()
 
 
+@pass_context
+def site_header(context) -> chrome.Header:
+    """forum.chrome.header for this page's viewer (as {% site_header %} does)."""
+    return chrome.page_header(context)
+
+
+def truncatechars(value, length: int) -> str:
+    return defaultfilters.truncatechars(value, length)
+
+
+def linebreaks(value):
+    return defaultfilters.linebreaks_filter(value, autoescape=True)
+
+
+def pluralize(value, suffix: str = "s") -> str:
+    return defaultfilters.pluralize(value, suffix)
+
+
 def environment(**options) -> Environment:
     options["undefined"] = StrictUndefined  # a misspelt name fails loudly, in tests first
     options["keep_trailing_newline"] = True  # as Django's engine does
+    options["extensions"] = [*options.get("extensions", ()), "jinja2.ext.i18n"]
     env = Environment(**options)
-    env.globals.update(url=fast_reverse, static=cached_static, current_year=current_year)
+    env.install_gettext_callables(
+        translation.gettext,
+        translation.ngettext,
+        newstyle=True,
+        pgettext=translation.pgettext,
+        npgettext=translation.npgettext,
+    )
+    env.globals.update(
+        url=fast_reverse,
+        static=cached_static,
+        site_header=site_header,
+        site_footer=chrome.footer,
+        pager=chrome.pager,
+    )
     env.filters.update(
         plaintext=qa_page.plaintext,
         jsonld=qa_page.jsonld,
         shift_headings=qa_page.shift_headings,
         ymd=qa_page.ymd,
         iso=qa_page.iso,
+        truncatechars=truncatechars,
+        linebreaks=linebreaks,
+        pluralize=pluralize,
+        urlencode=defaultfilters.urlencode,
+        intcomma=intcomma,
     )
     return env

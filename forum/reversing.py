@@ -6,8 +6,8 @@ Similar Q&A, FAQ). The URL patterns never change while a process runs, so
 `fast_reverse` reverses a name once with placeholder arguments and fills later
 calls in by string formatting, quoting the values as `reverse()` does. It is
 for arguments that always match their pattern (primary keys, stored slugs):
-unlike `reverse()` it does not check them. `{% fast_url %}` is its template tag, and
-`reverser` the same for thousands of calls in a row (the sitemaps).
+unlike `reverse()` it does not check them. Jinja2 templates call it as `url()`;
+`reverser` is the same for thousands of calls in a row (the sitemaps).
 
 It uses only Django's public API; forum/tests/test_reversing.py holds every form of call
 against `reverse()` itself, so a Django upgrade that quotes differently fails there.

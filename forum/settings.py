@@ -101,12 +101,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "forum.context_processors.site",
             ],
-            "builtins": ["forum.templatetags.fast_urls"],
         },
     },
     {
-        # Only for templates/jinja2/ (the site chrome and the Q&A page), through
-        # engines["jinja2"]: see forum/jinja.py.
+        # The public reading pages, templates/jinja2/ (the rest are Django's, above):
+        # see forum/jinja.py.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
