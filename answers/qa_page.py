@@ -29,7 +29,7 @@ from questions.structured_data import medical_web_page_data, qa_page_data
 # Anonymous pages stay at most this long in the cache; writes invalidate them sooner
 # through questions/cache.py.
 PAGE_CACHE_SECONDS = PAGE_SECONDS
-# The page is a Jinja2 template, chrome included (forum/jinja.py): on the busiest page
+# The page is a Jinja2 template, chrome included (forum/site/jinja.py): on the busiest page
 # it renders in a fraction of the time Django's engine takes.
 QA_PAGE = SimpleLazyObject(lambda: engines["jinja2"].get_template("questions/question_detail.html"))
 

@@ -99,22 +99,22 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "forum.context_processors.site",
+                "forum.site.context_processors.site",
             ],
         },
     },
     {
         # The public reading pages, templates/jinja2/ (the rest are Django's, above):
-        # see forum/jinja.py.
+        # see forum/site/jinja.py.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
         "OPTIONS": {
-            "environment": "forum.jinja.environment",
+            "environment": "forum.site.jinja.environment",
             "context_processors": [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "forum.context_processors.site",
+                "forum.site.context_processors.site",
             ],
         },
     },

@@ -2,9 +2,9 @@
 viewer's role, the search box's words), the footer, the pager of a list page.
 
 Each engine has one copy of each piece's markup (templates/includes/ for the Django
-family, templates/jinja2/includes/ for the Jinja2 one, see forum/jinja.py), and both
-copies draw it from these functions - Django through forum/templatetags/site_chrome.py,
-Jinja2 through the globals of forum/jinja.py - so the two families cannot drift apart.
+family, templates/jinja2/includes/ for the Jinja2 one, see forum/site/jinja.py), and both
+copies draw it from these functions - Django through forum/site/templatetags/site_chrome.py,
+Jinja2 through the globals of forum/site/jinja.py - so the two families cannot drift apart.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ for a template it renders itself, as the Q&A page does).
 
 The pieces both families share (header, flash messages, footer, pager) have one copy of
 markup per engine, in includes/ under each folder; what they show comes from
-forum/chrome.py, which the Django copies reach through forum/templatetags/site_chrome.py
+forum/site/chrome.py, which the Django copies reach through forum/site/templatetags/site_chrome.py
 and these through the globals `site_header()`, `site_footer()` and `pager()`.
 
 The other globals and filters stand in for the Django tags and filters the pages used:
@@ -36,8 +36,8 @@ from django.templatetags.static import static
 from django.utils import translation
 from jinja2 import Environment, StrictUndefined, pass_context
 
-from forum import chrome
 from forum.reversing import fast_reverse
+from forum.site import chrome
 from questions.templatetags import qa_page
 
 
@@ -56,7 +56,7 @@ def _static_settings_changed(*, setting: str, **kwargs) -> None:
 
 @pass_context
 def site_header(context) -> chrome.Header:
-    """forum.chrome.header for this page's viewer (as {% site_header %} does)."""
+    """forum.site.chrome.header for this page's viewer (as {% site_header %} does)."""
     return chrome.page_header(context)
 
 

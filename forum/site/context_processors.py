@@ -5,7 +5,7 @@ from forum import roles
 
 def site(request):
     """Site name and the viewer's roles (asked only when the header is drawn), for both
-    engines: the header and footer (forum/chrome.py) read them from the context, where a
+    engines: the header and footer (forum/site/chrome.py) read them from the context, where a
     view may put its own (questions.views' ask outage page does)."""
     user = getattr(request, "user", None)
     return {

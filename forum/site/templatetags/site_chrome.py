@@ -1,11 +1,11 @@
-"""The Django family's side of forum/chrome.py, for templates/includes/:
+"""The Django family's side of forum/site/chrome.py, for templates/includes/:
 {% site_header as header %}, {% site_footer as footer %} and
 {% pager newest_first=True as pager %}. The Jinja2 family calls the same functions as
-globals (forum/jinja.py)."""
+globals (forum/site/jinja.py)."""
 
 from django import template
 
-from forum import chrome
+from forum.site import chrome
 
 register = template.Library()
 
