@@ -3,15 +3,22 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint format install clean
+.PHONY: run test lint format install lock clean
 
+## make install: the venv with exactly the locked versions (every file's hash checked)
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed-dev
+
+## make lock: compile requirements*.in into the hashed requirements*.txt (after editing a .in)
+UV_COMPILE := $(VENV)/bin/uv pip compile --quiet --generate-hashes --python-version 3.11 \
+	--custom-compile-command "make lock"
+lock: install
+	$(UV_COMPILE) --output-file requirements.txt requirements.in
+	$(UV_COMPILE) --output-file requirements-dev.txt requirements-dev.in
 
 ## make run: install, migrate, load the demo data once, serve on http://127.0.0.1:$(PORT)
 run: install

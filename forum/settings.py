@@ -264,6 +264,10 @@ ACCOUNT_RATE_LIMITS = {
 # security notices (password changed, address added) to the account's address.
 ACCOUNT_ADAPTER = "forum.adapters.AccountAdapter"
 ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Re-authentication (before changing the e-mail, the password or two-factor) by password
+# or an authenticator: not by a code e-mailed to the address (allauth 65.22's "code",
+# on by default), which would let a mailbox stand in for the password.
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Asia/Taipei")
