@@ -21,22 +21,25 @@ lock: install
 	$(UV_COMPILE) --output-file requirements-dev.txt requirements-dev.in
 
 ## make run: install, migrate, load the demo data once, serve on http://127.0.0.1:$(PORT)
+## (with the debug toolbar: MAKE_RUN=1 turns it on, see forum/settings.py)
 run: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=1 MAKE_RUN=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: lint, migration and deploy checks, the suite on PostgreSQL and on SQLite
 test: install
 	bash scripts/test.sh $(PYTEST_ARGS)
 
+## make lint: the linters of scripts/test.sh, without the tests
 lint: install
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	bash scripts/test.sh --lint-only
 
+## make format: every formatter, in place (idempotent: a second run changes nothing)
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+	bash scripts/test.sh --format
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -3,17 +3,70 @@
 # test suite on PostgreSQL (a throwaway server) and on SQLite. The browser tests and the
 # system tests (which start their own PostgreSQL, Redis and gunicorn) do not depend on
 # the suite's database, so they run once, in the SQLite run.
+#
+# `scripts/test.sh --lint-only` (make lint) stops after the linters; `scripts/test.sh
+# --format` (part of make format) rewrites the files in place with django-upgrade and
+# djade instead of checking them.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
+BIN=.venv/bin
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 status=0
 
 step() { printf '\n==> %s\n' "$*"; }
+# Tracked and new (not ignored) files, NUL-separated: the Python files, and the Django
+# templates (templates/jinja2/ holds Jinja2 templates, which djade does not parse).
+python_files() { git ls-files -z --cached --others --exclude-standard -- '*.py'; }
+django_templates() {
+  git ls-files -z --cached --others --exclude-standard -- 'templates/*.html' ':!:templates/jinja2/*'
+}
+# Seconds since the start of a step, for its closing line.
+timed() {
+  local start=$SECONDS name=$1
+  shift
+  "$@" || status=1
+  printf '(%s: %ss)\n' "$name" $((SECONDS - start))
+}
+
+if [ "${1:-}" = --format ]; then
+  python_files | xargs -0 -r $BIN/django-upgrade --target-version 5.2
+  django_templates | xargs -0 -r $BIN/djade --target-version 5.2
+  exit 0
+fi
+lint_only=0
+if [ "${1:-}" = --lint-only ]; then lint_only=1; shift; fi
 
 step "ruff"
-.venv/bin/ruff check . || status=1
-.venv/bin/ruff format --check . || status=1
+$BIN/ruff check . || status=1
+$BIN/ruff format --check . || status=1
+
+step "django-upgrade --target-version 5.2 (check: lists the files it would rewrite)"
+django_upgrade_check() {
+  # django-upgrade has no check mode: it rewrites files in place and exits 1 when it
+  # did ("Rewriting ./path" for each). It runs on a copy, so the working tree is kept.
+  local copy rc=0
+  copy=$(mktemp -d /tmp/forum-django-upgrade.XXXXXX)
+  python_files | xargs -0 -r cp --parents -t "$copy"
+  (cd "$copy" && find . -name '*.py' -print0 \
+    | xargs -0 -r "$OLDPWD/$BIN/django-upgrade" --target-version 5.2) || rc=1
+  rm -rf "$copy"
+  [ $rc -eq 0 ] || echo "django-upgrade would rewrite the files above: run make format"
+  return $rc
+}
+timed django-upgrade django_upgrade_check
+
+step "djade --check (Django templates)"
+djade_check() { django_templates | xargs -0 -r $BIN/djade --check --target-version 5.2; }
+timed djade djade_check
+
+step "mypy (the modules listed in pyproject.toml)"
+timed mypy env DJANGO_DEBUG=1 $BIN/mypy
+
+if [ $lint_only = 1 ]; then
+  if [ $status -eq 0 ]; then step "all linters passed"; else step "SOME LINTERS FAILED"; fi
+  exit $status
+fi
 
 step "makemigrations --check"
 DJANGO_DEBUG=1 $PY manage.py makemigrations --check --dry-run || status=1
