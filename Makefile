@@ -21,11 +21,11 @@ lock: install
 	$(UV_COMPILE) --output-file requirements-dev.txt requirements-dev.in
 
 ## make run: install, migrate, load the demo data once, serve on http://127.0.0.1:$(PORT)
-## (with the debug toolbar: MAKE_RUN=1 turns it on, see forum/settings.py)
+## (with django-debug-toolbar: DJANGO_DEBUG_TOOLBAR=1, see forum/settings.py)
 run: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo
-	DJANGO_DEBUG=1 MAKE_RUN=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=1 DJANGO_DEBUG_TOOLBAR=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: lint, migration and deploy checks, the suite on PostgreSQL and on SQLite
 test: install

@@ -1,5 +1,6 @@
 """Root URL configuration; the site-wide pages live in the "forum" namespace."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -56,3 +57,8 @@ urlpatterns = [
         name="sitemap-section",
     ),
 ]
+
+if settings.DEBUG_TOOLBAR:  # `make run` only (forum/settings.py)
+    from debug_toolbar.toolbar import debug_toolbar_urls
+
+    urlpatterns += debug_toolbar_urls()
