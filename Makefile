@@ -37,8 +37,6 @@ lint: install
 
 ## make format: every formatter, in place (idempotent: a second run changes nothing)
 format: install
-	$(VENV)/bin/ruff check --fix .
-	$(VENV)/bin/ruff format .
 	bash scripts/test.sh --format
 
 clean:

@@ -5,8 +5,8 @@
 # the suite's database, so they run once, in the SQLite run.
 #
 # `scripts/test.sh --lint-only` (make lint) stops after the linters; `scripts/test.sh
-# --format` (part of make format) rewrites the files in place with django-upgrade and
-# djade instead of checking them.
+# --format` (make format) rewrites the files in place with django-upgrade, ruff and djade
+# instead of checking them.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -30,9 +30,13 @@ timed() {
 }
 
 if [ "${1:-}" = --format ]; then
+  # django-upgrade first: ruff then formats what it rewrote. Each exits non-zero when it
+  # changed a file, which is what they are run for here.
   python_files | xargs -0 -r $BIN/django-upgrade --target-version 5.2
+  $BIN/ruff check --fix --quiet . || status=1
+  $BIN/ruff format --quiet .
   django_templates | xargs -0 -r $BIN/djade --target-version 5.2
-  exit 0
+  exit $status  # ruff's errors that --fix cannot fix
 fi
 lint_only=0
 if [ "${1:-}" = --lint-only ]; then lint_only=1; shift; fi
@@ -98,8 +102,17 @@ else
   fi
 fi
 
-step "pytest on SQLite, with the browser and system tests"
-env -u DATABASE_URL $PY -m pytest "$@" || status=1
+step "pytest on SQLite, with the browser and system tests, and coverage"
+# The floor is just under the figure this run measured when it was set (93.47% of
+# 5,023 statements, on 2026-12-02): raise it as tests are added, never lower it to make a
+# change pass. The system tests' gunicorn processes are not measured.
+COVERAGE_FLOOR=${COVERAGE_FLOOR:-93}
+if [ $# -gt 0 ]; then
+  echo "(pytest arguments given, so maybe part of the suite: coverage reported, floor not applied)"
+  COVERAGE_FLOOR=0
+fi
+env -u DATABASE_URL $PY -m pytest --cov --cov-report=term --cov-fail-under="$COVERAGE_FLOOR" \
+  "$@" || status=1
 
 if [ $status -eq 0 ]; then step "all checks passed"; else step "SOME CHECKS FAILED"; fi
 exit $status
