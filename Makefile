@@ -3,12 +3,12 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint format install clean
+.PHONY: run test lint format install lock clean
 
+## make install: the venv with exactly the locked versions (every file's hash checked)
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
 
 # The outside validators the browser tests run (package.json: the Nu HTML checker, which
@@ -20,23 +20,31 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(VENV)/.installed-dev node_modules/.installed
 
+## make lock: compile requirements*.in into the hashed requirements*.txt (after editing a .in)
+UV_COMPILE := $(VENV)/bin/uv pip compile --quiet --generate-hashes --python-version 3.11 \
+	--custom-compile-command "make lock"
+lock: install
+	$(UV_COMPILE) --output-file requirements.txt requirements.in
+	$(UV_COMPILE) --output-file requirements-dev.txt requirements-dev.in
+
 ## make run: install, migrate, load the demo data once, serve on http://127.0.0.1:$(PORT)
+## (with django-debug-toolbar: DJANGO_DEBUG_TOOLBAR=1, see forum/settings.py)
 run: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=1 DJANGO_DEBUG_TOOLBAR=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: lint, migration and deploy checks, the suite on PostgreSQL and on SQLite
 test: install
 	bash scripts/test.sh $(PYTEST_ARGS)
 
+## make lint: the linters of scripts/test.sh, without the tests
 lint: install
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	bash scripts/test.sh --lint-only
 
+## make format: every formatter, in place (idempotent: a second run changes nothing)
 format: install
-	$(VENV)/bin/ruff check --fix .
-	$(VENV)/bin/ruff format .
+	bash scripts/test.sh --format
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache node_modules

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import statistics
+from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -13,7 +15,7 @@ from forum.reversing import fast_reverse
 from questions.models import Question, Tag
 
 
-class ReplyQuerySet(models.QuerySet):
+class ReplyQuerySet(models.QuerySet["Reply"]):
     def published(self) -> ReplyQuerySet:
         """Replies visible on the Q&A page."""
         return self.filter(status=Reply.Status.PUBLISHED)
@@ -43,7 +45,7 @@ class ReplyQuerySet(models.QuerySet):
         """A doctor's replies, newest first, with the question each answers."""
         return self.select_related("question__specialty").order_by("-created_at", "-id")
 
-    def history_stats(self, *, now) -> dict:
+    def history_stats(self, *, now: datetime) -> dict[str, Any]:
         """Published replies in total and this month, thanks received, and the median time
         from a question's publication to the reply (None without replies)."""
         published = self.published()
@@ -55,14 +57,15 @@ class ReplyQuerySet(models.QuerySet):
             this_month=models.Count("id", filter=models.Q(published_at__gte=month_start)),
             thanks=models.Sum("thanks_count"),
         )
+        # (asked: never None, filtered out; median: of timedeltas, which typeshed omits)
         delays = sorted(
-            created - asked
+            created - asked  # type: ignore[operator]
             for created, asked in published.filter(
                 question__published_at__isnull=False
             ).values_list("created_at", "question__published_at")
         )
         stats["thanks"] = stats["thanks"] or 0
-        stats["median_delay"] = statistics.median(delays) if delays else None
+        stats["median_delay"] = statistics.median(delays) if delays else None  # type: ignore[type-var]
         return stats
 
 
@@ -143,7 +146,7 @@ class Thank(models.Model):
         return f"Thanks for reply {self.reply_id}"
 
 
-class QuestionClaimQuerySet(models.QuerySet):
+class QuestionClaimQuerySet(models.QuerySet["QuestionClaim"]):
     def active(self) -> QuestionClaimQuerySet:
         """Claims that have not expired yet."""
         return self.filter(expires_at__gt=timezone.now())
@@ -192,7 +195,7 @@ class DigestDelivery(models.Model):
         return f"{self.kind} digest: question {self.question_id}"
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(models.QuerySet["Article"]):
     def published(self) -> ArticleQuerySet:
         """Articles editors have published."""
         return self.filter(status=Article.Status.PUBLISHED)
@@ -252,7 +255,7 @@ class TaggedFAQ(ItemBase):
         return f"{self.content_object_id}:{self.tag_id}"
 
 
-class FAQQuerySet(models.QuerySet):
+class FAQQuerySet(models.QuerySet["FAQ"]):
     def published(self) -> FAQQuerySet:
         """FAQs shown to readers."""
         return self.filter(is_published=True)

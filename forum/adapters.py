@@ -22,10 +22,11 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_reauthentication_methods(self, user) -> list[dict]:
         """An account with an authenticator re-authenticates with it, never with the
-        password alone: a stolen password must not open the recovery codes."""
+        password or an e-mailed code alone: a stolen password or mailbox must not open
+        the recovery codes."""
         methods = super().get_reauthentication_methods(user)
         if any(method["id"].startswith("mfa_") for method in methods):
-            methods = [method for method in methods if method["id"] != "reauthenticate"]
+            methods = [method for method in methods if method["id"].startswith("mfa_")]
         return methods
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:

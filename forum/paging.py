@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
 # Counting every row of a popular tag or specialty costs more than the page itself at a
 # million questions (and deep OFFSETs get slow); past this many, lists say "1,000+" and
@@ -13,10 +15,10 @@ from django.db.models import QuerySet
 COUNT_CAP = 1_000
 
 
-class CappedPaginator(Paginator):
+class CappedPaginator(Paginator):  # type: ignore[type-arg]  # not generic at run time
     """A Paginator that counts a query set only up to `cap` rows (one LIMITed COUNT)."""
 
-    def __init__(self, object_list, per_page: int, cap: int | None = None):
+    def __init__(self, object_list: Any, per_page: int, cap: int | None = None) -> None:
         super().__init__(object_list, per_page)
         self.cap = COUNT_CAP if cap is None else cap
 
@@ -37,7 +39,7 @@ class CappedPaginator(Paginator):
         return self._raw_count > self.cap
 
 
-def get_page(request, object_list, per_page: int) -> Page:
+def get_page(request: HttpRequest, object_list: Any, per_page: int) -> Page[Any]:
     """The page asked for by ?page=; nonsense or numbers below 1 give the first page and
     numbers past the end the last one."""
     try:

@@ -9,7 +9,7 @@ would do, and fail with NoReverseMatch after the action had been committed).
 
 from __future__ import annotations
 
-from django.http import HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 MAX_NEXT_LENGTH = 2000
 
 
-def local_path(value) -> str | None:
+def local_path(value: object) -> str | None:
     """`value` when it is a local absolute path that is safe to redirect to, else None."""
     if not isinstance(value, str) or not value or len(value) > MAX_NEXT_LENGTH:
         return None
@@ -36,7 +36,7 @@ def resolve_default(default: str) -> str:
     return default if default.startswith("/") else reverse(default)
 
 
-def safe_next(request, default: str, value: str | None = None) -> str:
+def safe_next(request: HttpRequest, default: str, value: str | None = None) -> str:
     """The `next` of this request (POST, then GET; or `value` when given) if it is a
     local path, else `default` (a path, or a URL name resolved here)."""
     if value is None:
@@ -44,6 +44,8 @@ def safe_next(request, default: str, value: str | None = None) -> str:
     return local_path(value) or resolve_default(default)
 
 
-def redirect_to_next(request, default: str, value: str | None = None) -> HttpResponseRedirect:
+def redirect_to_next(
+    request: HttpRequest, default: str, value: str | None = None
+) -> HttpResponseRedirect:
     """Redirect to safe_next(...): always a URL, never a URL name."""
     return HttpResponseRedirect(safe_next(request, default, value))

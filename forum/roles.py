@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from forum.models import DoctorProfile
+
 DOCTORS = "Doctors"
 MODERATORS = "Moderators"
 EDITORS = "Editors"
 
 
-def _in_group(user, name: str) -> bool:
+def _in_group(user: Any, name: str) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     cache = getattr(user, "_group_names", None)
@@ -17,17 +22,17 @@ def _in_group(user, name: str) -> bool:
     return name in cache
 
 
-def is_moderator(user) -> bool:
+def is_moderator(user: Any) -> bool:
     """Moderators approve questions, verify doctors and hide replies."""
     return bool(getattr(user, "is_superuser", False)) or _in_group(user, MODERATORS)
 
 
-def is_editor(user) -> bool:
+def is_editor(user: Any) -> bool:
     """Editors write articles, FAQs and tags in admin."""
     return bool(getattr(user, "is_superuser", False)) or _in_group(user, EDITORS)
 
 
-def verified_doctor(user):
+def verified_doctor(user: Any) -> DoctorProfile | None:
     """The user's doctor profile if verified (not applied, rejected or suspended), else None."""
     if not getattr(user, "is_authenticated", False):
         return None
@@ -40,7 +45,7 @@ def verified_doctor(user):
     return profile if profile.is_verified else None
 
 
-def needs_two_factor(user) -> bool:
+def needs_two_factor(user: Any) -> bool:
     """Moderators, editors and staff must use two-factor authentication."""
     if not getattr(user, "is_authenticated", False):
         return False

@@ -5,6 +5,7 @@ section). Defaults are safe: debug is off unless DJANGO_DEBUG=1, and with debug
 off a secret key must be given.
 """
 
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -264,6 +265,10 @@ ACCOUNT_RATE_LIMITS = {
 # security notices (password changed, address added) to the account's address.
 ACCOUNT_ADAPTER = "forum.adapters.AccountAdapter"
 ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Re-authentication (before changing the e-mail, the password or two-factor) by password
+# or an authenticator: not by a code e-mailed to the address (allauth 65.22's "code",
+# on by default), which would let a mailbox stand in for the password.
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Asia/Taipei")
@@ -494,3 +499,20 @@ LOGGING["loggers"]["forum.security"] = {"level": "INFO"}
 # template contexts (users, question text), and SQL debug lines carry parameters.
 LOGGING["loggers"]["django.template"] = {"level": "INFO"}
 LOGGING["loggers"]["django.db.backends"] = {"level": "WARNING"}
+
+# django-debug-toolbar, for `make run` only: on when debug is on, DJANGO_DEBUG_TOOLBAR=1
+# (which `make run` sets) and the package is installed (requirements-dev.txt); never in
+# tests (pytest sets DJANGO_DEBUG=0) or production (debug off). It needs no CSP
+# exception: it loads its scripts and styles as files from the site's origin, fetches
+# its panels from it, and draws with no inline script or style attribute.
+DEBUG_TOOLBAR = (
+    DEBUG
+    and env_bool("DJANGO_DEBUG_TOOLBAR")
+    and "pytest" not in sys.modules
+    and importlib.util.find_spec("debug_toolbar") is not None
+)
+if DEBUG_TOOLBAR:
+    INSTALLED_APPS += ["debug_toolbar"]
+    # First: it wraps every response, the page cache's included.
+    MIDDLEWARE.insert(0, "debug_toolbar.middleware.DebugToolbarMiddleware")
+    INTERNAL_IPS = ["127.0.0.1", "::1"]

@@ -18,6 +18,7 @@ from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
 
 from forum import roles
+from forum.allauth_internal import record_two_factor
 from forum.security import (
     LAST_ACTIVITY_SESSION_KEY,
     PRIVILEGED_SESSION_KEY,
@@ -83,11 +84,7 @@ def log_authenticator_added(sender, request, user, authenticator, **kwargs):
         # The person just proved the authenticator works (a valid code, after a
         # fresh password check), so this session counts as two-factor
         # authenticated, as it would after logging in with it.
-        from allauth.account.internal.flows.login import record_authentication
-
-        record_authentication(
-            request, user, "mfa", id=authenticator.pk, type=authenticator.type, activated=True
-        )
+        record_two_factor(request, user, authenticator)
 
 
 @receiver(mfa_signals.authenticator_removed, dispatch_uid="forum.security.mfa_removed")

@@ -1,6 +1,7 @@
 """Root URL configuration: the project, above every layer (it names every app's routes).
 The site-wide pages live in the "forum" namespace (forum/site/urls.py)."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -34,3 +35,8 @@ urlpatterns = [
     path("healthz", service_views.healthz, name="healthz"),
     *site_urls.root_urlpatterns,
 ]
+
+if settings.DEBUG_TOOLBAR:  # `make run` only (forum/settings.py)
+    from debug_toolbar.toolbar import debug_toolbar_urls
+
+    urlpatterns += debug_toolbar_urls()

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from forum.actions import log_moderation_event
-from forum.models import ModerationEvent, Specialty
+from forum.models import ModerationEvent, Specialty, User
 from questions import changes
 from questions.limits import next_question_allowed_at
 from questions.models import Question
@@ -23,7 +23,7 @@ from questions.screening import ScreeningResult, screen
 
 
 @transaction.atomic
-def approve_question(*, question: Question, moderator, reason: str = "") -> Question:
+def approve_question(*, question: Question, moderator: User, reason: str = "") -> Question:
     """Publish a pending question; approving an already published one changes nothing."""
     locked = Question.objects.select_for_update().get(pk=question.pk)
     if locked.status == Question.Status.PUBLISHED:
@@ -48,7 +48,7 @@ def approve_question(*, question: Question, moderator, reason: str = "") -> Ques
 
 
 @transaction.atomic
-def reject_question(*, question: Question, moderator, reason: str) -> Question:
+def reject_question(*, question: Question, moderator: User, reason: str) -> Question:
     """Reject a question with a reason the author is told; rejecting twice changes nothing."""
     if not reason.strip():
         raise ValueError("A rejection needs a reason.")
@@ -71,7 +71,7 @@ def reject_question(*, question: Question, moderator, reason: str) -> Question:
 
 
 @transaction.atomic
-def remove_question(*, question: Question, moderator, reason: str) -> Question:
+def remove_question(*, question: Question, moderator: User, reason: str) -> Question:
     """Take a published question off the site (kept for the audit trail)."""
     if not reason.strip():
         raise ValueError("Removing a question needs a reason.")
@@ -93,7 +93,7 @@ def remove_question(*, question: Question, moderator, reason: str) -> Question:
 # Moderator redaction (issue: doctors and moderators).
 @transaction.atomic
 def edit_question(
-    *, question: Question, moderator, title: str, body: str, reason: str = ""
+    *, question: Question, moderator: User, title: str, body: str, reason: str = ""
 ) -> Question:
     """Let a moderator redact a question's title or text; no-op when unchanged."""
     locked = Question.objects.select_for_update().get(pk=question.pk)
@@ -123,7 +123,7 @@ logger = logging.getLogger("questions.patients")
 class DailyQuestionLimitReached(Exception):
     """The author has asked settings.QUESTIONS_PER_DAY questions in the last 24 hours."""
 
-    def __init__(self, allowed_at: datetime):
+    def __init__(self, allowed_at: datetime) -> None:
         self.allowed_at = allowed_at
         super().__init__(f"Daily question limit reached until {allowed_at.isoformat()}")
 
@@ -131,7 +131,7 @@ class DailyQuestionLimitReached(Exception):
 class PersonalDataFound(ValueError):
     """The text contains personal data; forms report it before this is ever raised."""
 
-    def __init__(self, result: ScreeningResult):
+    def __init__(self, result: ScreeningResult) -> None:
         self.result = result
         super().__init__("The question contains personal data.")
 
@@ -159,7 +159,7 @@ def _screen_question(*, nickname: str, title: str, body: str) -> ScreeningResult
 @transaction.atomic
 def submit_question(
     *,
-    author,
+    author: User,
     nickname: str,
     subject: str,
     age_range: str,
@@ -199,7 +199,7 @@ def submit_question(
 def edit_pending_question(
     *,
     question: Question,
-    author,
+    author: User,
     nickname: str,
     subject: str,
     age_range: str,
@@ -231,7 +231,7 @@ def edit_pending_question(
 
 
 @transaction.atomic
-def delete_account(*, user, keep_published_questions: bool) -> DeletedAccount:
+def delete_account(*, user: User, keep_published_questions: bool) -> DeletedAccount:
     """Delete a patient's account. Published questions either stay online with no link to
     the account (author=None) or go with it; unpublished ones always go."""
     if not can_delete_own_account(user):
@@ -252,7 +252,7 @@ def delete_account(*, user, keep_published_questions: bool) -> DeletedAccount:
 
 
 @transaction.atomic
-def set_question_tags(*, question: Question, tags: list[str], editor) -> Question:
+def set_question_tags(*, question: Question, tags: list[str], editor: User) -> Question:
     """Replace a question's tags (logged); its page and other pages' Similar Q&A follow."""
     names = sorted({name.strip() for name in tags if name.strip()}, key=str.lower)
     before = sorted(question.tags.names(), key=str.lower)

@@ -30,10 +30,14 @@ Who sees what, which decides how wide a change reaches:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from questions.cache import invalidate_all_pages, invalidate_question_page
 from questions.search_index import refresh_question_document
 from questions.similar import mark_similar_stale, mark_tag_lists_stale
+
+if TYPE_CHECKING:
+    from forum.models import DoctorProfile, Specialty
 
 # What changed about a question, for question_changed(what=...):
 STATUS = "status"  # published, rejected, removed, deleted
@@ -108,7 +112,7 @@ def faq_changed() -> None:
     invalidate_all_pages()
 
 
-def doctor_changed(doctor) -> None:
+def doctor_changed(doctor: DoctorProfile) -> None:
     """A doctor's status (verified, suspended, restored, rejected) or profile changed.
 
     Their name, link and verified mark show on the page of every question they replied
@@ -119,7 +123,7 @@ def doctor_changed(doctor) -> None:
     invalidate_all_pages()
 
 
-def specialty_changed(specialty) -> None:
+def specialty_changed(specialty: Specialty) -> None:
     """A specialty was renamed, re-slugged, reordered or deleted: its name and link show on
     every question of it and in Similar Q&A lines, so every page. Search documents and
     Similar Q&A hold the specialty's id, which does not change."""

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -12,6 +14,11 @@ from taggit.models import ItemBase, TagBase
 
 from forum.models import Specialty
 from forum.reversing import fast_reverse
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from forum.models import User
 
 
 class Tag(TagBase):
@@ -26,7 +33,7 @@ class Tag(TagBase):
         return fast_reverse("questions:tag", slug=self.slug)
 
 
-class QuestionQuerySet(models.QuerySet):
+class QuestionQuerySet(models.QuerySet["Question"]):
     def published(self) -> QuestionQuerySet:
         """Questions a moderator has approved and nobody has removed."""
         return self.filter(status=Question.Status.PUBLISHED)
@@ -45,7 +52,7 @@ class QuestionQuerySet(models.QuerySet):
 
     def for_list(self) -> QuestionQuerySet:
         """Everything a list row shows, fetched up front."""
-        return self.select_related("specialty").prefetch_related("tags")
+        return self.select_related("specialty").prefetch_related("tags")  # type: ignore[misc]
 
     def latest_answered(self) -> QuestionQuerySet:
         """Published, answered questions, newest answer first."""
@@ -56,7 +63,7 @@ class QuestionQuerySet(models.QuerySet):
         """Pending questions for moderators: urgent ones first, then the longest waiting."""
         return self.pending().select_related("specialty").order_by("-is_urgent", "created_at", "id")
 
-    def awaiting_reply(self, specialty_ids) -> QuestionQuerySet:
+    def awaiting_reply(self, specialty_ids: Iterable[int]) -> QuestionQuerySet:
         """Published, unanswered questions in these specialties: urgent first, then oldest."""
         return (
             self.published()
@@ -67,9 +74,9 @@ class QuestionQuerySet(models.QuerySet):
         )
 
     # Patients: asking and following their own questions.
-    def by_author(self, user) -> QuestionQuerySet:
+    def by_author(self, user: User | AnonymousUser | None) -> QuestionQuerySet:
         """Questions the user asked, in any state."""
-        return self.filter(author=user) if getattr(user, "pk", None) else self.none()
+        return self.filter(author=user) if getattr(user, "pk", None) else self.none()  # type: ignore[misc]
 
     def created_since(self, since: datetime) -> QuestionQuerySet:
         """Questions asked at or after `since`."""
@@ -186,7 +193,7 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.slug:
             self.slug = slugify(self.title)[:160].strip("-") or "question"
         super().save(*args, **kwargs)
