@@ -13,8 +13,8 @@ For each split and language it prints, for red flags and for personal data:
   (per category, and over all labelled text-category pairs);
 - false alarms: of the texts with no label of that family, the share where screening
   found something of it (per category: found that category).
-Then the time to screen a 5,000-character text (mixed English and Chinese, benign and
-not), p50 and p95 over --rounds runs. Targets (issue 17) on the held-out split:
+Then the time to screen a 5,000-character text (see timing()), p50 and p95 over --rounds
+runs. Targets (issue 17) on the held-out split:
 red-flag recall >= 95% and false alarms <= 5% per language, the same for personal data,
 and 5,000 characters screened in under 5 ms.
 """
@@ -109,27 +109,43 @@ def evaluate(split: str, show_misses: bool) -> None:
                     print("      " + line)
 
 
-def timing(rounds: int) -> None:
-    texts = [text for split in SPLITS for _lang, _w, text in load(split)]
+def _sample(texts: list[str]) -> str:
     sample = ""
-    for text in texts * 10:
-        if len(sample) >= 5000:
-            break
-        sample += text + " "
-    sample = sample[:5000]
+    while len(sample) < 5000:
+        for text in texts:
+            sample += text + " "
+    return sample[:5000]
+
+
+def _time(sample: str, rounds: int, clock) -> tuple[float, float, float]:
     for _ in range(20):
         screen(sample)
     times = []
     for _ in range(rounds):
-        start = time.perf_counter()
+        start = clock()
         screen(sample)
-        times.append((time.perf_counter() - start) * 1000)
+        times.append((clock() - start) * 1000)
     times.sort()
-    p95 = times[int(0.95 * (len(times) - 1))]
-    print(
-        f"\nscreen() on {len(sample)} characters: p50 {statistics.median(times):.2f} ms, "
-        f"p95 {p95:.2f} ms, max {times[-1]:.2f} ms over {rounds} runs"
-    )
+    return statistics.median(times), times[int(0.95 * (len(times) - 1))], times[-1]
+
+
+def timing(rounds: int) -> None:
+    """A question as patients write them (the texts without red flags, a red flag or
+    two, English and Chinese) and the worst case of the set (every text, so every
+    sentence holds a red flag or personal data), each cut to 5,000 characters. Wall-clock
+    time and the process's CPU time, which a busy machine disturbs less."""
+    rows = [row for split in SPLITS for row in load(split)]
+    benign = [text for _lang, wanted, text in rows if not wanted]
+    flagged = [text for _lang, wanted, text in rows if wanted]
+    typical = _sample(benign[:40] + flagged[:1] + benign[40:] + flagged[100:101])
+    dense = _sample([text for _lang, _w, text in rows])
+    for name, sample in (("typical question", typical), ("every text (worst)", dense)):
+        for clock_name, clock in (("wall", time.perf_counter), ("cpu", time.process_time)):
+            p50, p95, most = _time(sample, rounds, clock)
+            print(
+                f"screen() on {len(sample)} characters, {name:18} {clock_name:4}: "
+                f"p50 {p50:6.2f} ms, p95 {p95:6.2f} ms, max {most:6.2f} ms ({rounds} runs)"
+            )
 
 
 def main() -> None:

@@ -343,34 +343,45 @@ class Tokens:
 def tokenize(text: str) -> Tokens:
     texts, kinds, values, starts, ends, sentence, sentence_starts = [], [], [], [], [], [], [0]
     clause, clause_starts = [], [0]
+    add_text, add_kind, add_value = texts.append, kinds.append, values.append
+    add_start, add_end, add_sentence, add_clause = (
+        starts.append,
+        ends.append,
+        sentence.append,
+        clause.append,
+    )
+    spellings, number_words = _SPELLINGS, _NUMBER_WORDS
     current = current_clause = 0
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
         token = m.group()
         value = None
-        if kind == NUMBER:
+        if kind == CHARACTER:
+            pass
+        elif kind == WORD:
+            token = spellings.get(token, token)
+            value = number_words.get(token)
+        elif kind == NUMBER:
             value = float(token)
         elif kind == "z":
             kind, value = NUMBER, _zh_number(token)
             if len(token) == 1 and token not in _ZH_UNITS:
                 # One numeral is also a character of words (一直, 三明治): both.
                 kind = CHARACTER
-        elif kind == WORD:
-            token = _SPELLINGS.get(token, token)
-            value = _NUMBER_WORDS.get(token)
-        texts.append(token)
-        kinds.append(kind)
-        values.append(value)
-        starts.append(m.start())
-        ends.append(m.end())
-        sentence.append(current)
-        clause.append(current_clause)
-        if kind == SENTENCE:
-            current += 1
-            sentence_starts.append(len(texts))
-        if kind in (SENTENCE, CLAUSE):
+        add_text(token)
+        add_kind(kind)
+        add_value(value)
+        start, end = m.span()
+        add_start(start)
+        add_end(end)
+        add_sentence(current)
+        add_clause(current_clause)
+        if kind == SENTENCE or kind == CLAUSE:
             current_clause += 1
             clause_starts.append(len(texts))
+            if kind == SENTENCE:
+                current += 1
+                sentence_starts.append(len(texts))
     return Tokens(
         texts, kinds, values, starts, ends, sentence, sentence_starts, clause, clause_starts
     )
@@ -482,16 +493,21 @@ class Ruleset:
     contexts: dict[str, Context]
     # First term of a rule's first slot -> (rule index, phrase): the index that keeps the
     # scan from trying every rule at every token.
-    by_exact: dict[str, list[tuple[int, Phrase]]]
+    # Keyed by the first and the second token ((first, None) when the second term is not a
+    # plain word or character), so that a common first token ("no", "沒", a number) does
+    # not make every rule starting with it a candidate.
+    by_exact: dict[tuple[str, str | None], list[tuple[int, Phrase]]]
     by_prefix: dict[str, list[tuple[int, Phrase]]]
-    by_number: list[tuple[Term, int, Phrase]]
+    by_number: dict[str | None, list[tuple[Term, int, Phrase]]]
     prefix_lengths: tuple[int, ...]
     # What a rule can start from, to find the regions of a text worth matching.
     trigger_words: set[str]
     trigger_prefixes: set[str]
     trigger_lengths: tuple[int, ...]
     trigger_first_characters: set[str]
-    trigger_strings: dict[str, set[str]]
+    # The Chinese strings rules start from, as one alternation of literals (no quantifier:
+    # at each position at most one try per string).
+    trigger_pattern: re.Pattern
 
 
 @cache
@@ -531,18 +547,19 @@ def ruleset() -> Ruleset:
             current=_phrases(cues["current"]["cues"]),
             again=_phrases(cues["again"]["cues"]),
         )
-    by_exact: dict[str, list] = {}
+    by_exact: dict[tuple, list] = {}
     by_prefix: dict[str, list] = {}
-    by_number: list = []
+    by_number: dict[str | None, list] = {}
     for index, rule in enumerate(rules):
         for phrase in rule.slots[0].phrases:
             first = phrase[0]
+            second = phrase[1].exact if len(phrase) > 1 else None
             if first.exact is not None:
-                by_exact.setdefault(first.exact, []).append((index, phrase))
+                by_exact.setdefault((first.exact, second), []).append((index, phrase))
             elif first.prefix is not None:
                 by_prefix.setdefault(first.prefix, []).append((index, phrase))
             else:
-                by_number.append((first, index, phrase))
+                by_number.setdefault(second, []).append((first, index, phrase))
     lengths = tuple(sorted({len(p) for p in by_prefix}))
     words, prefixes, strings = set(), set(), {}
     for rule in rules:
@@ -575,7 +592,14 @@ def ruleset() -> Ruleset:
         trigger_prefixes=prefixes,
         trigger_lengths=tuple(sorted({len(p) for p in prefixes})),
         trigger_first_characters=set(strings),
-        trigger_strings=strings,
+        trigger_pattern=re.compile(
+            "|".join(
+                re.escape(literal)
+                for literal in sorted({x for group in strings.values() for x in group}, key=len)[
+                    ::-1
+                ]
+            )
+        ),
     )
 
 
@@ -628,6 +652,15 @@ class PhraseSet:
             found = list(found) + self.numbers
         return found
 
+    def may_start_in(self, words: set[str]) -> bool:
+        """Whether any phrase can start at one of these token texts (a quick test before
+        a scan: most texts hold none of a rule's words)."""
+        if self.numbers or not self.exact.keys().isdisjoint(words):
+            return True
+        return bool(self.prefix) and any(
+            w[:n] in self.prefix for w in words for n in self.prefix_lengths if n <= len(w)
+        )
+
     def at(self, tokens: Tokens, i: int, limit: int) -> int:
         """The token after the longest phrase starting at token i, else -1."""
         if i >= limit:
@@ -676,6 +709,8 @@ def _is_negated(tokens: Tokens, start: int, floor: int, context: Context) -> boo
     through_commas = start > 0 and tokens.texts[start - 1] in ("or", "nor", "或", "和", "跟")
     window = context.negation_window * (2 if through_commas else 1)
     low = max(floor, start - window)
+    if not context.negation.may_start_in(set(tokens.texts[low:start])):
+        return False
     for j in range(start - 1, low - 1, -1):
         kind = tokens.kinds[j]
         if kind == SENTENCE or (kind == CLAUSE and not through_commas):
@@ -693,8 +728,10 @@ def _is_negated(tokens: Tokens, start: int, floor: int, context: Context) -> boo
     return False
 
 
-def _has_cue(tokens: Tokens, start: int, end: int, phrases) -> bool:
-    return any(_any_phrase_at(tokens, j, phrases, end) != -1 for j in range(start, end))
+def _has_cue(tokens: Tokens, start: int, end: int, phrases: PhraseSet) -> bool:
+    if not phrases.may_start_in(set(tokens.texts[start:end])):
+        return False
+    return any(phrases.at(tokens, j, end) != -1 for j in range(start, end))
 
 
 def _clause_bounds(tokens: Tokens, i: int) -> tuple[int, int]:
@@ -739,10 +776,6 @@ def _find_slots(tokens, rule, context, i, phrase, sentence_end) -> tuple[int, in
     end = _phrase_at(tokens, i, phrase, sentence_end)
     if end == -1:
         return None
-    if rule.unless_before and _any_phrase_ending_at(tokens, i, rule.unless_before, 0):
-        return None
-    if _is_negated(tokens, i, _sentence_bounds(tokens, i)[0], context):
-        return None
     for slot in rule.slots[1:]:
         limit = _clause_end(tokens, end, sentence_end)
         found = -1
@@ -757,27 +790,38 @@ def _find_slots(tokens, rule, context, i, phrase, sentence_end) -> tuple[int, in
         end = found
     if rule.unless_next and _any_phrase_at(tokens, end, rule.unless_next, len(tokens.texts)) != -1:
         return None
+    low = max(0, i - rule.near)
+    high = min(len(tokens.texts), end + rule.near)
+    nearby = set(tokens.texts[low:high]) if rule.near_slots else set()
     for slot in rule.near_slots:
-        low = max(0, i - rule.near)
-        high = min(len(tokens.texts), end + rule.near)
+        if not slot.may_start_in(nearby):
+            return None
         if not any(
             _any_phrase_at(tokens, j, slot, high) != -1
             and not _is_negated(tokens, j, _sentence_bounds(tokens, j)[0], context)
             for j in range(low, high)
         ):
             return None
+    # Last, as the dearest: what stands before the first phrase.
+    if rule.unless_before and _any_phrase_ending_at(tokens, i, rule.unless_before, 0):
+        return None
+    if _is_negated(tokens, i, _sentence_bounds(tokens, i)[0], context):
+        return None
     return i, end
 
 
 _TERM_CACHE: dict[tuple[str, str], list[tuple[int, Phrase]]] = {}
 
 
-def _candidates(rules: Ruleset, text: str, kind: str, value) -> list[tuple[int, Phrase]]:
-    """Rules whose first slot may start at a token like this one (cached per token)."""
+def _candidates(rules: Ruleset, tokens: Tokens, i: int) -> list[tuple[int, Phrase]]:
+    """Rules whose first slot may start at token i (what depends on this token alone is
+    cached per token text)."""
+    text, kind, value = tokens.texts[i], tokens.kinds[i], tokens.values[i]
+    following = tokens.texts[i + 1] if i + 1 < len(tokens.texts) else None
     key = (text, kind)
     found = _TERM_CACHE.get(key)
     if found is None:
-        found = list(rules.by_exact.get(text, ()))
+        found = list(rules.by_exact.get((text, None), ()))
         if kind == WORD:
             for n in rules.prefix_lengths:
                 if n > len(text):
@@ -786,10 +830,12 @@ def _candidates(rules: Ruleset, text: str, kind: str, value) -> list[tuple[int, 
         if len(_TERM_CACHE) > 50_000:
             _TERM_CACHE.clear()
         _TERM_CACHE[key] = found
+    pair = rules.by_exact.get((text, following)) if following is not None else None
+    if pair:
+        found = found + pair
     if value is not None:
-        found = found + [
-            (r, p) for term, r, p in rules.by_number if term.matches(text, kind, value)
-        ]
+        numbers = rules.by_number.get(None, []) + rules.by_number.get(following, [])
+        found = found + [(r, p) for term, r, p in numbers if term.matches(text, kind, value)]
     return found
 
 
@@ -799,23 +845,31 @@ _WORD = re.compile(r"[a-z]++(?:'[a-z]++)?+")
 _SENTENCE_END = re.compile(r"[!?;。！？；\n]|\.(?![0-9])")
 
 
+_TRIGGER_WORDS: dict[str, bool] = {}
+
+
 def _hot_regions(rules: Ruleset, lower: str) -> list[tuple[int, int]]:
     """The stretches of text around each word or Chinese string a rule can start from:
     its sentence with the one before and the one after. Only these are tokenized and
     matched, so an ordinary question costs a few look-ups per word."""
     hits = []
     words, prefixes, lengths = rules.trigger_words, rules.trigger_prefixes, rules.trigger_lengths
+    is_trigger = _TRIGGER_WORDS
     for m in _WORD.finditer(lower):
         word = m.group()
-        word = _SPELLINGS.get(word, word)
-        if word in words or any(word[:n] in prefixes for n in lengths if n <= len(word)):
+        hit = is_trigger.get(word)
+        if hit is None:
+            spelled = _SPELLINGS.get(word, word)
+            hit = spelled in words or any(
+                spelled[:n] in prefixes for n in lengths if n <= len(spelled)
+            )
+            if len(is_trigger) > 50_000:
+                is_trigger.clear()
+            is_trigger[word] = hit
+        if hit:
             hits.append(m.start())
-    for ch in rules.trigger_first_characters.intersection(lower):
-        for literal in rules.trigger_strings[ch]:
-            at = lower.find(literal)
-            while at != -1:
-                hits.append(at)
-                at = lower.find(literal, at + 1)
+    if rules.trigger_first_characters.intersection(lower):
+        hits += [m.start() for m in rules.trigger_pattern.finditer(lower)]
     if not hits:
         return []
     ends = [0] + [m.end() for m in _SENTENCE_END.finditer(lower)]
@@ -852,7 +906,7 @@ def _match_region(rules: Ruleset, text: str, lower: str, offset: int, stop: int,
         kind = tokens.kinds[i]
         if kind in (SENTENCE, CLAUSE):
             continue
-        candidates = _candidates(rules, token, kind, tokens.values[i])
+        candidates = _candidates(rules, tokens, i)
         if not candidates:
             continue
         sentence_end = _sentence_bounds(tokens, i)[1]
@@ -1165,5 +1219,3 @@ def patterns() -> dict[str, re.Pattern]:
 def describe_personal_data(findings: tuple[Finding, ...] | list[Finding]) -> str:
     """'"0912-345-678" (phone number), "a@b.tw" (e-mail address)' for a form error."""
     return ", ".join(f"\u201c{f.text}\u201d ({f.label})" for f in findings)
-
-
