@@ -247,6 +247,13 @@ def red_flag_labels(kinds) -> list[str]:
     return [str(RED_FLAG_LABELS[kind]) for kind in dict.fromkeys(kinds) if kind in RED_FLAG_LABELS]
 
 
+NUMBER_NAMES = {
+    "EMERGENCY_NUMBER": _("Emergency (ambulance)"),
+    "CRISIS_LINE_NUMBER": _("Suicide-prevention line"),
+    "POISON_CONTROL_NUMBER": _("Poison control"),
+}
+
+
 def notices(kinds, numbers: dict[str, str]) -> list[dict]:
     """What the patient is told for each red-flag kind, with the numbers to call.
 
@@ -262,7 +269,7 @@ def notices(kinds, numbers: dict[str, str]) -> list[dict]:
                 "label": str(category.label),
                 "text": str(category.notice),
                 "numbers": [
-                    {"name": name, "number": numbers[name]}
+                    {"name": str(NUMBER_NAMES[name]), "number": numbers[name]}
                     for name in category.numbers
                     if numbers.get(name)
                 ],
@@ -902,8 +909,7 @@ def _match_region(rules: Ruleset, text: str, lower: str, offset: int, stop: int,
     tokens = tokenize(lower[offset:stop])
     seen: set[tuple[str, int]] = set()
     past_memo: dict[str, dict] = {language: {} for language in LANGUAGES}
-    for i, token in enumerate(tokens.texts):
-        kind = tokens.kinds[i]
+    for i, kind in enumerate(tokens.kinds):
         if kind in (SENTENCE, CLAUSE):
             continue
         candidates = _candidates(rules, tokens, i)
