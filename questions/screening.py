@@ -726,9 +726,7 @@ def _is_negated(tokens: Tokens, start: int, floor: int, context: Context) -> boo
             return False
         if _any_phrase_at(tokens, j, context.negation, start) != -1:
             if any(
-                context.not_negation.at(tokens, j - k, len(tokens.texts)) > j
-                for k in range(0, 3)
-                if j - k >= 0
+                context.not_negation.at(tokens, j - k, start) > j for k in range(0, 3) if j - k >= 0
             ):
                 continue
             return True
@@ -1055,8 +1053,9 @@ def _keyword_ends(lower: str, keywords) -> list[int]:
     for word in keywords:
         start = lower.find(word)
         while start != -1:
+            before = lower[start - 1] if start else " "
             if not (
-                word[0].isascii() and word[0].isalpha() and start and lower[start - 1].isalpha()
+                word[0].isascii() and word[0].isalpha() and before.isascii() and before.isalpha()
             ):
                 ends.append(start + len(word))
             start = lower.find(word, start + 1)
@@ -1119,12 +1118,15 @@ def _find_personal_data(text: str) -> list[Finding]:
         if any(word in lower for word in _BIRTH_WORDS):
             for m in _DATE_OF_BIRTH.finditer(text):
                 add("date_of_birth", m)
-        if "年" in text:
-            for m in _DATE_THEN_BIRTH.finditer(text):
-                add("date_of_birth", m)
         if "0000" in text:
             for m in _NHI_BARE.finditer(text):
                 add("nhi_card", m)
+    if "年" in text:  # the year may be written in Chinese numerals
+        for m in _DATE_THEN_BIRTH.finditer(text):
+            add("date_of_birth", m)
+        if not has_digit and any(word in lower for word in _BIRTH_WORDS):
+            for m in _DATE_OF_BIRTH.finditer(text):
+                add("date_of_birth", m)
     keywords = _keywords()
     if has_digit:
         for end in _keyword_ends(lower, keywords["id"]):
