@@ -1020,6 +1020,10 @@ _AFTER_APP = re.compile(
     r"(?:\s?+(?:id|ID|Id|號|帳號|账号))?+(?:\s?+(?:is|:|是|為|=|-|,)|\s?+(?i:my\s+id\s+is))?+"
     r"\s?+@?+([A-Za-z][A-Za-z0-9_.-]{3,31}+)"
 )
+# "WhatsApp: +886 955 321 987": a messaging account that is a phone number.
+_AFTER_APP_NUMBER = re.compile(
+    r"(?:\s?+(?:id|ID|號|帳號))?+(?:\s?+(?:is|:|是|為|=|-|,))?+\s?+(\+?\d(?:[\s-]?\d){6,14})"
+)
 _AFTER_LINK = re.compile(r"/@?+[A-Za-z0-9_.-]{2,64}+")
 _AFTER_AT = re.compile(r"[A-Za-z][A-Za-z0-9_.]{3,29}+(?![\w@])")
 _LABEL_GLUE = r"[^A-Za-z0-9\n]{0,8}+(?:(?i:is|number|no\.?|card)[^A-Za-z0-9\n]{0,4}+){0,3}+"
@@ -1136,8 +1140,8 @@ def _find_personal_data(text: str) -> list[Finding]:
             if m := _AFTER_NHI_LABEL.match(text, end):
                 add("nhi_card", m, 1)
     for end in _keyword_ends(lower, keywords["apps"]):
-        if m := _AFTER_APP.match(text, end):
-            found.append((Finding("handle", text[end - 1 : m.end()].strip()), m.start(1), m.end()))
+        if m := _AFTER_APP.match(text, end) or _AFTER_APP_NUMBER.match(text, end):
+            found.append((Finding("handle", m.group(1)), m.start(1), m.end()))
     for end in _keyword_ends(lower, keywords["links"]):
         if m := _AFTER_LINK.match(text, end):
             found.append(
@@ -1178,7 +1182,8 @@ def _numbers_inside_other_findings(found: list[tuple[Finding, int, int]]) -> set
         finding, _start, end = item
         if finding.kind in _REPORTED_ONCE and furthest_end >= end:
             inside.add(item)
-        furthest_end = max(furthest_end, end)
+        if finding.kind != "handle":  # "WhatsApp +886 955 321 987" is both
+            furthest_end = max(furthest_end, end)
     return inside
 
 
@@ -1214,6 +1219,7 @@ def patterns() -> dict[str, re.Pattern]:
         "date_of_birth": _DATE_OF_BIRTH,
         "date_then_birth": _DATE_THEN_BIRTH,
         "after_app": _AFTER_APP,
+        "after_app_number": _AFTER_APP_NUMBER,
         "after_link": _AFTER_LINK,
         "after_at": _AFTER_AT,
         "after_id_label": _AFTER_ID_LABEL,
