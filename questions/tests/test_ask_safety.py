@@ -3,6 +3,7 @@ and the "Are you safe right now?" step that a question with red flags passes fir
 
 import json
 import re
+import time
 
 import pytest
 from django.test import Client
@@ -154,3 +155,12 @@ def test_the_safety_step_does_not_skip_the_other_checks(patient_client, specialt
     assert response.status_code == 200
     assert "“0912-345-678” (phone number)" in response.content.decode()
     assert not Question.objects.exists()
+
+
+@pytest.mark.parametrize("fragment", ["chest pain no ", "不沒有胸痛三年前又", "took 30 a ", "@a1 "])
+def test_screening_endpoint_answers_fast_for_the_longest_hostile_text(patient_client, fragment):
+    body = (fragment * 5000)[:5000]
+    start = time.perf_counter()
+    response = patient_client.post(SCREEN, {"title": fragment[:150], "body": body})
+    assert time.perf_counter() - start < 2.5
+    assert response.status_code == 200
