@@ -25,6 +25,7 @@ that forgot to.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 import unicodedata
@@ -288,7 +289,8 @@ _TOKEN = re.compile(
     r"(?P<n>[0-9]++(?:\.[0-9]++)?+)"
     rf"|(?P<w>[a-z]++(?:'[a-z]++)?+)"
     rf"|(?P<z>[{_ZH_NUMERALS}]++)"
-    rf"|(?P<c>[{_CJK}])"
+    # A run of Chinese characters (numerals aside), cut into one token per character.
+    rf"|(?P<r>(?:(?![{_ZH_NUMERALS}])[{_CJK}])++)"
     r"|(?P<s>[.!?;。！？；\n])"
     r"|(?P<p>[,，:：()（）\[\]「」\"])"
 )
@@ -363,9 +365,17 @@ def tokenize(text: str) -> Tokens:
         kind = m.lastgroup
         token = m.group()
         value = None
-        if kind == CHARACTER:
-            pass
-        elif kind == WORD:
+        if kind == "r":
+            start, n = m.start(), len(token)
+            texts.extend(token)
+            kinds.extend([CHARACTER] * n)
+            values.extend([None] * n)
+            starts.extend(range(start, start + n))
+            ends.extend(range(start + 1, start + n + 1))
+            sentence.extend([current] * n)
+            clause.extend([current_clause] * n)
+            continue
+        if kind == WORD:
             token = spellings.get(token, token)
             value = number_words.get(token)
         elif kind == NUMBER:
@@ -439,7 +449,10 @@ def parse_phrase(source: str) -> Phrase:
             continue
         for m in _TOKEN.finditer(piece):
             token = m.group()
-            terms.append(Term(exact=_SPELLINGS.get(token, token)))
+            if m.lastgroup == "r":
+                terms.extend(Term(exact=ch) for ch in token)
+            else:
+                terms.append(Term(exact=_SPELLINGS.get(token, token)))
     if not terms:
         raise ValueError(f"empty phrase: {source!r}")
     return tuple(terms)
@@ -479,6 +492,21 @@ class Context:
     resolved: PhraseSet
     current: PhraseSet
     again: PhraseSet
+    # All cue phrases of the five sets above in one index, and the sets each belongs to,
+    # so that a region's cues are found in one pass over its tokens.
+    all_cues: PhraseSet | None = None
+    cue_sets: dict | None = None
+
+
+CUE_SETS = ("past", "hypothetical", "resolved", "current", "again")
+
+
+def _with_cue_index(context: Context) -> Context:
+    sets: dict[Phrase, set[str]] = {}
+    for name in CUE_SETS:
+        for phrase in getattr(context, name).phrases:
+            sets.setdefault(phrase, set()).add(name)
+    return dataclasses.replace(context, all_cues=PhraseSet(sets), cue_sets=sets)
 
 
 def _phrases(values) -> PhraseSet:
@@ -543,16 +571,18 @@ def ruleset() -> Ruleset:
                 )
             )
         cues = _load(f"context.{language}.toml")
-        contexts[language] = Context(
-            negation=_phrases(cues["negation"]["cues"]),
-            not_negation=_phrases(cues["negation"]["not_negation"]),
-            scope_ends=_phrases(cues["negation"]["scope_ends"]),
-            negation_window=cues["negation"]["window"],
-            past=_phrases(cues["past"]["cues"]),
-            hypothetical=_phrases(cues["hypothetical"]["cues"]),
-            resolved=_phrases(cues["resolved"]["cues"]),
-            current=_phrases(cues["current"]["cues"]),
-            again=_phrases(cues["again"]["cues"]),
+        contexts[language] = _with_cue_index(
+            Context(
+                negation=_phrases(cues["negation"]["cues"]),
+                not_negation=_phrases(cues["negation"]["not_negation"]),
+                scope_ends=_phrases(cues["negation"]["scope_ends"]),
+                negation_window=cues["negation"]["window"],
+                past=_phrases(cues["past"]["cues"]),
+                hypothetical=_phrases(cues["hypothetical"]["cues"]),
+                resolved=_phrases(cues["resolved"]["cues"]),
+                current=_phrases(cues["current"]["cues"]),
+                again=_phrases(cues["again"]["cues"]),
+            )
         )
     by_exact: dict[tuple, list] = {}
     by_prefix: dict[str, list] = {}
@@ -733,10 +763,33 @@ def _is_negated(tokens: Tokens, start: int, floor: int, context: Context) -> boo
     return False
 
 
-def _has_cue(tokens: Tokens, start: int, end: int, phrases: PhraseSet) -> bool:
-    if not phrases.may_start_in(set(tokens.texts[start:end])):
-        return False
-    return any(phrases.at(tokens, j, end) != -1 for j in range(start, end))
+def _cue_hits(tokens: Tokens, context: Context, memo: dict) -> dict[str, tuple[list, list]]:
+    """Where each kind of cue phrase starts and ends in these tokens (one pass, kept in
+    `memo` for the region)."""
+    hits = memo.get("cues")
+    if hits is None:
+        hits = {name: ([], []) for name in CUE_SETS}
+        texts, kinds, values, n = tokens.texts, tokens.kinds, tokens.values, len(tokens.texts)
+        for j in range(n):
+            for phrase in context.all_cues.starting(texts[j], kinds[j], values[j]):
+                end = _phrase_at(tokens, j, phrase, n)
+                if end != -1:
+                    for name in context.cue_sets[phrase]:
+                        hits[name][0].append(j)
+                        hits[name][1].append(end)
+        memo["cues"] = hits
+    return hits
+
+
+def _has_cue(hits: dict, start: int, end: int, name: str) -> bool:
+    """Whether a cue of that kind lies wholly within tokens start..end."""
+    starts, ends = hits[name]
+    k = bisect_left(starts, start)
+    while k < len(starts) and starts[k] < end:
+        if ends[k] <= end:
+            return True
+        k += 1
+    return False
 
 
 def _clause_bounds(tokens: Tokens, i: int) -> tuple[int, int]:
@@ -763,13 +816,14 @@ def _in_the_past(tokens: Tokens, i: int, context: Context, memo: dict) -> bool:
     if end < len(tokens.texts):
         next_end = _sentence_bounds(tokens, end)[1]
     start, end, next_end = max(start, low), min(end, high), min(next_end, high)
-    again = _has_cue(tokens, *clause, context.again)
-    current = again or _has_cue(tokens, *clause, context.current)
-    answer = _has_cue(tokens, *clause, context.hypothetical) or (
+    hits = _cue_hits(tokens, context, memo)
+    again = _has_cue(hits, *clause, "again")
+    current = again or _has_cue(hits, *clause, "current")
+    answer = _has_cue(hits, *clause, "hypothetical") or (
         not again
         and (
-            _has_cue(tokens, start, next_end, context.resolved)
-            or (not current and _has_cue(tokens, start, end, context.past))
+            _has_cue(hits, start, next_end, "resolved")
+            or (not current and _has_cue(hits, start, end, "past"))
         )
     )
     memo[clause] = answer
@@ -1099,7 +1153,7 @@ def _find_personal_data(text: str) -> list[Finding]:
     if len(lower) != len(text):  # a rare letter whose lower case is longer: keep offsets
         lower = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
     has_digit = any(ch in text for ch in "0123456789")
-    if "@" in text or "at" in lower:
+    if "@" in text or any(at in lower for at in (" at ", "(at)", "[at]")):
         for m in _EMAIL.finditer(text):
             add("email", m)
     if has_digit:
