@@ -395,7 +395,9 @@ def screen_text(request):
             status=429,
         )
     kinds = screen(f"{fields['title']}\n{fields['body']}").red_flag_kinds
-    return JsonResponse({"categories": kinds, "notices": notices(kinds, _help_numbers())})
+    response = JsonResponse({"categories": kinds, "notices": notices(kinds, _help_numbers())})
+    patch_cache_control(response, private=True, no_store=True)  # about someone's health
+    return response
 
 
 @login_required

@@ -45,6 +45,7 @@ def test_screening_endpoint_returns_the_categories_and_what_to_call(patient_clie
         SCREEN, {"title": "Help", "body": "I took 30 sleeping pills and I want to die."}
     )
     assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
     data = response.json()
     assert data["categories"] == ["poisoning", "suicide"]
     assert _numbers_of(data, "suicide") == ["1925", "119"]
