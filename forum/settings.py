@@ -260,6 +260,8 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/h/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
+    # The ask form's screening as the patient types (questions.views.screen_text).
+    "screen_text": "60/m/user,120/m/ip",
 }
 # Patients (accounts): e-mails after commit with failures logged, no address in messages,
 # security notices (password changed, address added) to the account's address.
@@ -357,6 +359,8 @@ CLAIM_MINUTES = int(os.environ.get("CLAIM_MINUTES", "15"))
 MODERATION_ALERT_HOURS = float(os.environ.get("MODERATION_ALERT_HOURS", "2"))
 EMERGENCY_NUMBER = os.environ.get("EMERGENCY_NUMBER", "119")
 CRISIS_LINE_NUMBER = os.environ.get("CRISIS_LINE_NUMBER", "1925")
+# Taiwan's poison control centre (Taipei Veterans General Hospital), day and night.
+POISON_CONTROL_NUMBER = os.environ.get("POISON_CONTROL_NUMBER", "02-2871-7121")
 
 # Logging: one JSON object per line on stdout (forum.log_format.JsonFormatter), for the
 # process manager or log shipper to collect; DJANGO_LOG_FORMAT=text for plain lines.

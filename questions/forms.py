@@ -195,6 +195,10 @@ class AskForm(forms.Form):
         },
     )
 
+    # Sent by the "Are you safe right now?" step: the patient saw the help numbers for the
+    # red flags in the question and chose to send it (questions.views.ask).
+    confirm_urgent = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, author=None, question: Question | None = None, **kwargs):
         self.author = author
         self.question = question

@@ -202,6 +202,16 @@ class Question(models.Model):
         return fast_reverse("questions:detail", pk=self.pk, slug=self.slug)
 
     @property
+    def urgent_reasons(self) -> list[str]:
+        """Why the question is urgent, in words and each once ("Chest pain")."""
+        from questions.screening import red_flag_labels
+
+        flags = self.screening.get("red_flags") if isinstance(self.screening, dict) else None
+        if not isinstance(flags, list):
+            return []
+        return red_flag_labels(f.get("kind") for f in flags if isinstance(f, dict))
+
+    @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 

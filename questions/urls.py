@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.ask, name="ask"),
     path("new/<int:pk>/", views.ask_done, name="asked"),
     path("new/verify-email/", views.resend_verification, name="resend-verification"),
+    path("new/screen/", views.screen_text, name="screen-text"),
     path("similar-titles/", views.similar_titles, name="similar-titles"),
     path("mine/", views.my_questions, name="mine"),
     path("mine/export/", views.export_my_data, name="export"),

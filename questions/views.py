@@ -5,6 +5,7 @@ from datetime import timedelta
 from functools import reduce
 
 from allauth.account.models import EmailAddress
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -18,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from forum import roles
@@ -40,7 +42,7 @@ from questions.permissions import (
     has_verified_email,
     is_question_author,
 )
-from questions.screening import describe_personal_data
+from questions.screening import NUMBER_NAMES, describe_personal_data, notices, screen
 
 logger = logging.getLogger("questions.patients")
 
@@ -95,6 +97,11 @@ def _popular_tag_names(limit: int = 12) -> list[str]:
     return cache.get_or_set("questions:popular-tag-names", compute, 600)
 
 
+def _help_numbers() -> dict[str, str]:
+    """The numbers the emergency notices give, by setting name."""
+    return {name: getattr(settings, name, "") for name in NUMBER_NAMES}
+
+
 def _ask_context(form, *, question=None) -> dict:
     """The ask/edit page: the form, an emergency notice for red flags in what was typed
     (even if the form is invalid), and tag suggestions."""
@@ -103,6 +110,7 @@ def _ask_context(form, *, question=None) -> dict:
         "form": form,
         "question": question,
         "red_flags": red_flags,
+        "emergency_notices": notices(red_flags, _help_numbers()),
         "popular_tags": _popular_tag_names(),
     }
 
@@ -145,6 +153,9 @@ def _ask_retry_response(request, form, *, viewer):
         "form": form,
         "question": None,
         "red_flags": screen_submitted_text(form.data).red_flag_kinds,
+        "emergency_notices": notices(
+            screen_submitted_text(form.data).red_flag_kinds, _help_numbers()
+        ),
         # Without Redis the cache is in the database too.
         "popular_tags": _unless_database_fails(
             lambda: cache.get("questions:popular-tag-names") or [], []
@@ -186,7 +197,13 @@ def ask(request):
         )
         initial = {"nickname": last_nickname} if last_nickname else {}
     form = AskForm(request.POST or None, author=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    safety_check = (
+        request.method == "POST"
+        and form.is_valid()
+        and form.screening.is_urgent
+        and not form.cleaned_data.get("confirm_urgent")
+    )
+    if request.method == "POST" and form.is_valid() and not safety_check:
         try:
             question = submit_question(author=request.user, **form.question_data())
         except DailyQuestionLimitReached as exc:
@@ -200,9 +217,54 @@ def ask(request):
         else:
             return redirect("questions:asked", pk=question.pk)
     context = _ask_context(form)
+    # Red flags stop the first Send on a page that puts the help numbers first ("Are you
+    # safe right now?"), with everything typed kept and a button that sends it anyway.
+    context["safety_check"] = safety_check
+    if safety_check:
+        context["safety_numbers"] = list(
+            {
+                n["number"]: n for notice in context["emergency_notices"] for n in notice["numbers"]
+            }.values()
+        )
     allowed_at = None if form.non_field_errors() else next_question_allowed_at(request.user)
     context["limit_notice"] = _limit_message(allowed_at) if allowed_at else ""
     return render(request, "questions/ask.html", context)
+
+
+SCREEN_TEXT_LIMITS = {
+    "title": AskForm.base_fields["title"].max_length,
+    "body": AskForm.base_fields["body"].max_length,
+}
+
+
+@require_POST
+def screen_text(request):
+    """JSON for the ask form while it is typed: the red-flag categories in the title and
+    text and what to tell the patient, {"categories": [...], "notices": [...]}.
+
+    For those who may ask (signed in, e-mail confirmed), CSRF-checked like every POST,
+    each field no longer than the form accepts, and rate-limited per patient and address
+    (ACCOUNT_RATE_LIMITS["screen_text"]). Nothing is stored."""
+    if not request.user.is_authenticated or not has_verified_email(request.user):
+        return JsonResponse(
+            {"error": gettext("Sign in with a confirmed e-mail address to ask a question.")},
+            status=403,
+        )
+    fields = {name: request.POST.get(name, "") for name in SCREEN_TEXT_LIMITS}
+    too_long = [name for name, limit in SCREEN_TEXT_LIMITS.items() if len(fields[name]) > limit]
+    if too_long:
+        return JsonResponse(
+            {"error": gettext("The text is longer than a question can be.")}, status=400
+        )
+    if not ratelimit.consume(request, action="screen_text", user=request.user):
+        return JsonResponse(
+            {"error": gettext("Too many checks in a short time; please wait a minute.")},
+            status=429,
+        )
+    kinds = screen(f"{fields['title']}\n{fields['body']}").red_flag_kinds
+    response = JsonResponse({"categories": kinds, "notices": notices(kinds, _help_numbers())})
+    patch_cache_control(response, private=True, no_store=True)  # about someone's health
+    return response
 
 
 @login_required
@@ -269,6 +331,10 @@ def ask_done(request, pk):
             "question": question,
             "median_wait": _format_wait(median) if median is not None else "",
             "red_flags": [flag["kind"] for flag in question.screening.get("red_flags", [])],
+            "emergency_notices": notices(
+                [flag["kind"] for flag in question.screening.get("red_flags", [])],
+                _help_numbers(),
+            ),
         },
     )
 

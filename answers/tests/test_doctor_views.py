@@ -528,3 +528,18 @@ def test_moderation_reason_reaches_the_doctor(client, doctor, moderator, questio
     assert "Please mention when to go to the emergency room" in html
     edit = client.get(reverse("answers:reply-edit", kwargs={"pk": reply.pk})).content.decode()
     assert "Saving your changes sends it to the moderators again." in edit
+
+
+def test_dashboard_says_why_a_question_is_urgent(doctor_client, specialty):
+    QuestionFactory(specialty=specialty, title="Calm question", published_at=_ago(days=3))
+    QuestionFactory(
+        specialty=specialty,
+        title="Urgent question",
+        is_urgent=True,
+        published_at=_ago(minutes=5),
+        screening={"red_flags": [{"kind": "seizure", "text": "seizure"}], "personal_data": []},
+    )
+    html = doctor_client.get(reverse("answers:dashboard")).content.decode()
+    assert html.index("Urgent question") < html.index("Calm question")
+    assert "Red flags: Seizure that does not stop" in html
+    assert "seizure</span>" not in html

@@ -66,7 +66,8 @@ def test_queue_highlights_what_screening_found(mod_client):
     html = mod_client.get(reverse("answers:moderation")).content.decode()
     assert "has-findings" in html
     assert "Screening found:" in html
-    assert "<li>Personal data: phone, 0912 345 678</li>" in html
+    # The kind in words, not the internal key; the number itself is marked in the text.
+    assert "<li>Personal data: Phone number</li>" in html
     assert "<p>Call me on <mark>0912 345 678</mark> about the rash.</p>" in html
     assert "<p>It itches at night.</p>" in html
     assert "Red flags" not in html
@@ -440,3 +441,27 @@ def test_screening_marks_whole_words_only(mod_client):
     _pending("Dizzy", 1, body="Since then the room spins.", screening={"flag": ["the"]})
     html = mod_client.get(reverse("answers:moderation")).content.decode()
     assert "<p>Since then <mark>the</mark> room spins.</p>" in html
+
+
+def test_queue_says_why_a_question_is_urgent_in_words_each_once(mod_client):
+    _pending("Calm question", 300)
+    _pending(
+        "Urgent question",
+        1,
+        is_urgent=True,
+        body="I have chest pain and chest tightness and I want to die.",
+        screening={
+            "red_flags": [
+                {"kind": "chest_pain", "text": "chest pain"},
+                {"kind": "chest_pain", "text": "chest tightness"},
+                {"kind": "suicide", "text": "want to die"},
+            ],
+            "personal_data": [],
+        },
+    )
+    html = mod_client.get(reverse("answers:moderation")).content.decode()
+    assert html.index("Urgent question") < html.index("Calm question")
+    assert "Red flags: Chest pain, Suicidal thoughts" in html
+    assert "<li>Red flags: Chest pain, Suicidal thoughts</li>" in html
+    assert "chest_pain" not in html
+    assert "<mark>chest tightness</mark>" in html

@@ -168,7 +168,9 @@ def test_red_flags_show_an_emergency_notice_and_mark_the_question_urgent(
 ):
     settings.EMERGENCY_NUMBER = "119"
     body = "Since an hour ago I have chest pain going to my left arm and I feel sick."
-    response = patient_client.post(ASK, ask_data(specialty, body=body), follow=True)
+    # Sent from the "Are you safe right now?" step (test_ask_safety.py).
+    data = ask_data(specialty, body=body, confirm_urgent="1")
+    response = patient_client.post(ASK, data, follow=True)
     question = Question.objects.get()
     assert question.is_urgent
     assert question.screening["red_flags"] == [{"kind": "chest_pain", "text": "chest pain"}]

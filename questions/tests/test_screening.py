@@ -222,3 +222,149 @@ def test_screen_reads_no_more_than_its_cap():
     assert result.personal_data == ()
     assert result.red_flags == ()
     assert screen(text[-40:]).blocks_submission
+
+
+# --- issue 17: every category in English and Chinese, negation and the past -----------
+
+RED_FLAGS_BY_CATEGORY = [
+    ("suicide", "Everyone would be better off without me."),
+    ("suicide", "I wish I could fall asleep and never wake up."),
+    ("suicide", "我覺得活著好累，不想活了。"),
+    ("suicide", "我是家人的負擔，沒有我他們會過得更好。"),
+    ("poisoning", "My toddler swallowed about 15 of my iron tablets."),
+    ("poisoning", "She took a whole strip of sleeping tablets."),
+    ("poisoning", "我先生吞了二十顆安眠藥。"),
+    ("poisoning", "孩子誤喝了清潔劑。"),
+    ("anaphylaxis", "After eating a prawn his tongue is swelling up."),
+    ("anaphylaxis", "吃了花生之後喉嚨很緊，嘴唇也腫了。"),
+    ("breathing", "My baby's lips are turning blue."),
+    ("breathing", "He is so breathless he can't finish a sentence."),
+    ("breathing", "寶寶嘴唇發紫，呼吸很困難。"),
+    ("chest_pain", "A crushing weight on my chest that spreads to my jaw."),
+    ("chest_pain", "胸口好像被壓住，很悶很痛。"),
+    ("stroke", "Her smile is lopsided and her words come out jumbled."),
+    ("stroke", "爸爸突然嘴歪、說話含糊不清。"),
+    ("bleeding", "The cut keeps spurting blood."),
+    ("bleeding", "傷口血一直流，壓了也止不住。"),
+    ("collapse", "My husband collapsed and is unresponsive."),
+    ("collapse", "奶奶突然昏倒，叫不醒。"),
+    ("seizure", "The seizure has lasted more than five minutes."),
+    ("seizure", "弟弟抽搐超過五分鐘還沒停。"),
+    ("abdominal", "My belly is rigid and I fainted from the pain."),
+    ("abdominal", "肚子痛到昏倒，整個肚子硬硬的。"),
+    ("infant_fever", "Our 5 week old baby has a temperature of 38.3."),
+    ("infant_fever", "寶寶才一個月大，發燒到38.4度。"),
+    ("pregnancy", "I'm 10 weeks pregnant and bleeding heavily with clots."),
+    ("pregnancy", "懷孕十二週，突然大量出血。"),
+    ("head_injury", "He hit his head on the floor and has been vomiting since."),
+    ("head_injury", "小孩撞到頭以後一直吐，也很想睡。"),
+    ("meningitis", "A fever and a rash that doesn't fade under a glass."),
+    ("meningitis", "發高燒、脖子僵硬又怕光。"),
+]
+
+
+@pytest.mark.parametrize(("kind", "text"), RED_FLAGS_BY_CATEGORY)
+def test_every_red_flag_category_is_found_in_english_and_chinese(kind, text):
+    assert kind in screen(text).red_flag_kinds, text
+
+
+def test_every_category_has_rules_in_both_languages_with_a_source():
+    from questions.screening import CATEGORIES, ruleset
+
+    rules = ruleset().rules
+    for language in ("en", "zh"):
+        covered = {rule.category for rule in rules if rule.language == language}
+        assert covered == set(CATEGORIES), language
+    assert all(rule.source.strip() for rule in rules)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Negation, in both languages, also across a list.
+        "No chest pain, no shortness of breath.",
+        "She has never had a seizure.",
+        "我沒有胸痛，也沒有呼吸困難。",
+        "否認胸悶，沒有發燒、咳嗽或胸痛。",
+        # A past episode, and one a doctor explained.
+        "Years ago I had a stroke but I recovered completely.",
+        "I took an overdose when I was a teenager; I am well now and want to ask about acne.",
+        "Last year I had chest pain. The doctor said it was reflux.",
+        "三年前中風過，後來都好了。",
+        "去年胸悶，醫師說過沒事。",
+        "以前曾經有自殘，現在想問疤痕的問題。",
+        # Asking about a red flag is not having one.
+        "What are the warning signs of a heart attack?",
+        "中風的徵兆有哪些？",
+        # Calm medical words and dose numbers.
+        "I take 2 tablets of paracetamol 500 mg, 3 times a day.",
+        "每天吃兩顆降血壓藥，收縮壓大約130。",
+        "My 6 month old has a fever of 38.2.",
+        "小腿抽筋，半夜會痛醒。",
+    ],
+)
+def test_negated_past_and_calm_texts_do_not_alarm(text):
+    assert screen(text).red_flags == (), text
+
+
+def test_a_red_flag_that_is_back_alarms_despite_a_past_episode():
+    assert (
+        "stroke"
+        in screen(
+            "Three years ago I had a stroke and now my face is drooping again."
+        ).red_flag_kinds
+    )
+    assert "stroke" in screen("三年前中風過，現在又嘴歪了。").red_flag_kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "found"),
+    [
+        ("Call (212) 555-0187 tonight", "phone", "(212) 555-0187"),
+        ("text me at 917-555-0123", "phone", "917-555-0123"),
+        ("我的電話0912345678，謝謝", "phone", "0912345678"),
+        ("請撥手機０９３３－１２３－４５６給我", "phone", "0933-123-456"),
+        ("家裡電話(02)2771-2345晚上都在", "phone", "(02)2771-2345"),
+        ("加我LINE：abc1234", "handle", None),
+        ("my line id is sunny_lee77", "handle", None),
+        ("微信號是 wang_dd88", "handle", None),
+        ("DM me on Instagram @jenny.health", "handle", None),
+        ("see facebook.com/peter.chen.1990", "handle", None),
+        ("Telegram t.me/healthyjoe", "handle", None),
+        ("My WhatsApp is +886 955 321 987", "phone", None),
+        ("My name is Grace Lin and I have eczema", "name", "Grace Lin"),
+        ("你好，我叫陳美玲，最近咳嗽", "name", "陳美玲"),
+        ("身分證字號是F131104093", "national_id", "F131104093"),
+        ("健保卡號 000012345678", "nhi_card", "000012345678"),
+        ("我是民國七十五年三月二日出生的", "date_of_birth", None),
+        ("生日是1992年8月15日", "date_of_birth", None),
+        ("我住在台北市大安區復興南路一段100號5樓", "address", None),
+        ("I live at 742 Evergreen Terrace", "address", None),
+    ],
+)
+def test_screen_finds_personal_data_in_both_languages(text, kind, found):
+    result = screen(text)
+    assert kind in kinds(result.personal_data), result
+    if found:
+        assert found in [f.text for f in result.personal_data]
+
+
+def test_an_id_number_with_a_wrong_check_digit_needs_a_label():
+    assert screen("order A123456788 arrived").personal_data == ()
+    assert kinds(screen("身分證 A123456788").personal_data) == ["national_id"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我叫了救護車，後來沒事了。",
+        "血壓140/90，心跳每分鐘88下，體溫37.5度。",
+        "2024年10月3日開始頭痛，下午3點最痛。",
+        "身高170公分，體重65公斤，今年42歲。",
+        "普拿疼500毫克一天三次，每次一顆。",
+        "Line up for the test at 9:30; my LDL is 130.",
+        "I take 0.5 mg at 08:00 and 20:00 every day.",
+    ],
+)
+def test_ordinary_chinese_and_english_medical_text_passes(text):
+    assert screen(text).personal_data == (), text

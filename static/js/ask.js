@@ -96,6 +96,91 @@
     });
   }
 
+  // --- Emergency notice before Send ---------------------------------------------------
+  // As the title or text is typed (debounced), POST them to the screening endpoint
+  // (questions:screen-text, CSRF token from this form, rate-limited on the server) and
+  // show what it says to do for each red flag. The rules stay on the server, as data
+  // files with one matcher, so the page and the "Are you safe right now?" step never
+  // disagree; without this script the server step still stops the first Send.
+  var screenUrl = form.getAttribute("data-screen-url");
+  var live = document.getElementById("live-emergency");
+  var bodyField = document.getElementById("id_body");
+  var tokenField = form.querySelector("input[name=csrfmiddlewaretoken]");
+  var screenTimer = null;
+  var screenController = null;
+  var lastScreened = null;
+
+  function showNotices(notices) {
+    while (live.firstChild) live.removeChild(live.firstChild);
+    if (!notices.length) return;
+    // The server's notice for what was last sent is replaced by this one.
+    var old = document.querySelector(".emergency:not(.safety-check)");
+    if (old && !live.contains(old)) old.parentNode.removeChild(old);
+    var section = document.createElement("section");
+    section.className = "emergency";
+    section.setAttribute("role", "alert");
+    var heading = document.createElement("h2");
+    heading.textContent = "If this is an emergency, do not wait for an answer here";
+    section.appendChild(heading);
+    var list = document.createElement("ul");
+    list.className = "emergency-steps";
+    notices.forEach(function (notice) {
+      var li = document.createElement("li");
+      li.setAttribute("data-category", notice.category);
+      var label = document.createElement("strong");
+      label.textContent = notice.label + ".";
+      li.appendChild(label);
+      li.appendChild(document.createTextNode(" " + notice.text));
+      notice.numbers.forEach(function (n) {
+        var span = document.createElement("span");
+        span.className = "emergency-number";
+        span.appendChild(document.createTextNode(" " + n.name + ": "));
+        var link = document.createElement("a");
+        link.href = "tel:" + n.number;
+        link.textContent = n.number;
+        span.appendChild(link);
+        li.appendChild(span);
+      });
+      list.appendChild(li);
+    });
+    section.appendChild(list);
+    var after = document.createElement("p");
+    after.textContent = "You can still send your question: moderators and doctors will see that it is urgent.";
+    section.appendChild(after);
+    live.appendChild(section);
+  }
+
+  function screenNow() {
+    var text = (title ? title.value : "") + "\n" + bodyField.value;
+    if (text === lastScreened) return;
+    lastScreened = text;
+    if (screenController) screenController.abort();
+    screenController = typeof AbortController === "function" ? new AbortController() : null;
+    var data = new FormData();
+    data.append("title", title ? title.value : "");
+    data.append("body", bodyField.value);
+    fetch(screenUrl, {
+      method: "POST",
+      body: data,
+      headers: { Accept: "application/json", "X-CSRFToken": tokenField.value },
+      credentials: "same-origin",
+      signal: screenController ? screenController.signal : undefined
+    })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (result) { if (result) showNotices(result.notices || []); })
+      .catch(function () { /* aborted or offline: the server step still applies */ });
+  }
+
+  if (screenUrl && live && bodyField && tokenField && window.fetch && window.FormData) {
+    [title, bodyField].forEach(function (field) {
+      if (!field) return;
+      field.addEventListener("input", function () {
+        clearTimeout(screenTimer);
+        screenTimer = setTimeout(screenNow, 700);
+      });
+    });
+  }
+
   // --- Character counts --------------------------------------------------------------
   ["id_title", "id_body"].forEach(function (id) {
     var field = document.getElementById(id);
