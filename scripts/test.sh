@@ -67,13 +67,13 @@ timed djade djade_check
 step "mypy (the modules listed in pyproject.toml)"
 timed mypy env DJANGO_DEBUG=1 $BIN/mypy
 
+step "lint-imports (the layers contracts in pyproject.toml)"
+timed lint-imports $BIN/lint-imports
+
 if [ $lint_only = 1 ]; then
   if [ $status -eq 0 ]; then step "all linters passed"; else step "SOME LINTERS FAILED"; fi
   exit $status
 fi
-
-step "lint-imports (the layers contract in pyproject.toml)"
-.venv/bin/lint-imports || status=1
 
 step "makemigrations --check"
 DJANGO_DEBUG=1 $PY manage.py makemigrations --check --dry-run || status=1
