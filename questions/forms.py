@@ -20,7 +20,9 @@ from questions.screening import (
 TAG_LIMIT = 5
 TAG_MAX_LENGTH = 40
 TAG_MAX_WORDS = 3
-_TAG_PATTERN = re.compile(r"^[a-z0-9]+(?:[ -][a-z0-9]+)*$")
+# Words of letters and digits in any script ("headache", "頭痛", "b12"), joined by single
+# spaces or hyphens; no underscores or symbols. Each character has one role: linear time.
+_TAG_PATTERN = re.compile(r"^[^\W_]+(?:[ -][^\W_]+)*$")
 
 
 # --- tags ------------------------------------------------------------------------

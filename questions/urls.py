@@ -1,6 +1,24 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from questions import views
+
+
+class UnicodeSlugConverter:
+    """A slug in any script ("頭痛", "chest-pain"): letters, digits, "_" and "-", as
+    SlugField(allow_unicode=True) and slugify(allow_unicode=True) make them. Django's
+    `slug` converter takes ASCII only; browsers send these percent-encoded and Django
+    decodes them before matching."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(UnicodeSlugConverter, "uslug")
 
 app_name = "questions"
 
@@ -17,5 +35,5 @@ urlpatterns = [
     # Reading.
     path("<int:pk>/", views.question_redirect, name="detail-short"),
     path("<int:pk>/<str:slug>/", views.question_detail, name="detail"),
-    path("tags/<slug:slug>/", views.tag_detail, name="tag"),
+    path("tags/<uslug:slug>/", views.tag_detail, name="tag"),
 ]
