@@ -43,6 +43,7 @@ class Tag(TagBase):
         null=True,
         blank=True,
         related_name="linked_tags",
+        limit_choices_to={"topic__isnull": True},  # one level: a topic is not linked itself
         verbose_name=_("same topic as"),
         help_text=_(
             "The tag (e.g. in the other language) this one names the same topic as. "

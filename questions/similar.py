@@ -113,10 +113,12 @@ def mark_similar_stale(*, question_id: int, tag_ids: Iterable[int] = ()) -> int:
 
 
 def mark_tag_lists_stale(tag_ids: Iterable[int]) -> int:
-    """After tags were merged or deleted: every question carrying one of them shares a
-    different set of tags with the others, so all their lists are ranked anew. Run it
-    before a deletion (the links go with the tag). Returns how many lists were marked."""
-    return Question.objects.filter(tag_links__tag_id__in=list(tag_ids)).update(similar_ids=None)
+    """After tags were merged, deleted, linked or unlinked as one topic: every question
+    carrying one of them, or a tag of the same topic, shares a different set of tags with
+    the others, so all their lists are ranked anew. Run it before a deletion (the links go
+    with the tag). Returns how many lists were marked."""
+    tags = Tag.objects.same_topic_as(list(tag_ids)).values("pk")
+    return Question.objects.filter(tag_links__tag_id__in=tags).update(similar_ids=None)
 
 
 def compute_similar(

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='tag',
             name='topic',
-            field=models.ForeignKey(blank=True, help_text='The tag (e.g. in the other language) this one names the same topic as. Similar Q&A and Related FAQ count linked tags as one.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='linked_tags', to='questions.tag', verbose_name='same topic as'),
+            field=models.ForeignKey(blank=True, help_text='The tag (e.g. in the other language) this one names the same topic as. Similar Q&A and Related FAQ count linked tags as one.', limit_choices_to={'topic__isnull': True}, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='linked_tags', to='questions.tag', verbose_name='same topic as'),
         ),
         migrations.AlterField(
             model_name='question',
