@@ -5,8 +5,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import translation
 from django.utils.text import slugify
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from forum.reversing import fast_reverse
@@ -200,7 +200,7 @@ class ModerationEvent(models.Model):
 def localized_specialty_name(name: str, name_zh_hant: str, language: str | None = None) -> str:
     """`name_zh_hant` when the language (by default the active one) is Chinese and the
     name is set, else the English `name`."""
-    language = (language or get_language() or "").lower()
+    language = (language or translation.get_language() or "").lower()
     if name_zh_hant and language.startswith("zh"):
         return name_zh_hant
     return name
