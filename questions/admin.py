@@ -74,7 +74,7 @@ class RejectionForm(forms.Form):
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     list_display = ["title", "status", "specialty", "tag_list", "answered_at", "created_at"]
-    list_filter = ["status", AnsweredFilter, "is_urgent", "specialty"]
+    list_filter = ["status", AnsweredFilter, "is_urgent", "specialty", "language"]
     search_fields = ["title"]
     # Newest first by primary key and no full count: the list stays fast with a million rows.
     ordering = ["-id"]
@@ -83,7 +83,7 @@ class QuestionAdmin(admin.ModelAdmin):
     # Only tags are edited here: the text is redacted and the status changed through the
     # moderation actions, which keep the audit log.
     fieldsets = [
-        (None, {"fields": ["title", "body", "specialty", "tags"]}),
+        (None, {"fields": ["title", "body", "language", "specialty", "tags"]}),
         ("Patient", {"fields": ["nickname", "subject", "age_range", "sex"]}),
         (
             "Moderation",
@@ -168,7 +168,7 @@ class QuestionAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         changed = set(form.changed_data)
         what = {changes.PAGE}
-        if {"title", "body"} & changed:
+        if {"title", "body", "language"} & changed:  # what pages and lists show of it
             what.add(changes.TEXT)
         for field in ("specialty", "tags"):
             if field in changed:

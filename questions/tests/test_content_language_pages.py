@@ -94,3 +94,48 @@ def test_faq_list_marks_each_faq_with_its_language(client, chinese_page):
     assert re.search(
         r'<section class="faq" id="faq-\d+" aria-labelledby="faq-\d+-q" lang="en">', html
     )
+
+
+def test_an_editor_corrects_a_questions_language_in_admin(client, editor, specialty):
+    from forum.tests.two_factor import sign_in
+    from questions.tests.changes import assert_pages_invalidated
+
+    question = QuestionFactory(specialty=specialty, title="OK?", body="OK", tags=["頭痛"])
+    assert question.language == "en"
+    ReplyFactory(question=question)
+    sign_in(client, editor)
+    form = {
+        "language": "zh-hant",
+        "tags": "頭痛",
+        "replies-TOTAL_FORMS": "0",
+        "replies-INITIAL_FORMS": "0",
+        "Article_questions-TOTAL_FORMS": "0",
+        "Article_questions-INITIAL_FORMS": "0",
+        "_save": "Save",
+    }
+    with assert_pages_invalidated(question_ids=[question.pk], all_pages=True):
+        response = client.post(reverse("admin:questions_question_change", args=[question.pk]), form)
+    assert response.status_code == 302
+    assert Question.objects.get(pk=question.pk).language == "zh-hant"
+    html = client.get(question.get_absolute_url()).content.decode()
+    assert '<section class="question" lang="zh-hant">' in html
+
+
+def test_an_editor_sets_a_faqs_language_in_admin(client, editor):
+    from answers.models import FAQ
+    from forum.tests.two_factor import sign_in
+
+    sign_in(client, editor)
+    response = client.post(
+        reverse("admin:answers_faq_add"),
+        {
+            "question": "Is 頭痛 the same as headache?",
+            "answer": "是的，頭痛就是 headache。",
+            "language": "zh-hant",
+            "tags": "頭痛",
+            "is_published": "on",
+            "position": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert FAQ.objects.get().language == "zh-hant"
