@@ -178,9 +178,9 @@ def ranking_sql(
     link_tag = qn(TaggedQuestion._meta.get_field("tag").column)
     postgresql = connection.vendor == "postgresql"
     # 0. The page's topics (a tag linked to another counts as that one), and every tag
-    # of those topics, at most MAX_TOPIC_TAGS: English and Chinese tags of one topic.
-    # On PostgreSQL each look-up is a LATERAL index probe (on a small tag table the
-    # planner would rather read it whole for a list of ids).
+    # of those topics with its topic, at most MAX_TOPIC_TAGS: English and Chinese tags of
+    # one topic. On PostgreSQL each look-up is a LATERAL index probe (on a small tag table
+    # the planner would rather read it whole for a list of ids).
     if postgresql:
         page_tags = (
             f"unnest(%s) AS p(id) CROSS JOIN LATERAL "
@@ -188,27 +188,22 @@ def ranking_sql(
         )
         page_tag_params: list = [tag_ids]
         linked_tags = (
-            f"SELECT g.id FROM page_topics p CROSS JOIN LATERAL (SELECT g.id FROM {tag_table} g "
-            f"WHERE g.{topic} = p.topic ORDER BY g.id LIMIT {int(MAX_TOPIC_TAGS)}) g"
-        )
-        page_topics = "= ANY(ARRAY(SELECT topic FROM page_topics))"
-        tag_of_link = (
-            f"CROSS JOIN LATERAL (SELECT st.* FROM {tag_table} st "
-            f"WHERE st.id = s.{link_tag} LIMIT 1) st"
+            f"SELECT g.id, p.topic FROM page_topics p CROSS JOIN LATERAL (SELECT g.id "
+            f"FROM {tag_table} g WHERE g.{topic} = p.topic ORDER BY g.id "
+            f"LIMIT {int(MAX_TOPIC_TAGS)}) g"
         )
     else:
         page_tags = f"{tag_table} t WHERE t.id IN ({', '.join(['%s'] * len(tag_ids))})"
         page_tag_params = list(tag_ids)
         linked_tags = (
-            f"SELECT g.id FROM {tag_table} g WHERE g.{topic} IN (SELECT topic FROM page_topics)"
+            f"SELECT g.id, g.{topic} FROM {tag_table} g "
+            f"WHERE g.{topic} IN (SELECT topic FROM page_topics)"
         )
-        page_topics = "IN (SELECT topic FROM page_topics)"
-        tag_of_link = f"INNER JOIN {tag_table} st ON st.id = s.{link_tag}"
     topics = (
         f"WITH page_topics(topic) AS MATERIALIZED (SELECT DISTINCT COALESCE(t.{topic}, t.id) "
         f"FROM {page_tags}), "
-        f"topic_tags(tag_id) AS MATERIALIZED (SELECT u.tag_id FROM ("
-        f"SELECT topic AS tag_id FROM page_topics UNION {linked_tags}) u "
+        f"topic_tags(tag_id, topic) AS MATERIALIZED (SELECT u.tag_id, u.topic FROM ("
+        f"SELECT topic AS tag_id, topic FROM page_topics UNION {linked_tags}) u "
         f"ORDER BY u.tag_id LIMIT %s) "
     )
     topic_params = [*page_tag_params, MAX_TOPIC_TAGS]
@@ -227,16 +222,16 @@ def ranking_sql(
             f"ON c.id IN (SELECT n.id FROM {link_table} n WHERE n.{link_tag} = g.tag_id "
             f"ORDER BY n.{link_question} DESC LIMIT %s)"
         )
-    # 2 and 3. Eligible candidates, how many of the page's topics each has, the rule, the
-    # top few.
+    # 2 and 3. Eligible candidates, how many of the page's topics each has (its links by
+    # the (question, tag) index, matched against the few topic tags), the rule, the top few.
     sql = (
         f"{topics}"
         f"SELECT q.id FROM {question_table} q "
         f"WHERE q.id IN ({newest_per_tag}) "
         f"AND q.status = %s AND q.answered_at IS NOT NULL AND q.id <> %s "
-        f"ORDER BY (SELECT COUNT(DISTINCT COALESCE(st.{topic}, st.id)) FROM {link_table} s "
-        f"{tag_of_link} WHERE s.{link_question} = q.id "
-        f"AND COALESCE(st.{topic}, st.id) {page_topics}) DESC, "
+        f"ORDER BY (SELECT COUNT(DISTINCT tt.topic) FROM {link_table} s "
+        f"INNER JOIN topic_tags tt ON tt.tag_id = s.{link_tag} "
+        f"WHERE s.{link_question} = q.id) DESC, "
         f"CASE WHEN q.specialty_id = %s THEN 1 ELSE 0 END DESC, "
         f"q.answered_at DESC, q.id DESC "
         f"LIMIT %s"
