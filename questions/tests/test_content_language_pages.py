@@ -139,3 +139,21 @@ def test_an_editor_sets_a_faqs_language_in_admin(client, editor):
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert FAQ.objects.get().language == "zh-hant"
+
+
+def test_a_question_asked_in_chinese_records_its_language_slug_and_tags(client, patient, specialty):
+    from questions.tests.ask_data import ask_data
+
+    client.force_login(patient)
+    data = ask_data(
+        specialty,
+        title="頭痛三天，吃止痛藥也沒有改善",
+        body="從週一早上開始頭痛，兩側太陽穴緊緊的，吃了止痛藥只好一點點，晚上睡不好。",
+        tags="頭痛，失眠",
+    )
+    response = client.post(reverse("questions:ask"), data)
+    assert response.status_code == 302
+    question = Question.objects.get()
+    assert question.language == "zh-hant"
+    assert question.slug == "頭痛三天吃止痛藥也沒有改善"
+    assert sorted(question.tags.names()) == ["失眠", "頭痛"]
