@@ -102,3 +102,18 @@ def test_every_chinese_demo_page_and_tag_page_answers(demo, client):
         assert client.get(f"/questions/{question.pk}/").status_code == 301
     for tag in Tag.objects.filter(question_links__content_object__language=ZH).distinct():
         assert client.get(tag.get_absolute_url()).status_code == 200
+
+
+def test_feeds_and_sitemaps_give_chinese_pages_percent_encoded_urls(demo, client):
+    from urllib.parse import quote
+
+    from django.urls import reverse
+
+    question = Question.objects.filter(language=ZH).latest("answered_at")
+    encoded = f"/questions/{question.pk}/{quote(question.slug)}/"
+    rss = client.get(reverse("forum:feed-rss")).content.decode()
+    assert encoded in rss
+    questions_map = client.get(reverse("sitemap-section", args=["questions"])).content.decode()
+    assert encoded in questions_map
+    tags_map = client.get(reverse("sitemap-section", args=["tags"])).content.decode()
+    assert f"/questions/tags/{quote('頭痛')}/" in tags_map
