@@ -59,11 +59,6 @@ class Tag(TagBase):
     def get_absolute_url(self) -> str:
         return fast_reverse("questions:tag", slug=self.slug)
 
-    @property
-    def topic_key(self) -> int:
-        """The id every tag of this topic shares: the topic tag's."""
-        return self.topic_id or self.pk
-
 
 class QuestionQuerySet(models.QuerySet):
     def published(self) -> QuestionQuerySet:
