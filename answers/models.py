@@ -7,9 +7,11 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase
 
+from forum.language import Language, detect_language
 from forum.models import DoctorProfile, Specialty
 from forum.reversing import fast_reverse
 from questions.models import Question, Tag
@@ -78,6 +80,13 @@ class Reply(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="replies")
     doctor = models.ForeignKey(DoctorProfile, on_delete=models.PROTECT, related_name="replies")
     body = models.TextField()
+    language = models.CharField(
+        _("language"),
+        max_length=7,
+        choices=Language.choices,
+        blank=True,
+        help_text=_("The language it is written in; detected from the text if empty."),
+    )
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.HELD, db_index=True
     )
@@ -104,6 +113,11 @@ class Reply(models.Model):
 
     def __str__(self) -> str:
         return f"{self.doctor} on {self.question_id}"
+
+    def save(self, *args, **kwargs):
+        if not self.language:
+            self.language = detect_language(self.body)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return f"{self.question.get_absolute_url()}#reply-{self.pk}"
@@ -209,8 +223,15 @@ class Article(models.Model):
         PUBLISHED = "published", "Published"
 
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
     body = models.TextField(help_text="Markdown.")
+    language = models.CharField(
+        _("language"),
+        max_length=7,
+        choices=Language.choices,
+        blank=True,
+        help_text=_("The language it is written in; detected from the text if empty."),
+    )
     body_html = models.TextField(blank=True, editable=False)
     questions = models.ManyToManyField(Question, related_name="articles", blank=True)
     status = models.CharField(
@@ -240,6 +261,11 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        if not self.language:
+            self.language = detect_language(self.title, self.body)
+        super().save(*args, **kwargs)
+
 
 class TaggedFAQ(ItemBase):
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="faq_links")
@@ -264,6 +290,13 @@ class FAQQuerySet(models.QuerySet["FAQ"]):
 class FAQ(models.Model):
     question = models.CharField(max_length=200)
     answer = models.TextField(help_text="Markdown.")
+    language = models.CharField(
+        _("language"),
+        max_length=7,
+        choices=Language.choices,
+        blank=True,
+        help_text=_("The language it is written in; detected from the text if empty."),
+    )
     answer_html = models.TextField(blank=True, editable=False)
     specialty = models.ForeignKey(
         Specialty, on_delete=models.SET_NULL, null=True, blank=True, related_name="faqs"
@@ -283,6 +316,11 @@ class FAQ(models.Model):
 
     def __str__(self) -> str:
         return self.question
+
+    def save(self, *args, **kwargs):
+        if not self.language:
+            self.language = detect_language(self.question, self.answer)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return f"{fast_reverse('answers:faqs')}#faq-{self.pk}"

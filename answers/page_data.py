@@ -25,7 +25,7 @@ import json
 from django.db import connections, models, router
 
 from answers.models import FAQ, Article, Reply, TaggedFAQ
-from forum.models import DoctorProfile, Specialty
+from forum.models import DoctorProfile, Specialty, localized_specialty_name
 from forum.reversing import fast_reverse
 from questions.models import Question, Tag, TaggedQuestion
 from questions.similar import (
@@ -40,7 +40,8 @@ EXCERPT_CHARS = 220
 # What the page shows of a doctor (name, link, verified or not), of a tag and of a FAQ.
 DOCTOR_FIELDS = ("id", "display_name", "slug", "status")
 TAG_FIELDS = ("id", "name", "slug")
-FAQ_FIELDS = ("id", "question", "answer_html")
+FAQ_FIELDS = ("id", "question", "language", "answer_html")  # in concrete-field order
+SPECIALTY_FIELDS = ("id", "name", "name_zh_hant", "slug")  # in concrete-field order
 # The columns of a Similar Q&A item (_item's arguments).
 ITEM_COLUMNS = (
     "id",
@@ -53,6 +54,8 @@ ITEM_COLUMNS = (
     "doctor",
     "doctor_slug",
     "doctor_status",
+    "language",
+    "specialty_zh_hant",
 )
 MAX_ID = 2**63 - 1  # the largest BigAutoField value
 
@@ -76,7 +79,7 @@ def load_question(pk: int) -> Question | None:
         return None  # beyond any id (the ORM answers these without asking the database)
     connection = _connection()
     question_fields = _all_fields(Question)
-    specialty_fields = ("id", "name", "slug")
+    specialty_fields = SPECIALTY_FIELDS
     reply_fields = _all_fields(Reply)
     through = Article._meta.get_field("questions").remote_field.through._meta
     page_columns = len(question_fields) + len(specialty_fields) + 4
@@ -115,8 +118,9 @@ def load_question(pk: int) -> Question | None:
         return None
     row, split = rows[0], len(question_fields)
     question = _instance(connection, Question, question_fields, row[:split])
-    question.specialty = _instance(connection, Specialty, specialty_fields, row[split : split + 3])
-    tags_json, has_articles, similar_json, faqs_json = row[split + 3 : page_columns]
+    tags_start = split + len(specialty_fields)
+    question.specialty = _instance(connection, Specialty, specialty_fields, row[split:tags_start])
+    tags_json, has_articles, similar_json, faqs_json = row[tags_start:page_columns]
     question.page_tags = [
         _instance(connection, Tag, TAG_FIELDS, tag) for tag in json.loads(tags_json or "[]")
     ]
@@ -171,24 +175,33 @@ def _similar_items_json_sql() -> str:
 
 def _related_faqs_json_sql() -> str:
     """The question's Related FAQ (FAQ_FIELDS) as a JSON array of arrays: published FAQs
-    sharing the most tags with it, then by their own order, at most RELATED_FAQ_COUNT:
+    sharing the most topics with it (tags linked as one topic count once), then by their
+    own order, at most RELATED_FAQ_COUNT: without linked tags,
     FAQ.objects.published().filter(tag_links__tag_id__in=<the question's tags>)
     .annotate(shared=Count("tag_links")).order_by("-shared", "position", "id")."""
     faq_link = TaggedFAQ._meta
     faq_link_faq = faq_link.get_field("content_object").column
     link = TaggedQuestion._meta
-    # From the question's links (the (question, tag) index) to each of their tags' FAQ
-    # links (the (tag, FAQ) index), counted per FAQ, then joined to the FAQs.
+    topic = qn(Tag._meta.get_field("topic").column)
+    # From the question's links (the (question, tag) index) to their tags (primary key),
+    # to every tag of those tags' topics (primary key or topic index), to each of those
+    # tags' FAQ links (the (tag, FAQ) index), topics counted per FAQ, joined to the FAQs.
+    key = f"COALESCE(t.{topic}, t.id)"
+    tags = _probe_join("INNER", Tag, "t", f"t.id = l.{link.get_field('tag').column}", limit=1)
+    if _connection().vendor == "postgresql":  # two probes; an OR would read all tags
+        topic_tags = (
+            f"INNER JOIN LATERAL (SELECT {key} AS id UNION ALL SELECT g.id FROM {_table(Tag)} g "
+            f"WHERE g.{topic} = {key}) g ON TRUE"
+        )
+    else:
+        topic_tags = f"INNER JOIN {_table(Tag)} g ON g.id = {key} OR g.{topic} = {key}"
     faq_links = _probe_join(
-        "INNER",
-        faq_link.model,
-        "fl",
-        f"fl.{faq_link.get_field('tag').column} = l.{link.get_field('tag').column}",
+        "INNER", faq_link.model, "fl", f"fl.{faq_link.get_field('tag').column} = g.id"
     )
     faqs = (
         f"SELECT {_columns('f', FAQ, FAQ_FIELDS)}, c.shared, f.position "
-        f"FROM (SELECT fl.{faq_link_faq} AS id, COUNT(*) AS shared "
-        f"FROM {_table(TaggedQuestion)} l {faq_links} "
+        f"FROM (SELECT fl.{faq_link_faq} AS id, COUNT(DISTINCT {key}) AS shared "
+        f"FROM {_table(TaggedQuestion)} l {tags} {topic_tags} {faq_links} "
         f"WHERE l.{link.get_field('content_object').column} = q.id "
         f"GROUP BY fl.{faq_link_faq}) c "
         f"INNER JOIN {_table(FAQ)} f ON f.id = c.id "
@@ -358,6 +371,8 @@ def _items_sql(ids_sql: str) -> str:
                 "d.display_name",
                 "d.slug",
                 "d.status",
+                "iq.language",
+                "sp.name_zh_hant",
             ],
             strict=True,
         )
@@ -398,14 +413,26 @@ def _items(ids: list[int], rows) -> list[dict]:
 
 
 def _item(
-    pk, slug, title, specialty, body_start, article_title, reply_start, doctor, doctor_slug, status
+    pk,
+    slug,
+    title,
+    specialty,
+    body_start,
+    article_title,
+    reply_start,
+    doctor,
+    doctor_slug,
+    status,
+    language,
+    specialty_zh_hant,
 ) -> dict:
     return {
         "id": pk,
         "url": fast_reverse("questions:detail", pk=pk, slug=slug),
         "title": article_title or title,
         "excerpt": excerpt(body_start),
-        "specialty": specialty,
+        "language": language,
+        "specialty": localized_specialty_name(specialty, specialty_zh_hant),
         "doctor_name": doctor or "",
         "doctor_url": (
             fast_reverse("forum:doctor", slug=doctor_slug)

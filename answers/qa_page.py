@@ -121,7 +121,9 @@ def _qa_page_context(question: Question) -> dict:
     tags = question.page_tags  # read with the question
     tag_ids = [tag.pk for tag in tags]
     articles = load_articles(question)
-    heading = f"{articles[0].title if articles else question.title} - {question.specialty.name}"
+    heading = (
+        f"{articles[0].title if articles else question.title} - {question.specialty.localized_name}"
+    )
     canonical_url = settings.SITE_URL + question.get_absolute_url()
     return {
         "question": question,

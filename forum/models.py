@@ -5,7 +5,9 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import translation
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from forum.reversing import fast_reverse
 
@@ -55,7 +57,18 @@ class User(AbstractUser):
 
 
 class Specialty(models.Model):
+    """A medical specialty. Its name is data, so it carries one per language: `name` in
+    English and `name_zh_hant` in Traditional Chinese (plain fields: two languages, read
+    with the page's own SQL, need no translation library); `localized_name` is the one
+    for the active language."""
+
     name = models.CharField(max_length=80, unique=True)
+    name_zh_hant = models.CharField(
+        _("name in Traditional Chinese"),
+        max_length=80,
+        blank=True,
+        help_text=_("As Taiwanese hospitals name the department, e.g. 神經內科."),
+    )
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0, help_text="Lower numbers are listed first.")
@@ -69,6 +82,11 @@ class Specialty(models.Model):
 
     def get_absolute_url(self) -> str:
         return fast_reverse("forum:specialty", slug=self.slug)
+
+    @property
+    def localized_name(self) -> str:
+        """The name in the active language (English when no Chinese name is set)."""
+        return localized_specialty_name(self.name, self.name_zh_hant)
 
 
 class DoctorProfileQuerySet(models.QuerySet):
@@ -177,6 +195,15 @@ class ModerationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.target_repr}"
+
+
+def localized_specialty_name(name: str, name_zh_hant: str, language: str | None = None) -> str:
+    """`name_zh_hant` when the language (by default the active one) is Chinese and the
+    name is set, else the English `name`."""
+    language = (language or translation.get_language() or "").lower()
+    if name_zh_hant and language.startswith("zh"):
+        return name_zh_hant
+    return name
 
 
 def unique_slug(model: type[models.Model], text: str, field: str = "slug", max_length=None) -> str:

@@ -18,6 +18,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitTag
 
@@ -73,7 +74,7 @@ class RejectionForm(forms.Form):
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     list_display = ["title", "status", "specialty", "tag_list", "answered_at", "created_at"]
-    list_filter = ["status", AnsweredFilter, "is_urgent", "specialty"]
+    list_filter = ["status", AnsweredFilter, "is_urgent", "specialty", "language"]
     search_fields = ["title"]
     # Newest first by primary key and no full count: the list stays fast with a million rows.
     ordering = ["-id"]
@@ -82,7 +83,7 @@ class QuestionAdmin(admin.ModelAdmin):
     # Only tags are edited here: the text is redacted and the status changed through the
     # moderation actions, which keep the audit log.
     fieldsets = [
-        (None, {"fields": ["title", "body", "specialty", "tags"]}),
+        (None, {"fields": ["title", "body", "language", "specialty", "tags"]}),
         ("Patient", {"fields": ["nickname", "subject", "age_range", "sex"]}),
         (
             "Moderation",
@@ -167,7 +168,7 @@ class QuestionAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         changed = set(form.changed_data)
         what = {changes.PAGE}
-        if {"title", "body"} & changed:
+        if {"title", "body", "language"} & changed:  # what pages and lists show of it
             what.add(changes.TEXT)
         for field in ("specialty", "tags"):
             if field in changed:
@@ -237,7 +238,26 @@ class QuestionAdmin(admin.ModelAdmin):
 class TagAdminForm(forms.ModelForm):
     class Meta:
         model = Tag
-        fields = ["name", "slug", "description"]
+        fields = ["name", "slug", "topic", "description"]
+
+    def clean_topic(self):
+        """One level of links: a tag joins a topic that is not itself linked elsewhere
+        (the field offers only those: Tag.topic's limit_choices_to), and a tag others are
+        linked to stays a topic of its own."""
+        topic = self.cleaned_data.get("topic")
+        if topic is None:
+            return None
+        if self.instance.pk and topic.pk == self.instance.pk:
+            raise forms.ValidationError(_("A tag cannot be linked to itself."))
+        if self.instance.pk and self.instance.linked_tags.exists():
+            raise forms.ValidationError(
+                _(
+                    "Other tags are linked to this one as their topic: link them to "
+                    "“%(topic)s” first."
+                )
+                % {"topic": topic.name}
+            )
+        return topic
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
@@ -258,9 +278,11 @@ class TagAdminForm(forms.ModelForm):
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
     form = TagAdminForm
-    list_display = ["name", "slug", "question_count"]
+    list_display = ["name", "slug", "topic", "question_count"]
+    list_select_related = ["topic"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["topic"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(question_count=link_count(TaggedQuestion))
@@ -271,7 +293,10 @@ class TagAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        changes.tag_changed([obj.pk])  # tag names and links show on many Q&A pages
+        if "topic" in form.changed_data:  # linked or unlinked as one topic with another
+            changes.tag_topic_changed(obj.pk, old_topic_id=form.initial.get("topic"))
+        else:
+            changes.tag_changed([obj.pk])  # tag names and links show on many Q&A pages
 
     def delete_model(self, request, obj):
         # Before the links go: questions losing a tag share fewer with others.

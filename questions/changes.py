@@ -8,8 +8,9 @@ Three stores are derived from the tables and must follow every write:
 
 Actions and admin screens never call those stores. After their write they call the
 function named for what changed (`question_changed`, `reply_changed`, `article_changed`,
-`faq_changed`, `doctor_changed`, `specialty_changed`, `tag_changed`), which refreshes every
-store that depends on it. A new kind of write adds a function here, not calls there.
+`faq_changed`, `doctor_changed`, `specialty_changed`, `tag_changed`, `tag_topic_changed`),
+which refreshes every store that depends on it. A new kind of write adds a function here,
+not calls there.
 
 When it runs: the search document and the Similar Q&A marks are rows in the database,
 so they are written inside the caller's transaction and commit or roll back with the
@@ -133,9 +134,19 @@ def specialty_changed(specialty: Specialty) -> None:
 def tag_changed(tag_ids: Iterable[int], *, relinked: bool = False) -> None:
     """Tags were renamed, merged or deleted: tag names and links show on many pages.
 
-    `relinked`: the questions carrying these tags now share a different set of tags with
-    others (a merge, or a deletion: call it before the links go), so their Similar Q&A
-    lists are ranked anew."""
+    `relinked`: the questions carrying these tags, or a tag of the same topic, now share
+    a different set of tags with others (a merge, or a deletion: call it before the links
+    go), so their Similar Q&A lists are ranked anew."""
     if relinked:
         mark_tag_lists_stale(tag_ids)
     invalidate_all_pages()
+
+
+def tag_topic_changed(tag_id: int, *, old_topic_id: int | None) -> None:
+    """An editor linked a tag to another as the same topic, moved or removed the link
+    (call it after the save). Similar Q&A and Related FAQ count a topic's tags as one, so
+    the questions carrying a tag of the old or the new topic share a different set of
+    topics with others: their lists are ranked anew, and any page's Related FAQ may count
+    differently, so every page."""
+    tag_ids = [tag_id] if old_topic_id is None else [tag_id, old_topic_id]
+    tag_changed(tag_ids, relinked=True)

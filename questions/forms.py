@@ -8,6 +8,7 @@ from django import forms
 from django.db.models.functions import Lower
 from django.forms.utils import ErrorDict
 
+from forum.language import Language, detect_language
 from forum.models import Specialty
 from questions.models import Question, Tag
 from questions.screening import (
@@ -20,7 +21,9 @@ from questions.screening import (
 TAG_LIMIT = 5
 TAG_MAX_LENGTH = 40
 TAG_MAX_WORDS = 3
-_TAG_PATTERN = re.compile(r"^[a-z0-9]+(?:[ -][a-z0-9]+)*$")
+# Words of letters and digits in any script ("headache", "頭痛", "b12"), joined by single
+# spaces or hyphens; no underscores or symbols. Each character has one role: linear time.
+_TAG_PATTERN = re.compile(r"^[^\W_]+(?:[ -][^\W_]+)*$")
 
 
 # --- tags ------------------------------------------------------------------------
@@ -154,28 +157,23 @@ class AskForm(forms.Form):
         },
     )
     title = forms.CharField(
-        min_length=10,
         max_length=150,
-        help_text="A one-line summary, 10 to 150 characters.",
+        help_text="A one-line summary, 10 to 150 characters (in Chinese, at least 5).",
         error_messages={
             "required": "Please write a title.",
-            "min_length": "The title is too short: please use at least %(limit_value)d "
-            "characters (it has %(show_value)d).",
             "max_length": "The title is too long: please use at most %(limit_value)d "
             "characters (it has %(show_value)d).",
         },
     )
     body = forms.CharField(
         label="Your question",
-        min_length=30,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text="Symptoms, since when, medicines and doses, test results: 30 to 5,000 "
-        "characters. Leave out names, phone numbers, e-mail and street addresses.",
+        "characters (in Chinese, at least 15). Leave out names, phone numbers, e-mail and "
+        "street addresses.",
         error_messages={
             "required": "Please write your question.",
-            "min_length": "Please tell the doctors a little more: at least %(limit_value)d "
-            "characters (it has %(show_value)d).",
             "max_length": "The question is too long: please use at most %(limit_value)d "
             "characters (it has %(show_value)d).",
         },
@@ -259,6 +257,22 @@ class AskForm(forms.Form):
             )
         return match_existing_tags(names)
 
+    def clean_title(self):
+        return _long_enough(
+            self.cleaned_data["title"],
+            MIN_TITLE,
+            "The title is too short: please use at least %(limit_value)d characters "
+            "(it has %(show_value)d).",
+        )
+
+    def clean_body(self):
+        return _long_enough(
+            self.cleaned_data["body"],
+            MIN_BODY,
+            "Please tell the doctors a little more: at least %(limit_value)d characters "
+            "(it has %(show_value)d).",
+        )
+
     def clean(self):
         cleaned = super().clean()
         combined = ScreeningResult()
@@ -287,6 +301,24 @@ class AskForm(forms.Form):
         """Keyword arguments for submit_question / edit_pending_question."""
         fields = ("nickname", "subject", "age_range", "sex", "specialty", "title", "body", "tags")
         return {name: self.cleaned_data[name] for name in fields}
+
+
+# Shortest title and question text, by the language they are written in: a Chinese
+# character carries about what a short English word does, so Chinese needs half as many
+# (頭痛三天怎麼辦 is a full title in seven).
+MIN_TITLE = {Language.EN: 10, Language.ZH_HANT: 5}
+MIN_BODY = {Language.EN: 30, Language.ZH_HANT: 15}
+
+
+def _long_enough(value: str, minimums: dict, message: str) -> str:
+    """`value` if it is long enough for its language (max_length was checked first, so
+    the detector reads a bounded text), else the form error."""
+    limit = minimums[detect_language(value)]
+    if len(value) < limit:
+        raise forms.ValidationError(
+            message, code="min_length", params={"limit_value": limit, "show_value": len(value)}
+        )
+    return value
 
 
 class KeptAskForm(AskForm):

@@ -9,9 +9,11 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import DurationField, ExpressionWrapper, F
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
-from taggit.models import ItemBase, TagBase
+from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
+from forum.language import Language, detect_language
 from forum.models import Specialty
 from forum.reversing import fast_reverse
 
@@ -21,10 +23,42 @@ if TYPE_CHECKING:
     from forum.models import User
 
 
+class TagQuerySet(models.QuerySet):
+    def same_topic_as(self, tag_ids) -> TagQuerySet:
+        """These tags and every tag linked with one of them as the same topic."""
+        tag_ids = list(tag_ids)
+        roots = self.model.objects.filter(pk__in=tag_ids).values("topic_id")
+        return self.filter(
+            models.Q(pk__in=tag_ids)
+            | models.Q(topic_id__in=tag_ids)
+            | models.Q(pk__in=roots)
+            | models.Q(topic_id__in=roots)
+        )
+
+
 class Tag(TagBase):
-    """A topic label shared by questions and FAQs."""
+    """A topic label shared by questions and FAQs.
+
+    Tags in two languages can name one topic ("headache" and "頭痛"): an editor links
+    the others to one of them (`topic`, one level deep), and Similar Q&A and Related
+    FAQ count the tags of a topic as one shared tag."""
 
     description = models.TextField(blank=True)
+    topic = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="linked_tags",
+        limit_choices_to={"topic__isnull": True},  # one level: a topic is not linked itself
+        verbose_name=_("same topic as"),
+        help_text=_(
+            "The tag (e.g. in the other language) this one names the same topic as. "
+            "Similar Q&A and Related FAQ count linked tags as one."
+        ),
+    )
+
+    objects = NaturalKeyManager.from_queryset(TagQuerySet)()
 
     class Meta:
         ordering = ["name"]
@@ -152,8 +186,15 @@ class Question(models.Model):
     sex = models.CharField(max_length=12, choices=Sex.choices)
     specialty = models.ForeignKey(Specialty, on_delete=models.PROTECT, related_name="questions")
     title = models.CharField(max_length=150)
-    slug = models.SlugField(max_length=160, allow_unicode=False)
+    slug = models.SlugField(max_length=160, allow_unicode=True)
     body = models.TextField()
+    language = models.CharField(
+        _("language"),
+        max_length=7,
+        choices=Language.choices,
+        blank=True,
+        help_text=_("The language the question is written in; detected from the text if empty."),
+    )
     tags = TaggableManager(through="TaggedQuestion", blank=True)
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
@@ -195,7 +236,9 @@ class Question(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.slug:
-            self.slug = slugify(self.title)[:160].strip("-") or "question"
+            self.slug = question_slug(self.title)
+        if not self.language:
+            self.language = detect_language(self.title, self.body)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -218,6 +261,11 @@ class Question(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.answered_at is not None
+
+
+def question_slug(title: str) -> str:
+    """A readable slug for a title in any language: "頭痛-三天" for "頭痛 三天"."""
+    return slugify(title, allow_unicode=True)[:160].strip("-") or "question"
 
 
 class TaggedQuestion(ItemBase):

@@ -2,7 +2,9 @@
 
 The rule: other published, answered questions that share at least one tag, ranked
 by the number of shared tags, then same specialty first, then most recently
-answered, then the higher (newer) id; the first four are shown.
+answered, then the higher (newer) id; the first four are shown. Tags an editor linked
+as one topic (`Tag.topic`: "headache" and "頭痛") count as one shared tag, so a Chinese
+question lists English answers on the same topic and the reverse.
 
 Why not the obvious query: counting shared tags over every question that carries
 any of the page's tags reads every link of every tag. With tags on a Zipf law a
@@ -49,11 +51,14 @@ from collections.abc import Iterable
 
 from django.db import connection
 
-from questions.models import Question, TaggedQuestion
+from questions.models import Question, Tag, TaggedQuestion
 
 SIMILAR_COUNT = 4
 CANDIDATES_PER_TAG = 50
 MAX_TAGS = 10
+# The most tags the page's topics may bring in (a topic links an English and a Chinese
+# tag, or a few more): each is one walk of CANDIDATES_PER_TAG links.
+MAX_TOPIC_TAGS = 3 * MAX_TAGS
 
 
 def store_similar(*, question: Question, tag_ids: list[int]) -> list[int]:
@@ -75,6 +80,8 @@ def mark_similar_stale(*, question_id: int, tag_ids: Iterable[int] = ()) -> int:
             "tag_id", flat=True
         )
     )
+    if tag_ids:  # and the tags of the same topics, whose lists count these as theirs
+        tag_ids = set(Tag.objects.same_topic_as(tag_ids).values_list("pk", flat=True))
     ids = {question_id}
     for tag_id in sorted(tag_ids):
         ids.update(
@@ -86,10 +93,12 @@ def mark_similar_stale(*, question_id: int, tag_ids: Iterable[int] = ()) -> int:
 
 
 def mark_tag_lists_stale(tag_ids: Iterable[int]) -> int:
-    """After tags were merged or deleted: every question carrying one of them shares a
-    different set of tags with the others, so all their lists are ranked anew. Run it
-    before a deletion (the links go with the tag). Returns how many lists were marked."""
-    return Question.objects.filter(tag_links__tag_id__in=list(tag_ids)).update(similar_ids=None)
+    """After tags were merged, deleted, linked or unlinked as one topic: every question
+    carrying one of them, or a tag of the same topic, shares a different set of tags with
+    the others, so all their lists are ranked anew. Run it before a deletion (the links go
+    with the tag). Returns how many lists were marked."""
+    tags = Tag.objects.same_topic_as(list(tag_ids)).values("pk")
+    return Question.objects.filter(tag_links__tag_id__in=tags).update(similar_ids=None)
 
 
 def rank_similar(
@@ -122,45 +131,76 @@ def ranking_sql(
     """The statement rank_similar runs, and its parameters."""
     qn = connection.ops.quote_name
     question_table = qn(Question._meta.db_table)
+    tag_table = qn(Tag._meta.db_table)
+    topic = qn(Tag._meta.get_field("topic").column)
     link_table = qn(TaggedQuestion._meta.db_table)
     link_question = qn(TaggedQuestion._meta.get_field("content_object").column)
     link_tag = qn(TaggedQuestion._meta.get_field("tag").column)
+    postgresql = connection.vendor == "postgresql"
+    # 0. The page's topics (a tag linked to another counts as that one), and every tag
+    # of those topics with its topic, at most MAX_TOPIC_TAGS: English and Chinese tags of
+    # one topic. On PostgreSQL each look-up is a LATERAL index probe (on a small tag table
+    # the planner would rather read it whole for a list of ids).
+    if postgresql:
+        page_tags = (
+            f"unnest(%s) AS p(id) CROSS JOIN LATERAL "
+            f"(SELECT t.* FROM {tag_table} t WHERE t.id = p.id LIMIT 1) t"
+        )
+        page_tag_params: list = [tag_ids]
+        linked_tags = (
+            f"SELECT g.id, p.topic FROM page_topics p CROSS JOIN LATERAL (SELECT g.id "
+            f"FROM {tag_table} g WHERE g.{topic} = p.topic ORDER BY g.id "
+            f"LIMIT {int(MAX_TOPIC_TAGS)}) g"
+        )
+    else:
+        page_tags = f"{tag_table} t WHERE t.id IN ({', '.join(['%s'] * len(tag_ids))})"
+        page_tag_params = list(tag_ids)
+        linked_tags = (
+            f"SELECT g.id, g.{topic} FROM {tag_table} g "
+            f"WHERE g.{topic} IN (SELECT topic FROM page_topics)"
+        )
+    topics = (
+        f"WITH page_topics(topic) AS MATERIALIZED (SELECT DISTINCT COALESCE(t.{topic}, t.id) "
+        f"FROM {page_tags}), "
+        f"topic_tags(tag_id, topic) AS MATERIALIZED (SELECT u.tag_id, u.topic FROM ("
+        f"SELECT topic AS tag_id, topic FROM page_topics UNION {linked_tags}) u "
+        f"ORDER BY u.tag_id LIMIT %s) "
+    )
+    topic_params = [*page_tag_params, MAX_TOPIC_TAGS]
     # 1. Each tag's newest links: a backward walk of the (tag, question) index, no heap.
-    # PostgreSQL takes the tags as one array through a LATERAL join (one plan whatever
-    # their number; planning it costs a quarter of a UNION of one branch per tag).
-    if connection.vendor == "postgresql":
+    # PostgreSQL walks it for each tag through a LATERAL join (one plan whatever their
+    # number); SQLite through a correlated subquery per tag, which it runs as the same walk.
+    if postgresql:
         newest_per_tag = (
-            f"SELECT c.qid FROM unnest(%s) AS t(tag_id) CROSS JOIN LATERAL "
-            f"(SELECT {link_question} AS qid FROM {link_table} WHERE {link_tag} = t.tag_id "
+            f"SELECT c.qid FROM topic_tags g CROSS JOIN LATERAL "
+            f"(SELECT {link_question} AS qid FROM {link_table} WHERE {link_tag} = g.tag_id "
             f"ORDER BY {link_question} DESC LIMIT %s) AS c"
         )
-        newest_params: list = [tag_ids, per_tag]
-        tag_filter, tag_params = f"s.{link_tag} = ANY(%s)", [tag_ids]
     else:
-        newest_per_tag = " UNION ALL ".join(
-            f"SELECT qid FROM (SELECT {link_question} AS qid FROM {link_table} "
-            f"WHERE {link_tag} = %s ORDER BY {link_question} DESC LIMIT %s) AS t{n}"
-            for n in range(len(tag_ids))
+        newest_per_tag = (
+            f"SELECT c.{link_question} FROM topic_tags g INNER JOIN {link_table} c "
+            f"ON c.id IN (SELECT n.id FROM {link_table} n WHERE n.{link_tag} = g.tag_id "
+            f"ORDER BY n.{link_question} DESC LIMIT %s)"
         )
-        newest_params = [param for tag_id in tag_ids for param in (tag_id, per_tag)]
-        tag_filter = f"s.{link_tag} IN ({', '.join(['%s'] * len(tag_ids))})"
-        tag_params = list(tag_ids)
-    # 2 and 3. Eligible candidates, their real shared-tag count, the rule, the top few.
+    # 2 and 3. Eligible candidates, how many of the page's topics each has (its links by
+    # the (question, tag) index, matched against the few topic tags), the rule, the top few.
     sql = (
+        f"{topics}"
         f"SELECT q.id FROM {question_table} q "
         f"WHERE q.id IN ({newest_per_tag}) "
         f"AND q.status = %s AND q.answered_at IS NOT NULL AND q.id <> %s "
-        f"ORDER BY (SELECT COUNT(*) FROM {link_table} s WHERE s.{link_question} = q.id "
-        f"AND {tag_filter}) DESC, "
+        f"ORDER BY (SELECT COUNT(DISTINCT tt.topic) FROM {link_table} s "
+        f"INNER JOIN topic_tags tt ON tt.tag_id = s.{link_tag} "
+        f"WHERE s.{link_question} = q.id) DESC, "
         f"CASE WHEN q.specialty_id = %s THEN 1 ELSE 0 END DESC, "
         f"q.answered_at DESC, q.id DESC "
         f"LIMIT %s"
     )
     params = [
-        *newest_params,
+        *topic_params,
+        per_tag,
         Question.Status.PUBLISHED,
         question_id,
-        *tag_params,
         specialty_id,
         limit,
     ]

@@ -1,6 +1,24 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from questions import views
+
+
+class UnicodeSlugConverter:
+    """A slug in any script ("頭痛", "chest-pain"): letters, digits, "_" and "-", as
+    SlugField(allow_unicode=True) and slugify(allow_unicode=True) make them. Django's
+    `slug` converter takes ASCII only; browsers send these percent-encoded and Django
+    decodes them before matching."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(UnicodeSlugConverter, "uslug")
 
 app_name = "questions"
 
@@ -17,5 +35,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views.edit_question, name="edit"),
     # Reading. The Q&A page (detail, detail-short) shows replies and articles too: its view
     # is answers/qa_page.py, routed in this namespace by forum/urls.py.
-    path("tags/<slug:slug>/", views.tag_detail, name="tag"),
+    path("tags/<uslug:slug>/", views.tag_detail, name="tag"),
 ]

@@ -45,6 +45,10 @@ def merge_tags(*, keep: Tag, merge: Iterable[Tag], actor) -> Tag:
         target=keep,
         reason=f"Merged {names} into {keep.name}.",
     )
+    # Tags linked as one topic with a merged tag now share the kept tag's topic.
+    Tag.objects.filter(topic_id__in=merged_ids).exclude(pk=keep.pk).update(
+        topic_id=keep.topic_id or keep.pk
+    )
     Tag.objects.filter(pk__in=merged_ids).delete()
     # Their questions now share the kept tag with one another: rank their lists anew.
     changes.tag_changed([keep.pk, *merged_ids], relinked=True)

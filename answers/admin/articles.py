@@ -43,7 +43,16 @@ class AttachedSpecialtyFilter(admin.SimpleListFilter):
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
-        fields = ["title", "slug", "body", "status", "reviewer", "reviewed_on", "questions"]
+        fields = [
+            "title",
+            "slug",
+            "body",
+            "language",
+            "status",
+            "reviewer",
+            "reviewed_on",
+            "questions",
+        ]
         widgets = {"body": markdown_textarea("answers_article_preview")}
         help_texts = {
             "body": (
@@ -89,7 +98,7 @@ class ArticleAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
     autocomplete_fields = ["questions"]
     readonly_fields = ["author", "published_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "body"]}),
+        (None, {"fields": ["title", "slug", "body", "language"]}),
         ("Attached to", {"fields": ["questions"]}),
         (
             "Review and publishing",
@@ -193,7 +202,15 @@ class ArticleAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
 class FAQAdminForm(forms.ModelForm):
     class Meta:
         model = FAQ
-        fields = ["question", "answer", "specialty", "tags", "is_published", "position"]
+        fields = [
+            "question",
+            "answer",
+            "language",
+            "specialty",
+            "tags",
+            "is_published",
+            "position",
+        ]
         widgets = {"answer": markdown_textarea("answers_faq_preview")}
 
 
@@ -202,7 +219,7 @@ class FAQAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
     form = FAQAdminForm
     preview_url_name = "answers_faq_preview"
     list_display = ["question", "specialty", "tag_list", "is_published", "position"]
-    list_filter = ["is_published", "specialty"]
+    list_filter = ["is_published", "specialty", "language"]
     search_fields = ["question"]
 
     def get_queryset(self, request):

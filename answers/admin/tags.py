@@ -34,7 +34,7 @@ admin.site.unregister(Tag)
 
 @admin.register(Tag)
 class TagAdmin(questions_admin.TagAdmin):
-    list_display = ["name", "slug", "question_count", "faq_count"]
+    list_display = ["name", "slug", "topic", "question_count", "faq_count"]
     actions = ["merge_selected_tags"]
 
     def get_queryset(self, request):

@@ -166,6 +166,31 @@ def test_merge_tags_moves_questions_and_faqs_without_duplicates_or_orphans(edito
     assert cache.get(GENERATION_KEY) != "old"
 
 
+def test_merge_tags_keeps_the_topic_links_of_the_merged_tags(editor):
+    keep = TagFactory(name="headache")
+    typo = TagFactory(name="head-ache")
+    chinese = TagFactory(name="頭痛", topic=typo)
+    also_chinese = TagFactory(name="頭疼", topic=typo)
+
+    merge_tags(keep=keep, merge=[typo], actor=editor)
+
+    chinese.refresh_from_db()
+    also_chinese.refresh_from_db()
+    assert (chinese.topic, also_chinese.topic) == (keep, keep)
+
+
+def test_merging_into_a_linked_tag_links_to_its_topic(editor):
+    topic = TagFactory(name="headache")
+    keep = TagFactory(name="頭痛", topic=topic)
+    merged = TagFactory(name="頭疼")
+    linked = TagFactory(name="頭部疼痛", topic=merged)
+
+    merge_tags(keep=keep, merge=[merged], actor=editor)
+
+    linked.refresh_from_db()
+    assert linked.topic == topic
+
+
 def test_merge_tags_with_only_the_kept_tag_changes_nothing(editor):
     keep = TagFactory(name="fever")
     merge_tags(keep=keep, merge=[keep], actor=editor)

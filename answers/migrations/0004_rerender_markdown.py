@@ -20,6 +20,6 @@ def rerender(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("answers", "0002_initial")]
+    dependencies = [("answers", "0003_content_language")]
 
     operations = [migrations.RunPython(rerender, migrations.RunPython.noop, elidable=True)]
