@@ -31,6 +31,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.text import Truncator
+
 # Han characters: CJK Unified Ideographs and extension A, compatibility ideographs,
 # extensions B and later (supplementary planes), and 〇.
 HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -247,3 +249,15 @@ def cut_end(text: str, length: int) -> str:
     if text[end] != " " and " " in piece:
         return piece.rsplit(" ", 1)[0]
     return piece
+
+
+def truncate(text: str, length: int) -> str:
+    """At most `length` characters of `text`, "…" included, as Django's truncatechars
+    filter gives them, except where the cut falls in Chinese: there after sentence
+    punctuation (。！？) in the last half, or else between two characters."""
+    if len(text) <= length:
+        return text
+    end = safe_cut(text, length - 1)
+    if end and (is_wide(text[end - 1]) or is_wide(text[end])):
+        return cut_end(text, length - 1).rstrip(" ,，、；：。！？") + "…"
+    return Truncator(text).chars(length)
