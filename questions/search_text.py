@@ -43,6 +43,7 @@ _QUERY_HAN = re.compile(f"(-?)([{HAN}]+)")
 MAX_WORD = 8  # the longest vocabulary entry, in characters
 # One-character words too common to narrow a search when a query has other words.
 STOP_CHARACTERS = frozenset("的了和是在我有很也都就嗎吗呢吧啊呀與与及或而但")
+_STOP_SPLIT = re.compile("[" + "".join(sorted(STOP_CHARACTERS)) + "]+")
 # Sentence punctuation a Chinese excerpt may end at (full-width and ASCII forms).
 SENTENCE_ENDS = "。！？!?；;"
 CLAUSE_ENDS = "，、,：:"
@@ -136,7 +137,8 @@ def vocabulary() -> list[str]:
 
 def segment(run: str) -> list[str]:
     """A folded run of Han characters as words: longest vocabulary match from the left;
-    characters between known words stay together as one word."""
+    characters between known words stay together as one word, split at very common
+    one-character words (的, 了, 和 …), which are left out unless nothing else is left."""
     known = _vocabulary()
     words: list[str] = []
     unknown = ""
@@ -158,10 +160,8 @@ def segment(run: str) -> list[str]:
             i += 1
     if unknown:
         words.append(unknown)
-    if len(words) > 1:
-        trimmed = [w.strip("".join(STOP_CHARACTERS)) for w in words]
-        words = [w for w in trimmed if w] or words
-    return words
+    kept = [part for word in words for part in _STOP_SPLIT.split(word) if part]
+    return kept or words
 
 
 @dataclass
@@ -261,3 +261,43 @@ def truncate(text: str, length: int) -> str:
     if end and (is_wide(text[end - 1]) or is_wide(text[end])):
         return cut_end(text, length - 1).rstrip(" ,，、；：。！？") + "…"
     return Truncator(text).chars(length)
+
+
+# Words of a Chinese title too general to say what it is about (folded), for the
+# ask-time suggestions of similar titles.
+TITLE_STOP_WORDS = frozenset(
+    fold(word)
+    for word in "請問 醫師 醫生 問題 怎麼 怎麼辦 是否 需要 可以 什麼 一直 最近 會不會 正常 "
+    "可能 原因 建議 症狀 擔心 嚴重".split()
+)
+_TITLE_WORD = re.compile(f"[a-z0-9]+|[{HAN}]+")
+
+
+def title_words(text: str, limit: int = 20) -> list[tuple[str, str, bool]]:
+    """(word as written, folded word, is Chinese) for the first `limit` words and Chinese
+    runs of a title: English words as lower-case runs of letters and digits (full-width
+    ones folded), each Chinese run split into words by the vocabulary. When the title
+    has Chinese words the vocabulary knows, the characters between them are left out
+    (要看哪一科 in 頭痛發燒要看哪一科 says little about what the question is)."""
+    aligned = fold_aligned(text)
+    known = _vocabulary()
+    words: list[tuple[str, str, bool]] = []
+    unknown: list[tuple[str, str, bool]] = []
+    for count, match in enumerate(_TITLE_WORD.finditer(aligned)):
+        if count >= limit:
+            break
+        word = match.group(0)
+        if not has_han(word):
+            words.append((word, word, False))
+            continue
+        position = match.start()
+        for part in segment(word):
+            position = aligned.index(part, position)
+            entry = (text[position : position + len(part)], part, True)
+            words.append(entry)
+            if part not in known:
+                unknown.append(entry)
+            position += len(part)
+    if len(unknown) < sum(chinese for _, _, chinese in words):
+        words = [entry for entry in words if entry not in unknown]
+    return words
