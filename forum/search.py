@@ -200,7 +200,10 @@ WHERE c.oid = 'questions_searchdocument'::regclass
 """
 _STATS_CACHE_KEY = "search:lexeme-stats"
 _STATS_SECONDS = 600
-_LEXEME = re.compile(r"'((?:[^']|'')*)'")
+_LEXEME = re.compile(r"'((?:[^']|'')*)'(:\*)?")
+# A prefix (a one-character Chinese word) may stand for many lexemes the statistics do
+# not list, each rarer than the least common listed one: count it as this many.
+UNLISTED_PER_PREFIX = 20
 
 # Typo suggestions: for each query word the vocabulary does not know, the most similar
 # known word (pg_trgm similarity over the trigram index on questions_searchword).
@@ -277,10 +280,11 @@ def _postgres_candidates(cursor, query: str, specialty: Specialty | None):
 
 def _expected_matches(tsquery: str) -> float:
     """At most how many documents can match, by the planner's statistics: the count of
-    the least common required lexeme. Infinite (so: not rare) for OR, NOT and prefix
+    the least common required lexeme (for a prefix, of the listed lexemes it starts, and
+    as many unlisted ones as UNLISTED_PER_PREFIX). Infinite (so: not rare) for OR and NOT
     queries and when there are no statistics yet."""
     unquoted = _LEXEME.sub("", tsquery)
-    if "|" in unquoted or "!" in unquoted or "*" in unquoted:
+    if "|" in unquoted or "!" in unquoted:
         return math.inf
     stats = _lexeme_stats()
     if not stats["shares"]:
@@ -289,10 +293,14 @@ def _expected_matches(tsquery: str) -> float:
     # the list is not full, ANALYZE kept every lexeme but the very rarest (under about
     # 0.01% of documents), so a missing one is about as good as absent.
     unlisted = stats["least"] if stats["full"] else 0.0
-    shares = [
-        stats["shares"].get(lexeme.replace("''", "'"), unlisted)
-        for lexeme in _LEXEME.findall(tsquery)
-    ]
+    shares = []
+    for quoted, prefix in _LEXEME.findall(tsquery):
+        lexeme = quoted.replace("''", "'")
+        if prefix:
+            listed = sum(v for k, v in stats["shares"].items() if k.startswith(lexeme))
+            shares.append(min(1.0, listed + UNLISTED_PER_PREFIX * unlisted))
+        else:
+            shares.append(stats["shares"].get(lexeme, unlisted))
     return min(shares, default=1.0) * stats["documents"]
 
 

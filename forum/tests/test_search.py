@@ -517,3 +517,17 @@ def test_search_query_count_is_the_same_for_chinese(client, django_assert_num_qu
     with django_assert_num_queries(_expected_search_queries()):
         response = search(client, q="MRI 头痛")
     assert len(result_titles(response)) == 1
+
+
+def test_search_counts_a_one_character_prefix_by_the_lexemes_it_starts(monkeypatch):
+    stats = {
+        "shares": {"头痛": 0.3, "头晕": 0.2, "痒": 0.0001},
+        "least": 0.0001,
+        "full": True,
+        "documents": 1_000_000,
+    }
+    monkeypatch.setattr(search_module, "_lexeme_stats", lambda: stats)
+    assert search_module._expected_matches("'头':*") == pytest.approx(502_000)
+    assert search_module._expected_matches("'痒':*") == pytest.approx(2_100)
+    assert search_module._expected_matches("'痒':* & '头痛'") == pytest.approx(2_100)
+    assert search_module._expected_matches("!'头痛'") == float("inf")
