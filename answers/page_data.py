@@ -28,6 +28,7 @@ from answers.models import FAQ, Article, Reply, TaggedFAQ
 from forum.models import DoctorProfile, Specialty, localized_specialty_name
 from forum.reversing import fast_reverse
 from questions.models import Question, Tag, TaggedQuestion
+from questions.search_text import cut_end
 from questions.similar import (
     CANDIDATES_PER_TAG,
     SIMILAR_COUNT,
@@ -444,17 +445,16 @@ def _item(
 
 
 def excerpt(text: str, length: int = EXCERPT_CHARS) -> str:
-    """The start of a plain text on one line, cut at a word and ended with "…" if longer.
+    """The start of a plain text on one line, ended with "…" if longer: cut at a word in
+    English, and in Chinese after sentence punctuation (。！？) or else between two
+    characters (questions.search_text.cut_end); never inside a character.
 
     (Django's Truncator does the same character by character; this is a tenth of the cost.)
     """
     text = " ".join(text.split())
     if len(text) <= length:
         return text
-    cut = text[: length - 1]
-    if text[length - 1] != " " and " " in cut:
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,.;:!?") + "…"
+    return cut_end(text, length - 1).rstrip(" ,.;:!?，、；：。！？") + "…"
 
 
 # Plumbing ---------------------------------------------------------------------------

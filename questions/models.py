@@ -305,6 +305,10 @@ class SearchDocument(models.Model):
     )
     reply_text = models.TextField(blank=True)
     article_text = models.TextField(blank=True)
+    # Other databases than PostgreSQL: the title, question text, replies and articles
+    # folded (questions.search_text.fold), which their plain search looks in. Empty on
+    # PostgreSQL, which searches `vector`.
+    folded_text = models.TextField(blank=True, default="", editable=False)
     vector = SearchVectorField(null=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

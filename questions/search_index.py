@@ -16,9 +16,16 @@ published), so calling it too often is harmless and calling it twice is the same
 once. Bulk loads (`generate_dataset`, imports, restores) run
 `python manage.py rebuild_search_index` afterwards instead.
 
+The vector is built from the texts as `questions.search_text.index_text` gives them
+(folded: NFKC, Simplified characters, lower case; Chinese as character bigrams), so that
+search finds Chinese words inside sentences; English goes through the `english`
+configuration as before. On other databases the document keeps `folded_text` instead,
+the folded title and texts that the plain search there looks in.
+
 On PostgreSQL it also adds the document's words to `SearchWord`, the vocabulary typo
-suggestions come from. A word stays there when its question goes away (until the next
-rebuild); search only ever shows a suggestion together with published results for it.
+suggestions come from (words in Latin and other spaced scripts; not Chinese). A word
+stays there when its question goes away (until the next rebuild); search only ever
+shows a suggestion together with published results for it.
 """
 
 from __future__ import annotations
@@ -29,33 +36,43 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 
 from questions.models import Question, SearchDocument, SearchWord
+from questions.search_text import HAN, fold, index_text
 
 SEARCH_CONFIG = "english"
 
 # Title A, question text B, published replies C, published articles D. The vector is
 # written together with the row (no second UPDATE), so a rebuild leaves no dead rows.
+# The four *_terms arrays hold index_text() of each text, or NULL where that is the
+# text itself (plain ASCII), which then is not sent twice.
 _UPSERT_SQL = f"""
 INSERT INTO questions_searchdocument
-    (question_id, specialty_id, reply_text, article_text, vector, updated_at)
-SELECT q.id, q.specialty_id, doc.reply_text, doc.article_text,
-    setweight(to_tsvector('{SEARCH_CONFIG}', q.title), 'A')
-    || setweight(to_tsvector('{SEARCH_CONFIG}', q.body), 'B')
-    || setweight(to_tsvector('{SEARCH_CONFIG}', doc.reply_text), 'C')
-    || setweight(to_tsvector('{SEARCH_CONFIG}', doc.article_text), 'D'),
+    (question_id, specialty_id, reply_text, article_text, folded_text, vector, updated_at)
+SELECT q.id, q.specialty_id, doc.reply_text, doc.article_text, '',
+    setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(doc.title_terms, q.title)), 'A')
+    || setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(doc.body_terms, q.body)), 'B')
+    || setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(doc.reply_terms, doc.reply_text)), 'C')
+    || setweight(
+        to_tsvector('{SEARCH_CONFIG}', coalesce(doc.article_terms, doc.article_text)), 'D'
+    ),
     now()
-FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS doc(question_id, reply_text, article_text)
+FROM unnest(
+    %s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[]
+) AS doc(question_id, reply_text, article_text, title_terms, body_terms, reply_terms,
+    article_terms)
 JOIN questions_question AS q ON q.id = doc.question_id
 ON CONFLICT (question_id) DO UPDATE SET
     specialty_id = EXCLUDED.specialty_id,
     reply_text = EXCLUDED.reply_text,
     article_text = EXCLUDED.article_text,
+    folded_text = EXCLUDED.folded_text,
     vector = EXCLUDED.vector,
     updated_at = EXCLUDED.updated_at
 """
 
 
-# Plain lower-case words (the 'simple' configuration does not stem) of 3 to 40 letters.
-_WORDS_SQL = """
+# Plain lower-case words (the 'simple' configuration does not stem) of 3 to 40 letters,
+# none of them Han characters (a run of those is a phrase or a sentence, not a word).
+_WORDS_SQL = f"""
 INSERT INTO questions_searchword (word, documents)
 SELECT word, count(*) FROM (
     SELECT DISTINCT d.question_id, w.word
@@ -63,21 +80,29 @@ SELECT word, count(*) FROM (
     JOIN questions_question AS q ON q.id = d.question_id
     CROSS JOIN LATERAL unnest(tsvector_to_array(to_tsvector('simple',
         q.title || ' ' || q.body || ' ' || d.reply_text || ' ' || d.article_text))) AS w(word)
-    WHERE d.question_id BETWEEN %s AND %s AND w.word ~ '^[[:alpha:]]{{3,40}}$'
+    WHERE d.question_id BETWEEN %s AND %s AND w.word ~ '^[[:alpha:]]{{{{3,40}}}}$'
+        AND w.word !~ '[{HAN}]'
 ) AS found
 GROUP BY word
-ON CONFLICT (word) DO UPDATE SET documents = questions_searchword.documents + {increment}
+ON CONFLICT (word) DO UPDATE SET documents = questions_searchword.documents + {{increment}}
 """
 
 
 @transaction.atomic
 def refresh_question_document(question_id: int) -> SearchDocument | None:
     """Rewrite the search document of one question from its current published content."""
-    question = Question.objects.filter(pk=question_id).only("id", "status", "specialty_id").first()
+    question = (
+        Question.objects.filter(pk=question_id)
+        .only("id", "status", "specialty_id", "title", "body")
+        .first()
+    )
     if question is None or not question.is_published:
         SearchDocument.objects.filter(question_id=question_id).delete()
         return None
-    _write_documents([(question.pk, question.specialty_id)], _published_texts([question_id]))
+    _write_documents(
+        [(question.pk, question.specialty_id, question.title, question.body)],
+        _published_texts([question_id]),
+    )
     # Counts are only exact after a rebuild: refreshing a question twice must not count
     # its words twice, so a refresh only adds words it has not seen.
     _add_words(question_id, question_id, increment="0")
@@ -111,10 +136,10 @@ def _rebuild_range(low: int, high: int) -> None:
     published = list(
         Question.objects.published()
         .filter(pk__gte=low, pk__lte=high)
-        .values_list("id", "specialty_id")
+        .values_list("id", "specialty_id", "title", "body")
     )
     SearchDocument.objects.filter(question_id__gte=low, question_id__lte=high).exclude(
-        question_id__in=[pk for pk, _ in published]
+        question_id__in=[row[0] for row in published]
     ).delete()
     if published:
         _write_documents(published, _published_texts(range_=(low, high)))
@@ -128,16 +153,29 @@ def _add_words(low: int, high: int, *, increment: str) -> None:
         cursor.execute(_WORDS_SQL.format(increment=increment), [low, high])
 
 
-def _write_documents(questions: list[tuple[int, int]], texts: DocumentTexts) -> None:
-    """Upsert the documents of (question id, specialty id) pairs with the given texts."""
+def _terms(text: str) -> str | None:
+    """index_text(text), or None when that is the text itself."""
+    terms = index_text(text)
+    return None if terms == text else terms
+
+
+def _write_documents(questions: list[tuple[int, int, str, str]], texts: DocumentTexts) -> None:
+    """Upsert the documents of (question id, specialty id, title, text) rows with the
+    given reply and article texts."""
+    replies = [texts.replies.get(row[0], "") for row in questions]
+    articles = [texts.articles.get(row[0], "") for row in questions]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
                 _UPSERT_SQL,
                 [
-                    [pk for pk, _ in questions],
-                    [texts.replies.get(pk, "") for pk, _ in questions],
-                    [texts.articles.get(pk, "") for pk, _ in questions],
+                    [row[0] for row in questions],
+                    replies,
+                    articles,
+                    [_terms(row[2]) for row in questions],
+                    [_terms(row[3]) for row in questions],
+                    [_terms(text) for text in replies],
+                    [_terms(text) for text in articles],
                 ],
             )
         return
@@ -146,14 +184,17 @@ def _write_documents(questions: list[tuple[int, int]], texts: DocumentTexts) -> 
             SearchDocument(
                 question_id=pk,
                 specialty_id=specialty_id,
-                reply_text=texts.replies.get(pk, ""),
-                article_text=texts.articles.get(pk, ""),
+                reply_text=reply_text,
+                article_text=article_text,
+                folded_text=fold("\n".join((title, body, reply_text, article_text))),
             )
-            for pk, specialty_id in questions
+            for (pk, specialty_id, title, body), reply_text, article_text in zip(
+                questions, replies, articles, strict=True
+            )
         ],
         update_conflicts=True,
         unique_fields=["question"],
-        update_fields=["specialty", "reply_text", "article_text", "updated_at"],
+        update_fields=["specialty", "reply_text", "article_text", "folded_text", "updated_at"],
     )
 
 

@@ -1,6 +1,5 @@
 import logging
 import operator
-import re
 from datetime import timedelta
 from functools import reduce
 
@@ -340,11 +339,20 @@ def ask_done(request, pk):
 
 
 def _title_words(text: str) -> list[str]:
+    """Up to six words of a title to look for: English words of three letters or more
+    but common ones, and Chinese words (questions.search_text.title_words: as written,
+    split by the vocabulary) of two characters or more but very general ones."""
+    from questions.search_text import TITLE_STOP_WORDS, title_words
+
     words = []
-    for word in re.findall(r"[a-z0-9]+", text.lower())[:20]:
-        if len(word) < 3 or word in _STOP_WORDS:
+    for written, word, chinese in title_words(text):
+        if chinese:
+            if len(word) < 2 or word in TITLE_STOP_WORDS:
+                continue
+            word = written
+        elif len(word) < 3 or word in _STOP_WORDS:
             continue
-        if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+        elif len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
             word = word[:-1]  # "headaches" also finds "Headache after ..."
         if word not in words:
             words.append(word)
@@ -370,23 +378,33 @@ def _similar_title_rows(words: list[str]) -> list[dict]:
     """Newest answered questions whose titles contain all the words, then those containing
     enough of them. Both reads walk the (status, answered_at) index newest first, stop at a
     LIMIT and look no further back than the newest SIMILAR_SCAN_WINDOW answered questions,
-    so neither a common nor a rare word makes the database read the whole table."""
+    so neither a common nor a rare word makes the database read the whole table.
+    A Chinese word is looked for as written and in its folded (Simplified) form."""
+    from questions.search_text import fold
+
+    def contains(word: str) -> Q:
+        folded = fold(word)
+        if folded == word.lower():
+            return Q(title__icontains=word)
+        return Q(title__icontains=word) | Q(title__icontains=folded)
+
     answered = Question.objects.published().answered().order_by("-answered_at", "-id")
     cutoff = _similar_titles_cutoff()
     if cutoff is not None:
         answered = answered.filter(answered_at__gte=cutoff)
     fields = ("pk", "slug", "title", "specialty__name")
-    every = reduce(operator.and_, (Q(title__icontains=w) for w in words))
+    every = reduce(operator.and_, (contains(w) for w in words))
     rows = list(answered.filter(every).values(*fields)[:SIMILAR_TITLES_LIMIT])
     if len(rows) < SIMILAR_TITLES_LIMIT and len(words) > 1:
         needed = max(1, (len(words) + 1) // 2)
         seen = {row["pk"] for row in rows}
-        some = reduce(operator.or_, (Q(title__icontains=w) for w in words))
+        some = reduce(operator.or_, (contains(w) for w in words))
         candidates = answered.filter(some).exclude(pk__in=seen).values(*fields)[:SIMILAR_CANDIDATES]
         scored = []
+        folded_words = [fold(w) for w in words]
         for position, row in enumerate(candidates):
-            title = row["title"].lower()
-            score = sum(w in title for w in words)
+            title = fold(row["title"])
+            score = sum(w in title for w in folded_words)
             if score >= needed:
                 scored.append((-score, position, row))
         rows += [row for *_, row in sorted(scored, key=lambda item: item[:2])]

@@ -9,12 +9,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
-from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from forum.models import Specialty
 from questions.models import Question
+from questions.search_text import truncate
 
 FEED_SIZE = 30
 
@@ -41,7 +41,7 @@ class AnsweredQuestionsFeed(Feed):
         return item.title
 
     def item_description(self, item: Question) -> str:
-        return truncatechars(item.body, 400)
+        return truncate(item.body, 400)
 
     def item_pubdate(self, item: Question):
         return item.answered_at

@@ -22,7 +22,8 @@ The other globals and filters stand in for the Django tags and filters the pages
 `url()` for {% url %} (forum.reversing.fast_reverse), `static()` for {% static %}
 (cached), `csrf_input` for {% csrf_token %} (from Django's backend), `_()`/`ngettext()`
 for {% translate %} (the i18n extension with Django's gettext), `|ymd` and `|iso` for
-|date:"Y/m/d" and |date:"c", and Django's own truncatechars, linebreaks, pluralize,
+|date:"Y/m/d" and |date:"c", `|excerpt` (questions' cut by characters and sentence
+punctuation for Chinese), and Django's own truncatechars, linebreaks, pluralize,
 urlencode and intcomma; plus the Q&A page's filters (questions/templatetags/qa_page.py).
 """
 
@@ -38,7 +39,7 @@ from jinja2 import Environment, StrictUndefined, pass_context
 
 from forum.reversing import fast_reverse
 from forum.site import chrome
-from questions.templatetags import qa_page
+from questions.templatetags import excerpts, qa_page
 
 
 @functools.cache
@@ -98,6 +99,7 @@ def environment(**options) -> Environment:
         ymd=qa_page.ymd,
         iso=qa_page.iso,
         truncatechars=truncatechars,
+        excerpt=excerpts.excerpt,
         linebreaks=linebreaks,
         pluralize=pluralize,
         urlencode=defaultfilters.urlencode,

@@ -6,7 +6,17 @@ ranked with `ts_rank`, with highlighted snippets from `ts_headline` computed for
 shown page only. When nothing matches, words the site has never seen are replaced by the
 closest known words (pg_trgm over the `SearchWord` vocabulary) and the search is tried
 again: "headahce" finds what "headache" finds. On SQLite (local runs) it is a plain
-`icontains` search with the same interface and no typo correction.
+substring search over the document's folded text, with the same interface and no typo
+correction.
+
+Chinese (questions/search_text.py): documents and queries are folded (NFKC, Simplified
+characters, lower case), so 頭痛 finds 头痛 and ＭＲＩ finds MRI. On PostgreSQL the
+vector indexes Chinese as character bigrams; a query's Chinese words (split by the
+medical vocabulary) become phrases of bigrams, ANDed with what websearch_to_tsquery
+makes of the rest of the query (`MRI 頭痛` needs both). Snippets of queries with
+Chinese words are cut and highlighted here, on character boundaries, since ts_headline
+sees a run of Chinese characters as one word; ts_headline's own output is trimmed to a
+readable length around its first match for the same reason.
 
 Cost is bounded whatever the words: only the newest `CANDIDATE_LIMIT` matching
 questions are ranked (a common word matches hundreds of thousands of questions and
@@ -39,13 +49,24 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.core.cache import cache
 from django.db import OperationalError, connection, transaction
-from django.db.models import Case, IntegerField, Prefetch, Q, TextField, Value, When
-from django.db.models.functions import Concat
+from django.db.models import Case, F, IntegerField, Prefetch, Q, TextField, Value, When
+from django.db.models.functions import Concat, StrIndex
 from django.utils.safestring import SafeString, mark_safe
 
 from forum.models import Specialty
 from questions.models import Question
 from questions.search_index import SEARCH_CONFIG
+from questions.search_text import (
+    CLAUSE_ENDS,
+    HAN,
+    SENTENCE_ENDS,
+    QueryTerms,
+    cut_end,
+    fold_aligned,
+    is_wide,
+    query_terms,
+    safe_cut,
+)
 
 MAX_QUERY_LENGTH = 200
 CANDIDATE_LIMIT = 200
@@ -117,7 +138,9 @@ def search_questions(query: str | None, specialty: Specialty | None = None) -> S
 
 # PostgreSQL ------------------------------------------------------------------------
 
-_TSQUERY = f"websearch_to_tsquery('{SEARCH_CONFIG}', %(q)s)"
+# %(q)s is the query without its Chinese words, %(zh)s those words as a tsquery over the
+# bigram tokens (QueryTerms.tsquery); either may be empty.
+_TSQUERY = f"(websearch_to_tsquery('{SEARCH_CONFIG}', %(q)s) && %(zh)s::tsquery)"
 # Weights of D, C, B, A (articles, replies, question text, title). The braces are
 # doubled twice: once for this f-string and once for .format() below.
 _RANK = f"ts_rank('{{{{0.1, 0.2, 0.4, 1.0}}}}', d.vector, {_TSQUERY})"
@@ -179,7 +202,10 @@ WHERE c.oid = 'questions_searchdocument'::regclass
 """
 _STATS_CACHE_KEY = "search:lexeme-stats"
 _STATS_SECONDS = 600
-_LEXEME = re.compile(r"'((?:[^']|'')*)'")
+_LEXEME = re.compile(r"'((?:[^']|'')*)'(:\*)?")
+# A prefix (a one-character Chinese word) may stand for many lexemes the statistics do
+# not list, each rarer than the least common listed one: count it as this many.
+UNLISTED_PER_PREFIX = 20
 
 # Typo suggestions: for each query word the vocabulary does not know, the most similar
 # known word (pg_trgm similarity over the trigram index on questions_searchword).
@@ -193,7 +219,7 @@ SELECT input.word, (
 FROM unnest(%(words)s::text[]) AS input(word)
 WHERE NOT EXISTS (SELECT 1 FROM questions_searchword AS k WHERE k.word = input.word)
 """
-_SUGGESTABLE = re.compile(r"[^\W\d_]{3,40}")
+_SUGGESTABLE = re.compile(rf"[^\W\d_{HAN}]{{3,40}}")
 
 
 def _search_postgres(results: SearchResults, specialty: Specialty | None) -> SearchResults:
@@ -223,7 +249,13 @@ def _search_postgres(results: SearchResults, specialty: Specialty | None) -> Sea
 
 def _postgres_candidates(cursor, query: str, specialty: Specialty | None):
     """(number of search terms, [(question id, rank)]) for the newest matches."""
-    params = {"q": query, "timeout": str(STATEMENT_TIMEOUT_MS), "limit": CANDIDATE_LIMIT + 1}
+    terms = query_terms(query)
+    params = {
+        "q": terms.rest,
+        "zh": terms.tsquery(),
+        "timeout": str(STATEMENT_TIMEOUT_MS),
+        "limit": CANDIDATE_LIMIT + 1,
+    }
     cursor.execute(_PARSE_SQL, params)
     _timeout, _work_mem, terms, tsquery = cursor.fetchone()
     if not terms:
@@ -250,8 +282,9 @@ def _postgres_candidates(cursor, query: str, specialty: Specialty | None):
 
 def _expected_matches(tsquery: str) -> float:
     """At most how many documents can match, by the planner's statistics: the count of
-    the least common required lexeme. Infinite (so: not rare) for OR and NOT queries and
-    when there are no statistics yet."""
+    the least common required lexeme (for a prefix, of the listed lexemes it starts, and
+    as many unlisted ones as UNLISTED_PER_PREFIX). Infinite (so: not rare) for OR and NOT
+    queries and when there are no statistics yet."""
     unquoted = _LEXEME.sub("", tsquery)
     if "|" in unquoted or "!" in unquoted:
         return math.inf
@@ -262,10 +295,14 @@ def _expected_matches(tsquery: str) -> float:
     # the list is not full, ANALYZE kept every lexeme but the very rarest (under about
     # 0.01% of documents), so a missing one is about as good as absent.
     unlisted = stats["least"] if stats["full"] else 0.0
-    shares = [
-        stats["shares"].get(lexeme.replace("''", "'"), unlisted)
-        for lexeme in _LEXEME.findall(tsquery)
-    ]
+    shares = []
+    for quoted, prefix in _LEXEME.findall(tsquery):
+        lexeme = quoted.replace("''", "'")
+        if prefix:
+            listed = sum(v for k, v in stats["shares"].items() if k.startswith(lexeme))
+            shares.append(min(1.0, listed + UNLISTED_PER_PREFIX * unlisted))
+        else:
+            shares.append(stats["shares"].get(lexeme, unlisted))
     return min(shares, default=1.0) * stats["documents"]
 
 
@@ -297,6 +334,9 @@ def _corrected_query(cursor, query: str) -> str:
 
 
 def _postgres_fetcher(query: str):
+    terms = query_terms(query)
+    if terms.han:
+        return _plain_fetcher(_plain_words(terms))
     tsquery = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
     marks = {"start_sel": _MARK_START, "stop_sel": _MARK_STOP, "config": SEARCH_CONFIG}
 
@@ -319,10 +359,34 @@ def _postgres_fetcher(query: str):
         shown = [found[pk] for pk in ids if pk in found]
         for question in shown:
             question.title_html = _marks_to_html(question.title_headline)
-            question.snippet_html = _marks_to_html(question.body_headline)
+            question.snippet_html = _marks_to_html(_trimmed_headline(question.body_headline))
         return shown
 
     return fetch
+
+
+def _plain_words(terms: QueryTerms) -> list[str]:
+    """The words of a query to find and highlight as they are written (folded): its
+    Chinese words and its other words, without excluded ones and "or"."""
+    others = [
+        word for minus, word in re.findall(r"(-?)(\w+)", terms.rest) if not minus and word != "or"
+    ]
+    chinese = [word for word, excluded in terms.han if not excluded]
+    return list(dict.fromkeys(chinese + others))[:MAX_SIMPLE_WORDS]
+
+
+# ts_headline counts a run of Chinese characters as one word, so its fragments of
+# max_words can be whole paragraphs: longer ones are cut around their first match.
+HEADLINE_CHARS = 300
+
+
+def _trimmed_headline(text: str) -> str:
+    text = text or ""
+    if len(text) <= HEADLINE_CHARS:
+        return text
+    first = text.find(_MARK_START)
+    start = _excerpt_start(text, max(first - HEADLINE_CHARS // 3, 0)) if first > 0 else 0
+    return _cut_piece(text, start, HEADLINE_CHARS)
 
 
 def _question_rows(ids: list[int]):
@@ -349,22 +413,27 @@ MAX_SIMPLE_WORDS = 8
 
 
 def _search_simple(results: SearchResults, specialty: Specialty | None) -> SearchResults:
-    words = list(dict.fromkeys(w.lower() for w in _WORD.findall(results.query)))
+    terms = query_terms(results.query)
+    chinese = [word for word, _excluded in terms.han]
+    words = list(dict.fromkeys(chinese + [w.lower() for w in _WORD.findall(terms.rest)]))
     words = words[:MAX_SIMPLE_WORDS]
     if not words:
         results.problem = NO_TERMS
         return results
+    # folded_text starts with the folded title, on a line of its own: a word is in the
+    # title when it is found before the first line break.
+    folded = "search_document__folded_text"
+    positions = {f"at_{n}": StrIndex(folded, Value(word)) for n, word in enumerate(words)}
     matches = Q()
     in_title = Q()
-    for word in words:
-        matches &= (
-            Q(title__icontains=word)
-            | Q(body__icontains=word)
-            | Q(search_document__reply_text__icontains=word)
-            | Q(search_document__article_text__icontains=word)
-        )
-        in_title &= Q(title__icontains=word)
-    candidates = Question.objects.published().filter(matches)
+    for name in positions:
+        matches &= Q(**{f"{name}__gt": 0})
+        in_title &= Q(**{f"{name}__lt": F("title_end")})
+    candidates = (
+        Question.objects.published()
+        .annotate(title_end=StrIndex(folded, Value("\n")), **positions)
+        .filter(matches)
+    )
     if specialty is not None:
         candidates = candidates.filter(specialty=specialty)
     ids = list(
@@ -378,33 +447,71 @@ def _search_simple(results: SearchResults, specialty: Specialty | None) -> Searc
     )
     results.capped = len(ids) > CANDIDATE_LIMIT
     results.ids = ids[:CANDIDATE_LIMIT]
-
-    def fetch(page_ids: list[int]) -> list[Question]:
-        found = {q.pk: q for q in _question_rows(page_ids)}
-        shown = [found[pk] for pk in page_ids if pk in found]
-        for question in shown:
-            question.title_html = _highlight(question.title, words)
-            question.snippet_html = _highlight(_excerpt(question.body, around=words), words)
-        return shown
-
-    results.fetch = fetch
+    results.fetch = _plain_fetcher(words)
     return results
 
 
+def _plain_fetcher(words: list[str]):
+    """Fetches a page of questions with snippets cut and highlighted here: around the
+    first of the (folded) words in the question text, or in the replies when the text
+    has none of them."""
+
+    def fetch(page_ids: list[int]) -> list[Question]:
+        rows = _question_rows(page_ids).annotate(snippet_replies=F("search_document__reply_text"))
+        found = {q.pk: q for q in rows}
+        shown = [found[pk] for pk in page_ids if pk in found]
+        for question in shown:
+            text = question.body
+            if _first_hit(fold_aligned(text), words) is None:
+                text = question.snippet_replies or text
+            question.title_html = _highlight(question.title, words)
+            question.snippet_html = _highlight(_excerpt(text, around=words), words)
+        return shown
+
+    return fetch
+
+
+def _first_hit(folded: str, words: list[str]) -> int | None:
+    hits = [i for i in (folded.find(w) for w in words) if i >= 0]
+    return min(hits) if hits else None
+
+
 def _excerpt(text: str, around: list[str] | None = None, width: int = 220) -> str:
-    """About `width` characters of `text`, around the first of the words if given."""
+    """About `width` characters of `text`, around the first of the (folded) words if
+    given; cut at words in English and at punctuation or characters in Chinese."""
     start = 0
     if around:
-        lowered = text.lower()
-        hits = [i for i in (lowered.find(w) for w in around) if i >= 0]
-        if hits:
-            start = max(min(hits) - width // 3, 0)
-            while start > 0 and not text[start - 1].isspace():
-                start -= 1
-    piece = text[start : start + width]
-    if start + width < len(text):
-        piece = piece.rsplit(" ", 1)[0] + " …"
-    return ("… " if start else "") + piece
+        first = _first_hit(fold_aligned(text), around)
+        if first is not None:
+            start = _excerpt_start(text, max(first - width // 3, 0))
+    return _cut_piece(text, start, width)
+
+
+def _excerpt_start(text: str, start: int) -> int:
+    """Where an excerpt that should start near `start` starts: at the start of the word
+    in English; in Chinese after punctuation up to 20 characters before, or else there."""
+    if start <= 0:
+        return 0
+    if is_wide(text[start]) or is_wide(text[start - 1]):
+        for i in range(start, max(start - 20, 0), -1):
+            if text[i - 1] in SENTENCE_ENDS + CLAUSE_ENDS or text[i - 1].isspace():
+                return i
+        return safe_cut(text, start)
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return start
+
+
+def _cut_piece(text: str, start: int, width: int) -> str:
+    """text[start:], cut to about `width` characters, with "…" where it was cut."""
+    rest = text[start:]
+    lead = "" if not start else ("…" if is_wide(rest[:1] or " ") else "… ")
+    if len(rest) <= width:
+        return lead + rest
+    end = safe_cut(rest, width)
+    if end and (is_wide(rest[end - 1]) or is_wide(rest[end])):
+        return lead + cut_end(rest, width) + "…"
+    return lead + rest[:width].rsplit(" ", 1)[0] + " …"
 
 
 def _escape(text: str) -> SafeString:
@@ -412,14 +519,15 @@ def _escape(text: str) -> SafeString:
 
 
 def _highlight(text: str, words: list[str]) -> SafeString:
-    """`text`, escaped, with every occurrence of the words wrapped in <mark>."""
+    """`text`, escaped, with every occurrence of the (folded) words wrapped in <mark>:
+    matched in the folded text, so 头痛 marks 頭痛 and MRI marks ＭＲＩ."""
     if not words:
         return _escape(text)
-    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.I)
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
     out, last = [], 0
-    for match in pattern.finditer(text):
+    for match in pattern.finditer(fold_aligned(text)):
         out.append(html.escape(text[last : match.start()], quote=False))
-        out.append(f"<mark>{html.escape(match.group(0), quote=False)}</mark>")
+        out.append(f"<mark>{html.escape(text[match.start() : match.end()], quote=False)}</mark>")
         last = match.end()
     out.append(html.escape(text[last:], quote=False))
     return mark_safe("".join(out))

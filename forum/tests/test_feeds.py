@@ -93,3 +93,12 @@ def test_home_and_specialty_pages_link_their_feeds(client, specialty):
     page = client.get(specialty.get_absolute_url()).content.decode()
     assert f'href="{reverse("forum:specialty-feed-rss", args=[specialty.slug])}"' in page
     assert f'href="{reverse("forum:specialty-feed-atom", args=[specialty.slug])}"' in page
+
+
+def test_feed_descriptions_cut_chinese_by_characters(client, doctor):
+    body = "胸悶、心悸好幾個禮拜了，晚上睡不好" * 40
+    ReplyFactory(doctor=doctor, question__body=body)
+    root = ET.fromstring(client.get(reverse("forum:feed-rss")).content)
+    [description] = [item.findtext("description") for item in root.iter("item")]
+    assert len(description) <= 400 and description.endswith("…")
+    assert body.startswith(description[:-1].rstrip("，、"))

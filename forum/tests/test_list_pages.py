@@ -191,3 +191,13 @@ def test_tag_page_query_count_does_not_grow_with_rows(client, doctor, django_ass
 
 def test_unknown_tag_is_404(client):
     assert client.get(reverse("questions:tag", args=["no-such-tag"])).status_code == 404
+
+
+def test_list_excerpts_cut_chinese_at_sentence_punctuation(client, doctor, specialty):
+    body = "我最近每天早上起床都頭痛，吃止痛藥也沒有用。" * 4 + "請問需要做什麼檢查？" * 10
+    ReplyFactory(doctor=doctor, question__specialty=specialty, question__body=body)
+    html = client.get(specialty.get_absolute_url()).content.decode()
+    # 180 characters at most, ended after the last 。 that fits, not inside a sentence.
+    expected = "我最近每天早上起床都頭痛，吃止痛藥也沒有用。" * 4 + "請問需要做什麼檢查？" * 9
+    assert len(expected) < 180
+    assert f'<p class="excerpt">{expected[:-1]}…</p>' in html

@@ -361,3 +361,173 @@ def test_reply_status_helpers_match_search_index_expectations():
     # search_index reads replies/articles through their published() query sets.
     assert Reply.Status.PUBLISHED == "published"
     assert Article.Status.PUBLISHED == "published"
+
+
+# Chinese -------------------------------------------------------------------------
+
+
+def test_search_finds_a_chinese_word_inside_a_sentence(client):
+    found = indexed(
+        QuestionFactory(title="最近常常頭痛怎麼辦", body="我這兩個禮拜每天早上起床都頭痛。")
+    )
+    indexed(QuestionFactory(title="膝蓋痛了一個月", body="爬樓梯的時候膝蓋會痛。"))
+    assert result_titles(search(client, q="頭痛")) == [found.title]
+    # A word only in the middle of the question text.
+    assert result_titles(search(client, q="起床")) == [found.title]
+
+
+@pytest.mark.parametrize(
+    ("written", "query"),
+    [("頭痛", "头痛"), ("头痛", "頭痛"), ("發燒", "发烧"), ("胃食道逆流", "胃食道逆流")],
+)
+def test_search_folds_traditional_and_simplified_forms(client, written, query):
+    found = indexed(QuestionFactory(title=f"小孩{written}三天", body="需要去急診嗎？"))
+    assert result_titles(search(client, q=query)) == [found.title]
+
+
+@pytest.mark.parametrize(
+    ("written", "query"), [("ＭＲＩ", "MRI"), ("MRI", "ＭＲＩ"), ("mri", "ＭＲＩ")]
+)
+def test_search_folds_full_width_forms(client, written, query):
+    found = indexed(QuestionFactory(title=f"做了{written}檢查", body="報告說一切正常。"))
+    assert result_titles(search(client, q=query)) == [found.title]
+
+
+def test_search_mixed_query_needs_both_words(client):
+    both = indexed(QuestionFactory(title="頭痛要做MRI嗎", body="醫師建議做檢查。"))
+    indexed(QuestionFactory(title="頭痛三天", body="吃了止痛藥。"))
+    indexed(QuestionFactory(title="MRI of the knee", body="Is it safe?"))
+    assert result_titles(search(client, q="MRI 頭痛")) == [both.title]
+    assert result_titles(search(client, q="头痛 mri")) == [both.title]
+
+
+@pytest.mark.parametrize("query", ["胃食道逆流", "逆流", "胃食道", "食道"])
+def test_search_finds_a_medical_term_whole_and_by_its_parts(client, query):
+    found = indexed(QuestionFactory(title="胃食道逆流很難受", body="吃完飯就火燒心。"))
+    indexed(QuestionFactory(title="胃痛", body="空腹的時候會痛。"))
+    assert result_titles(search(client, q=query)) == [found.title]
+
+
+@pytest.mark.parametrize("query", ["甲狀腺亢進", "甲狀腺", "甲状腺亢进"])
+def test_search_finds_thyroid_terms_whole_and_by_their_parts(client, query):
+    found = indexed(QuestionFactory(title="心悸手抖", body="醫師說我可能是甲狀腺亢進。"))
+    indexed(QuestionFactory(title="心悸", body="喝咖啡以後心跳很快。"))
+    assert result_titles(search(client, q=query)) == [found.title]
+
+
+def test_search_a_chinese_phrase_does_not_match_its_characters_apart(client):
+    indexed(QuestionFactory(title="頭很痛", body="頭暈，而且肚子痛。"))
+    assert result_titles(search(client, q="頭痛")) == []
+
+
+def test_search_splits_a_chinese_query_into_words(client):
+    # "頭痛發燒" typed without a space still finds a text with the two words apart.
+    found = indexed(QuestionFactory(title="頭痛，還有發燒", body="昨天開始的。"))
+    assert result_titles(search(client, q="頭痛發燒")) == [found.title]
+    assert result_titles(search(client, q="我最近頭痛發燒很嚴重")) == []
+
+
+def test_search_finds_a_one_character_word(client):
+    found = indexed(QuestionFactory(title="皮膚很癢", body="晚上特別癢，抓到流血。"))
+    indexed(QuestionFactory(title="皮膚乾燥", body="冬天會脫皮。"))
+    assert result_titles(search(client, q="癢")) == [found.title]
+
+
+@pytest.mark.parametrize("window", [40_000, 1])
+def test_search_ranks_a_chinese_title_match_above_a_text_match(client, monkeypatch, window):
+    monkeypatch.setattr(search_module, "RECENT_WINDOW", window)
+    in_title = indexed(QuestionFactory(title="偏頭痛的原因", body="每次都是右邊。"))
+    in_text = indexed(QuestionFactory(title="看東西有閃光", body="醫師說可能是偏頭痛的前兆。"))
+    assert in_text.pk > in_title.pk
+    assert result_titles(search(client, q="偏头痛")) == [in_title.title, in_text.title]
+
+
+@pytest.mark.skipif(not POSTGRES, reason="the simple search ignores operators, in any language")
+def test_search_excludes_a_chinese_word_with_a_minus_on_postgres(client):
+    keep = indexed(QuestionFactory(title="發燒三天", body="沒有咳嗽。"))
+    indexed(QuestionFactory(title="發燒和頭痛", body="吃了退燒藥。"))
+    assert result_titles(search(client, q="發燒 -頭痛")) == [keep.title]
+
+
+def test_search_finds_chinese_in_replies(client, doctor):
+    question = QuestionFactory(title="一直咳嗽", body="已經兩個禮拜了。")
+    ReplyFactory(question=question, doctor=doctor, body="建議您去照胸部X光，排除肺炎。")
+    indexed(question)
+    response = search(client, q="肺炎")
+    assert result_titles(response) == [question.title]
+    assert "<mark>肺炎</mark>" in response.content.decode()
+
+
+def test_search_highlights_chinese_in_the_form_written(client):
+    indexed(QuestionFactory(title="頭痛三天", body="我從星期一開始頭痛，吃藥也沒用。"))
+    html = search(client, q="头痛").content.decode()
+    assert "<mark>頭痛</mark>三天" in html
+    assert "開始<mark>頭痛</mark>，吃藥" in html
+
+
+def snippet_text(response) -> str:
+    import re
+
+    [question] = response.context["page_obj"].object_list
+    return re.sub(r"</?mark>", "", str(question.snippet_html))
+
+
+def test_search_cuts_a_long_chinese_snippet_by_characters_around_the_match(client):
+    before = "我每天都覺得很累，早上起不來，工作也沒有精神。" * 12
+    after = "晚上睡不好，半夜常常醒來，白天又想睡覺。" * 12
+    body = before + "最近還開始耳鳴，右耳一直有嗡嗡聲。" + after
+    indexed(QuestionFactory(title="很累", body=body))
+    response = search(client, q="耳鳴")
+    text = snippet_text(response)
+    assert "<mark>耳鳴</mark>" in str(response.context["page_obj"].object_list[0].snippet_html)
+    assert 20 <= len(text) <= 240
+    assert text.startswith("…") and text.endswith("…")
+    assert " …" not in text and "… " not in text
+    inner = text.strip("…")
+    assert inner in body  # whole characters of the text, in order
+
+
+def test_search_keeps_a_long_chinese_headline_readable_for_an_english_word(client):
+    body = "我最近去做了檢查，醫師說要再觀察一陣子看看有沒有變化" * 30 + " MRI " + "結果正常" * 40
+    indexed(QuestionFactory(title="檢查報告", body=body))
+    response = search(client, q="MRI")
+    text = snippet_text(response)
+    assert "MRI" in text
+    assert len(text) <= search_module.HEADLINE_CHARS + 2
+
+
+def test_search_does_not_correct_chinese_words_or_learn_them(client):
+    from questions.models import SearchWord
+
+    indexed(QuestionFactory(title="失眠很久了", body="每天晚上都睡不著。"))
+    response = search(client, q="心律不整")
+    assert result_titles(response) == []
+    assert "Showing results for" not in response.content.decode()
+    assert not SearchWord.objects.filter(word__contains="失眠").exists()
+
+
+def test_search_query_count_is_the_same_for_chinese(client, django_assert_num_queries):
+    for n in range(25):
+        indexed(QuestionFactory(title=f"頭痛問題{n}", body="每天都頭痛。"))
+    search(client, q="warm up")
+    with django_assert_num_queries(_expected_search_queries()):
+        response = search(client, q="頭痛")
+    assert len(result_titles(response)) == 20
+    indexed(QuestionFactory(title="頭痛要照MRI嗎", body="醫師說不用。"))
+    with django_assert_num_queries(_expected_search_queries()):
+        response = search(client, q="MRI 头痛")
+    assert len(result_titles(response)) == 1
+
+
+def test_search_counts_a_one_character_prefix_by_the_lexemes_it_starts(monkeypatch):
+    stats = {
+        "shares": {"头痛": 0.3, "头晕": 0.2, "痒": 0.0001},
+        "least": 0.0001,
+        "full": True,
+        "documents": 1_000_000,
+    }
+    monkeypatch.setattr(search_module, "_lexeme_stats", lambda: stats)
+    assert search_module._expected_matches("'头':*") == pytest.approx(502_000)
+    assert search_module._expected_matches("'痒':*") == pytest.approx(2_100)
+    assert search_module._expected_matches("'痒':* & '头痛'") == pytest.approx(2_100)
+    assert search_module._expected_matches("!'头痛'") == float("inf")

@@ -298,3 +298,37 @@ def test_similar_titles_handles_empty_or_odd_input(client, query):
     response = client.get(reverse("questions:similar-titles"), {"q": query})
     assert response.status_code == 200
     assert response.json() == {"results": []}
+
+
+def test_similar_titles_finds_chinese_titles_by_their_words(client, specialty):
+    now = timezone.now()
+    best = QuestionFactory(title="頭痛又發燒怎麼辦", answered_at=now)
+    QuestionFactory(title="發燒三天不退", answered_at=now - timedelta(days=1))
+    QuestionFactory(title="頭痛發燒還沒有人回答")  # not answered
+    QuestionFactory(title="膝蓋痛", answered_at=now)
+    response = client.get(reverse("questions:similar-titles"), {"q": "請問頭痛發燒要看哪一科"})
+    results = response.json()["results"]
+    assert [r["title"] for r in results] == ["頭痛又發燒怎麼辦", "發燒三天不退"]
+    assert results[0]["url"] == best.get_absolute_url()
+
+
+def test_similar_titles_folds_simplified_and_full_width_queries(client, specialty):
+    now = timezone.now()
+    QuestionFactory(title="胃食道逆流要做胃鏡嗎", answered_at=now)
+    QuestionFactory(title="ＭＲＩ報告看不懂", answered_at=now)
+    titles = lambda q: [  # noqa: E731
+        r["title"]
+        for r in client.get(reverse("questions:similar-titles"), {"q": q}).json()["results"]
+    ]
+    assert titles("胃食道逆流") == ["胃食道逆流要做胃鏡嗎"]
+    assert titles("逆流") == ["胃食道逆流要做胃鏡嗎"]  # a part a person would type
+    assert titles("MRI 報告") == ["ＭＲＩ報告看不懂"]
+
+
+def test_similar_titles_answers_a_long_chinese_title_in_two_queries(
+    client, django_assert_num_queries
+):
+    QuestionFactory(title="頭痛", answered_at=timezone.now())
+    with django_assert_num_queries(2):
+        response = client.get(reverse("questions:similar-titles"), {"q": "頭痛" + "很" * 5000})
+    assert response.status_code == 200

@@ -59,6 +59,40 @@ def test_generate_dataset_tops_up_and_a_second_run_adds_nothing():
     assert Question.objects.values("title").count() == 35
 
 
+def test_generate_dataset_writes_traditional_chinese_questions_and_replies(client):
+    from forum.site.search import search_questions
+    from questions.search_index import rebuild_search_documents
+    from questions.search_text import has_han, vocabulary
+
+    generate(questions=20, tags=10, seed=2, language="zh-hant")
+    known = vocabulary()
+    for question in Question.objects.prefetch_related("replies"):
+        assert has_han(question.title) and has_han(question.body)
+        assert "，" in question.body or "。" in question.body
+        assert any(term in question.title for term in known)
+        assert all(has_han(reply.body) for reply in question.replies.all())
+        assert question.slug == "question"
+        assert client.get(question.get_absolute_url()).status_code == 200
+    rebuild_search_documents()
+    assert len(search_questions("頭痛")) > 0
+    assert len(search_questions("头痛")) == len(search_questions("頭痛"))
+
+
+def test_generate_dataset_mix_writes_half_in_each_language():
+    from questions.search_text import has_han
+
+    generate(questions=40, tags=10, seed=1, language="mix")
+    chinese = [has_han(title) for title in Question.objects.values_list("title", flat=True)]
+    assert chinese.count(True) == chinese.count(False) == 20
+
+
+def test_generate_dataset_refuses_an_unknown_language():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("generate_dataset", "--questions=1", "--language=fr", stdout=StringIO())
+
+
 def test_generate_dataset_dry_run_writes_nothing():
     output = generate(questions=10, tags=5, seed=1, dry_run=True)
     assert "adding 10" in output

@@ -94,3 +94,31 @@ def test_moderation_actions_keep_the_search_document_in_step(moderator):
     approve_question(question=other, moderator=moderator)
     reject_question(question=other, moderator=moderator, reason="Personal data")
     assert not SearchDocument.objects.exists()
+
+
+def test_refresh_indexes_chinese_as_folded_bigrams(doctor, moderator):
+    from questions.actions import approve_question
+
+    question = PendingQuestionFactory(title="胃食道逆流", body="吃飯後ＭＲＩ")
+    approve_question(question=question, moderator=moderator)  # through questions/changes.py
+    ReplyFactory(question=question, doctor=doctor, body="請少喝咖啡。")
+    refresh_question_document(question.pk)
+    document = SearchDocument.objects.get(pk=question.pk)
+    if connection.vendor == "postgresql":
+        vector = document.vector
+        for lexeme in ("'胃食':1A", "'食道':2A", "'逆流':4A", "'流':5A", "'mri'", "'咖啡'"):
+            assert lexeme in vector
+        assert "逆流" not in document.folded_text
+    else:
+        assert document.vector is None
+        assert document.folded_text == "胃食道逆流\n吃饭后mri\n请少喝咖啡。\n"
+
+
+def test_rebuild_fills_the_folded_text_of_every_document():
+    question = QuestionFactory(title="頭痛", body="Ｈｅａｄａｃｈｅ")
+    call_command("rebuild_search_index")
+    document = SearchDocument.objects.get(pk=question.pk)
+    if connection.vendor == "postgresql":
+        assert "'头痛':1A" in document.vector and "'headach':3B" in document.vector
+    else:
+        assert document.folded_text == "头痛\nheadache\n\n"

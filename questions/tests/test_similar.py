@@ -197,6 +197,11 @@ def test_related_faqs_are_published_faqs_sharing_most_tags_at_most_five():
         ("One two, three four", 10, "One two…"),
         ("Unbreakablewordthatgoeson", 10, "Unbreakab…"),
         ("Exactly ten", 11, "Exactly ten"),
+        # Chinese: after the sentence mark in the last half, else between characters.
+        ("我最近頭痛很嚴重。已經持續兩個禮拜了每天早上都會痛", 16, "我最近頭痛很嚴重…"),
+        ("已經持續兩個禮拜了每天早上起床都會痛", 10, "已經持續兩個禮拜了…"),
+        ("MRI 檢查結果正常，醫師說不用擔心但要追蹤", 12, "MRI 檢查結果正常…"),
+        ("頭痛\n\n  發燒", 40, "頭痛 發燒"),
     ],
 )
 def test_excerpt_cuts_at_a_word_and_marks_the_cut(text, length, expected):

@@ -79,3 +79,25 @@ def test_dates_match_djangos_date_filter_in_the_site_time_zone():
     assert ymd(date(2024, 1, 9)) == "2024/01/09"
     assert iso(date(2024, 1, 9)) == "2024-01-09"
     assert ymd(None) == iso(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "length", "expected"),
+    [
+        # English: as Django's truncatechars.
+        ("One two three four five", 12, "One two thr…"),
+        ("Short", 10, "Short"),
+        # Chinese: after the sentence mark in the last half, else between characters.
+        ("我最近頭痛很嚴重。已經持續兩個禮拜了每天早上都會痛", 16, "我最近頭痛很嚴重…"),
+        ("已經持續兩個禮拜了每天早上起床都會痛", 10, "已經持續兩個禮拜了…"),
+        ("頭痛😷\u200d很久", 4, "頭痛…"),
+    ],
+)
+def test_excerpt_filter_cuts_chinese_by_characters_and_punctuation(text, length, expected):
+    from django.template import Context, Template
+
+    rendered = Template("{% load excerpts %}{{ text|excerpt:length }}").render(
+        Context({"text": text, "length": length})
+    )
+    assert rendered == expected
+    assert len(rendered) <= length

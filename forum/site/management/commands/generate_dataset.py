@@ -105,6 +105,65 @@ REPLY_CLOSERS = [
     "I hope you feel better soon.",
     "Wishing you good health.",
 ]
+# Traditional Chinese, as patients and doctors in Taiwan write: TERMS_ZH[i] is TERMS[i]
+# (so a tag's questions are about one thing in both languages), with full-width
+# punctuation. The terms are in questions/zh_terms.txt, the vocabulary search splits
+# Chinese queries by.
+TERMS_ZH = [
+    "頭痛", "偏頭痛", "頭暈", "失眠", "耳鳴", "疲倦", "咳嗽", "發燒", "紅疹", "濕疹",
+    "青春痘", "掉髮", "下背痛", "膝蓋痛", "脖子僵硬", "肩膀痛", "手麻", "手抖", "心悸", "胸悶",
+    "高血壓", "膽固醇", "胃食道逆流", "脹氣", "便秘", "腹瀉", "噁心", "喉嚨痛", "鼻塞",
+    "耳朵痛", "視力模糊", "乾眼症", "飛蚊症", "焦慮", "憂鬱", "恐慌症", "月經不規則",
+    "下腹痛", "頻尿", "腎結石", "甲狀腺亢進", "血糖", "體重增加", "關節腫脹", "肌肉抽筋",
+    "打鼾", "呼吸急促", "過敏", "搔癢", "瘀青", "貧血", "維生素", "腳踝扭傷", "手腕痛",
+    "顳顎關節", "口腔潰瘍", "打嗝", "盜汗", "手腳冰冷", "腿部水腫",
+]  # fmt: skip
+SITUATIONS_ZH = [
+    "下班後", "早上起床時", "運動完", "晚上", "感冒之後", "吃完飯後", "天氣變化時",
+    "考試期間", "換新工作以後", "長途飛行後", "斷斷續續好幾個月", "從上禮拜開始",
+]  # fmt: skip
+TITLES_ZH = [
+    "{when}{a}，是什麼原因？",
+    "{when}常常{a}怎麼辦",
+    "{a}好幾個禮拜了，需要看醫生嗎？",
+]
+QUESTION_OPENERS_ZH = [
+    "最近幾個禮拜{when}常常{a}。",
+    "我{when}一直{a}，開始有點擔心。",
+    "{when}{a}的情況時好時壞，每次持續幾分鐘到一個小時。",
+    "{when2}就有{a}，最近還有{b}。",
+]
+QUESTION_MIDDLES_ZH = [
+    "我每天大概睡七個小時，一天喝兩杯咖啡，沒有抽菸。",
+    "上個月在診所量血壓，醫師說是正常的。",
+    "休息一下會好一點，但是隔天又會再出現。",
+    "家裡的人好像沒有類似的狀況。",
+    "我吃過兩次成藥止痛藥，有暫時緩解。",
+]
+QUESTION_CLOSERS_ZH = [
+    "請問需要看哪一科？要做哪些檢查？",
+    "這樣需要擔心嗎？還是可以先觀察？",
+    "請問可能是什麼原因？在家可以怎麼改善？",
+    "{b}會不會跟這個有關係？",
+]
+REPLY_OPENERS_ZH = [
+    "您好，謝謝您詳細的描述。",
+    "您好，{a}的原因很多，大部分都不嚴重。",
+    "謝謝您的提問。",
+]
+REPLY_MIDDLES_ZH = [
+    "建議您記錄每次發生的時間、吃了什麼和睡眠狀況，常常可以找出規律。",
+    "建議到門診讓醫師檢查，再決定是否需要抽血。",
+    "規律作息、多喝水和適度運動，對很多像您這樣的情況都有幫助。",
+    "如果發生得越來越頻繁，請直接到門診就醫，不要一直等。",
+]
+REPLY_CLOSERS_ZH = [
+    "如果出現無力、意識不清或劇烈疼痛，請立刻到急診。",
+    "祝您早日康復。",
+    "祝您身體健康。",
+]
+NICKNAMES_ZH = ["小美", "阿明", "Kiwi", "小雨", "阿宏", "Hana", "小芳", "阿傑", "豆花"]
+LANGUAGES = ("en", "zh-hant", "mix")
 NICKNAMES = ["Walker", "Maple", "Kiwi", "Sunny", "Pebble", "Hana", "Orca", "Lumi", "Tofu"]
 SURNAMES = ["Lin", "Chen", "Wang", "Huang", "Chang", "Lee", "Wu", "Tsai", "Liu", "Yang", "Hsu"]
 GIVEN = ["Mei-hua", "Wen-hsiung", "Ya-ting", "Chih-ming", "Shu-fen", "Kuan-yu", "Pei-ling"]
@@ -134,8 +193,17 @@ class Command(BaseCommand):
             "--chunk", type=int, default=50_000, help="Questions per transaction (PostgreSQL)."
         )
         parser.add_argument("--dry-run", action="store_true", help="Only say what would be done.")
+        parser.add_argument(
+            "--language",
+            choices=LANGUAGES,
+            default="en",
+            help="Language of the questions and replies: en, zh-hant (Traditional Chinese) "
+            "or mix (every other question in each).",
+        )
 
-    def handle(self, *args, questions, tags, seed, doctors, chunk, dry_run, **options):
+    def handle(
+        self, *args, questions, tags, seed, doctors, chunk, dry_run, language="en", **options
+    ):
         if questions < 0 or tags < 1 or chunk < 1:
             raise CommandError("--questions must be >= 0, --tags and --chunk >= 1.")
         doctors = doctors or min(2000, max(2 * len(SPECIALTIES), questions // 500))
@@ -145,7 +213,8 @@ class Command(BaseCommand):
         use_copy = connection.vendor == "postgresql"
         plan = (
             f"{existing} generated questions exist; adding {todo} "
-            f"(tags: {tags}, doctors: {doctors}, patients: {patients}, seed: {seed}, "
+            f"(language: {language}, tags: {tags}, doctors: {doctors}, patients: {patients}, "
+            f"seed: {seed}, "
             f"inserts: {'COPY' if use_copy else 'bulk_create'})"
         )
         if dry_run:
@@ -172,6 +241,7 @@ class Command(BaseCommand):
             tag_ids=tag_ids,
             cum_weights=cum_weights,
             first_number=existing,
+            language=language,
         )
         write = copy_rows if use_copy else bulk_create_rows
         step = chunk if use_copy else min(chunk, 2000)
@@ -303,8 +373,10 @@ class RowMaker:
         tag_ids,
         cum_weights,
         first_number,
+        language="en",
     ):
         self.rng = rng
+        self.language = language
         self.specialty_ids = specialty_ids
         self.doctors_by_specialty = doctors_by_specialty
         self.patient_ids = patient_ids
@@ -329,6 +401,31 @@ class RowMaker:
                 ranks.append(rank)
         return ranks
 
+    def _chinese_question(self, a: str, b: str) -> tuple[str, str]:
+        rng = self.rng
+        when = rng.choice(SITUATIONS_ZH)
+        title = rng.choice(TITLES_ZH).format(a=a, when=when)
+        body = "".join(
+            [
+                rng.choice(QUESTION_OPENERS_ZH).format(
+                    a=a, b=b, when=when, when2=rng.choice(SITUATIONS_ZH)
+                ),
+                rng.choice(QUESTION_MIDDLES_ZH),
+                "\n\n" + rng.choice(QUESTION_CLOSERS_ZH).format(b=b),
+            ]
+        )
+        return title, body
+
+    def _chinese_reply(self, a: str) -> str:
+        rng = self.rng
+        return "".join(
+            [
+                rng.choice(REPLY_OPENERS_ZH).format(a=a),
+                rng.choice(REPLY_MIDDLES_ZH),
+                "\n\n" + rng.choice(REPLY_CLOSERS_ZH),
+            ]
+        )
+
     def make(self, size: int):
         rng = self.rng
         q_ids = reserve_ids(Question, size)
@@ -345,28 +442,34 @@ class RowMaker:
             created = START + QUESTION_EVERY * self.made + timedelta(seconds=rng.randrange(120))
             self.made += 1
             answered = created + timedelta(minutes=rng.randrange(20, 4 * 24 * 60))
-            when = rng.choice(SITUATIONS)
-            title = f"{a.capitalize()} {when}: what could it be?"
-            body = " ".join(
-                [
-                    rng.choice(QUESTION_OPENERS).format(
-                        a=a, b=b, when=when, when2=rng.choice(SITUATIONS)
-                    ),  # noqa: E501
-                    rng.choice(QUESTION_MIDDLES),
-                    "\n\n" + rng.choice(QUESTION_CLOSERS).format(b=b),
-                ]
-            )
+            chinese = self.language == "zh-hant" or (self.language == "mix" and self.made % 2)
+            if chinese:
+                a, b = TERMS_ZH[ranks[0] % len(TERMS)], TERMS_ZH[TERMS.index(b)]
+                title, body = self._chinese_question(a, b)
+            else:
+                when = rng.choice(SITUATIONS)
+                title = f"{a.capitalize()} {when}: what could it be?"
+                body = " ".join(
+                    [
+                        rng.choice(QUESTION_OPENERS).format(
+                            a=a, b=b, when=when, when2=rng.choice(SITUATIONS)
+                        ),  # noqa: E501
+                        rng.choice(QUESTION_MIDDLES),
+                        "\n\n" + rng.choice(QUESTION_CLOSERS).format(b=b),
+                    ]
+                )
             questions.append(
                 {
                     "id": q_id,
                     "author_id": rng.choice(self.patient_ids),
-                    "nickname": f"{rng.choice(NICKNAMES)}{rng.randrange(1000)}",
+                    "nickname": f"{rng.choice(NICKNAMES_ZH if chinese else NICKNAMES)}"
+                    f"{rng.randrange(1000)}",
                     "subject": "self",
                     "age_range": rng.choice(AGE_RANGES),
                     "sex": rng.choice(SEXES),
                     "specialty_id": specialty_id,
                     "title": title[:150],
-                    "slug": slugify(title)[:160],
+                    "slug": slugify(title)[:160].strip("-") or "question",
                     "body": body,
                     "status": Question.Status.PUBLISHED,
                     "created_at": created,
@@ -383,7 +486,9 @@ class RowMaker:
                     {
                         "question_id": q_id,
                         "doctor_id": doctor_id,
-                        "body": " ".join(
+                        "body": self._chinese_reply(a)
+                        if chinese
+                        else " ".join(
                             [
                                 rng.choice(REPLY_OPENERS).format(a=a),
                                 rng.choice(REPLY_MIDDLES),
