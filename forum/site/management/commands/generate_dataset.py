@@ -469,8 +469,9 @@ class RowMaker:
                     "sex": rng.choice(SEXES),
                     "specialty_id": specialty_id,
                     "title": title[:150],
-                    "slug": slugify(title)[:160].strip("-") or "question",
+                    "slug": slugify(title, allow_unicode=True)[:160].strip("-") or "question",
                     "body": body,
+                    "language": "zh-hant" if chinese else "en",
                     "status": Question.Status.PUBLISHED,
                     "created_at": created,
                     "updated_at": answered,
@@ -496,6 +497,7 @@ class RowMaker:
                             ]
                         ),
                         "status": self.reply_model.Status.PUBLISHED,
+                        "language": "zh-hant" if chinese else "en",
                         "thanks_count": rng.randrange(4),
                         "created_at": published - timedelta(minutes=15),
                         "updated_at": published,
