@@ -200,4 +200,4 @@ def test_list_excerpts_cut_chinese_at_sentence_punctuation(client, doctor, speci
     # 180 characters at most, ended after the last 。 that fits, not inside a sentence.
     expected = "我最近每天早上起床都頭痛，吃止痛藥也沒有用。" * 4 + "請問需要做什麼檢查？" * 9
     assert len(expected) < 180
-    assert f'<p class="excerpt">{expected[:-1]}…</p>' in html
+    assert f'<p class="excerpt" lang="zh-hant">{expected[:-1]}…</p>' in html

@@ -71,7 +71,10 @@ def test_generate_dataset_writes_traditional_chinese_questions_and_replies(clien
         assert "，" in question.body or "。" in question.body
         assert any(term in question.title for term in known)
         assert all(has_han(reply.body) for reply in question.replies.all())
-        assert question.slug == "question"
+        # Readable Unicode slugs and the recorded language, as the ask flow writes them.
+        assert question.slug and has_han(question.slug)
+        assert question.language == "zh-hant"
+        assert {reply.language for reply in question.replies.all()} == {"zh-hant"}
         assert client.get(question.get_absolute_url()).status_code == 200
     rebuild_search_documents()
     assert len(search_questions("頭痛")) > 0

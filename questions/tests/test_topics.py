@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.urls import reverse
 
-from answers.page_data import load_question
+from answers.page_data import compute_similar, load_question, similar_questions
 from answers.tests.factories import FAQFactory, ReplyFactory
 from forum.tests.factories import SpecialtyFactory
 from forum.tests.two_factor import sign_in
 from questions.forms import AskForm
 from questions.models import Question, Tag
-from questions.similar import compute_similar, mark_similar_stale, similar_questions
+from questions.similar import mark_similar_stale
 from questions.tests.ask_data import ask_data
 from questions.tests.changes import assert_pages_invalidated, assert_similar_marked_stale
 from questions.tests.factories import QuestionFactory
