@@ -50,7 +50,6 @@ ITEM_COLUMNS = (
     "title",
     "specialty",
     "body_start",
-    "article_title",
     "reply_start",
     "doctor",
     "doctor_slug",
@@ -354,7 +353,6 @@ def similar_items(ids: list[int]) -> list[dict]:
 def _items_sql(ids_sql: str) -> str:
     """What the sidebar shows (ITEM_COLUMNS) of the published, answered questions whose
     ids `ids_sql` gives (placeholders, or a subquery); its parameters are _item_params."""
-    link = Article.questions.through._meta
     columns = dict(
         zip(
             ITEM_COLUMNS,
@@ -364,10 +362,6 @@ def _items_sql(ids_sql: str) -> str:
                 "iq.title",
                 "sp.name",
                 "SUBSTR(iq.body, 1, %s)",
-                f"(SELECT a.title FROM {_table(Article)} a INNER JOIN {qn(link.db_table)} al "
-                f"ON al.{qn(link.get_field('article').column)} = a.id "
-                f"WHERE al.{qn(link.get_field('question').column)} = iq.id AND a.status = %s "
-                f"ORDER BY a.published_at DESC, a.id DESC LIMIT 1)",
                 "SUBSTR(fr.body, 1, %s)",
                 "d.display_name",
                 "d.slug",
@@ -399,7 +393,6 @@ def _items_sql(ids_sql: str) -> str:
 def _item_params(ids: list[int]) -> list:
     return [
         EXCERPT_CHARS + 40,
-        Article.Status.PUBLISHED,
         EXCERPT_CHARS + 40,
         Reply.Status.PUBLISHED,
         *ids,
@@ -419,7 +412,6 @@ def _item(
     title,
     specialty,
     body_start,
-    article_title,
     reply_start,
     doctor,
     doctor_slug,
@@ -430,7 +422,8 @@ def _item(
     return {
         "id": pk,
         "url": fast_reverse("questions:detail", pk=pk, slug=slug),
-        "title": article_title or title,
+        # The question's own title: questions sharing an article stay told apart.
+        "title": title,
         "excerpt": excerpt(body_start),
         "language": language,
         "specialty": localized_specialty_name(specialty, specialty_zh_hant),

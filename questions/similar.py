@@ -41,7 +41,7 @@ Lists of older questions that share only a common tag can keep their order until
 something marks them (README, "Similar Q&A at scale").
 
 This module ranks and stores ids, from questions' own tables. What the sidebar shows of
-each (its first reply's doctor and excerpt, an article's title) is read by
+each (its title, its first reply's doctor and excerpt) is read by
 `similar_questions` in answers/page_data.py, which knows the replies and articles.
 """
 

@@ -93,7 +93,8 @@ def test_attached_article_shows_on_the_next_request(client, answered):
     article.questions.add(answered)
     invalidate_question_page(answered.pk)  # what the editors' attach action calls
     html = client.get(answered.get_absolute_url()).content.decode()
-    assert "<h1>Headaches explained - Neurology</h1>" in html
+    assert "<title>Headaches explained - Neurology" in html
+    assert '<h3 class="article-title">Headaches explained</h3>' in html
     assert "Most headaches are <em>harmless</em>." in html
 
 

@@ -106,14 +106,13 @@ def test_qa_page_shows_every_part_in_order(client, full_page):
     assert_in_order(
         text,
         [
-            "Muscle twitches: causes and care - Neurology",
+            "Involuntary thumb twitching? - Neurology",
             "Share to:",
             "Copy link",
             "E-mail",
             "LINE",
             "Facebook",
             "X",
-            "Involuntary thumb twitching?",
             "My left thumb twitches when I relax.",
             "Heihei, 10~19 year old female. Ask Date: 2023/09/24",
             "Dr. Lin Mei-hua reply Neurology",
@@ -123,6 +122,7 @@ def test_qa_page_shows_every_part_in_order(client, full_page):
             "Cutting down on coffee may help.",
             "Reply Date: 2023/09/25",
             "More Info",
+            "Muscle twitches: causes and care",
             "Medically reviewed by Dr. Gao Chun-de on 2024/01/15",
             "Causes",
             "Similar Q&A",
@@ -136,13 +136,49 @@ def test_qa_page_shows_every_part_in_order(client, full_page):
         ],
     )
     assert "Held back for moderation." not in text
+    # The <title> keeps the model page's rule: the attached article's title leads it.
     assert "<title>Muscle twitches: causes and care - Neurology - " in response.content.decode()
 
 
 def test_qa_page_heading_uses_question_title_without_article(client, question):
     response = client.get(question.get_absolute_url())
-    assert f"<h1>{question.title} - Neurology</h1>" in response.content.decode()
+    html = response.content.decode()
+    question.refresh_from_db()
+    assert (
+        f'<h1 id="question-title"><span lang="{question.language}">{question.title}</span>'
+        " - Neurology</h1>"
+    ) in html
+    assert f"<title>{question.title} - Neurology - " in html
     assert "No doctor has replied yet." in visible_text(response.content.decode())
+
+
+def test_questions_sharing_an_article_keep_their_own_headings_and_similar_titles(
+    client, doctor, specialty
+):
+    article = ArticleFactory(title="High blood pressure: what the numbers mean")
+    render_article(article=article)
+    cholesterol = QuestionFactory(
+        specialty=specialty, title="Is my cholesterol of 240 too high?", tags=["heart"]
+    )
+    pressure = QuestionFactory(
+        specialty=specialty, title="Blood pressure 150/95 in the morning", tags=["heart"]
+    )
+    for question in (cholesterol, pressure):
+        ReplyFactory(question=question, doctor=doctor)
+        article.questions.add(question)
+
+    html = client.get(cholesterol.get_absolute_url()).content.decode()
+
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
+    assert "Is my cholesterol of 240 too high?" in heading
+    assert "High blood pressure" not in heading
+    # The article's title heads its part of More Info, and still leads the <title>.
+    assert '<h3 class="article-title">High blood pressure: what the numbers mean</h3>' in html
+    assert "<title>High blood pressure: what the numbers mean - Neurology" in html
+    # The other question is listed under its own title, not the shared article's.
+    similar = html.split('id="similar-title"', 1)[1]
+    assert "Blood pressure 150/95 in the morning" in similar
+    assert "High blood pressure: what the numbers mean" not in similar
 
 
 def test_qa_page_reply_lines_link_to_doctor_profiles(client, full_page, doctor):

@@ -99,7 +99,7 @@ def test_similar_candidates_per_tag_are_bounded_to_the_newest(specialty):
     assert set(bounded) == {old_rare.pk, *(q.pk for q in newer)}
 
 
-def test_similar_items_show_page_title_excerpts_and_first_doctor_line(specialty):
+def test_similar_items_show_own_title_excerpts_and_first_doctor_line(specialty):
     page = answered(tags=["tremor"], specialty=specialty)
     other = QuestionFactory(
         specialty=specialty, tags=["tremor"], title="Hands shake when I hold a cup", body="x " * 300
@@ -112,7 +112,8 @@ def test_similar_items_show_page_title_excerpts_and_first_doctor_line(specialty)
     ArticleFactory(title="Draft article", status="draft").questions.add(other)
 
     [item] = similar_questions(question=page, tag_ids=tag_ids(page))
-    assert item["title"] == "Tremor: causes and care"
+    # Its own title, not its article's: questions sharing an article stay told apart.
+    assert item["title"] == "Hands shake when I hold a cup"
     assert item["url"] == other.get_absolute_url()
     assert item["doctor_name"] == "Peng Shih-wei"
     assert item["doctor_url"] == first_doctor.get_absolute_url()

@@ -56,9 +56,9 @@ def test_public_page_is_accessible_and_fits_the_screen(open_page, answered, name
 
 def test_question_page_shows_the_question_and_the_reply(open_page, answered):
     page = open_page("phone").goto(answered.get_absolute_url())
-    # The attached article's title leads the heading; the question keeps its own.
+    # The question's own title heads the page; the attached article heads its More Info.
     heading = page.get_by_role("heading", level=1).inner_text()
-    assert heading == f"Headaches in the morning - {answered.specialty.name}"
-    assert page.get_by_role("heading", level=2, name=answered.title).is_visible()
+    assert heading == f"{answered.title} - {answered.specialty.name}"
+    assert page.get_by_role("heading", level=3, name="Headaches in the morning").is_visible()
     assert page.get_by_text("Heihei, 30~39 year old female.").is_visible()
     assert page.get_by_role("heading", name="Dr. Lin Mei-hua reply Neurology").is_visible()
