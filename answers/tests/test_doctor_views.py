@@ -543,3 +543,31 @@ def test_dashboard_says_why_a_question_is_urgent(doctor_client, specialty):
     assert html.index("Urgent question") < html.index("Calm question")
     assert "Red flags: Seizure that does not stop" in html
     assert "seizure</span>" not in html
+
+
+def test_dashboard_says_what_became_of_my_reply(doctor_client, doctor, specialty):
+    hidden = ReplyFactory(
+        doctor=doctor,
+        question__specialty=specialty,
+        question__title="My reply was hidden here",
+        status=Reply.Status.HIDDEN,
+    )
+    held = ReplyFactory(
+        doctor=doctor,
+        question__specialty=specialty,
+        question__title="My reply waits here",
+        status=Reply.Status.HELD,
+        published_at=None,
+    )
+    Question.objects.filter(pk__in=[hidden.question_id, held.question_id]).update(
+        answered_at=None
+    )
+
+    html = doctor_client.get(reverse("answers:dashboard")).content.decode()
+
+    hidden_row = html.split("My reply was hidden here", 1)[1].split("</li>", 1)[0]
+    held_row = html.split("My reply waits here", 1)[1].split("</li>", 1)[0]
+    assert "You have replied" not in hidden_row
+    assert "A moderator hid or sent back your reply" in hidden_row
+    assert "Your reply is waiting for a moderator." in held_row
+    assert "A reply from another doctor" not in held_row

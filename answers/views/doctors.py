@@ -70,8 +70,17 @@ def dashboard(request):
         Question.objects.awaiting_reply(specialty_ids)
         .select_related("claim__doctor")
         .annotate(
+            # The doctor's own reply, if any, and its state: a reply a moderator hid or
+            # sent back is not "replied" (the question waits for an answer again).
             my_reply_id=Subquery(
-                Reply.objects.filter(question=OuterRef("pk"), doctor=doctor).values("pk")[:1]
+                Reply.objects.filter(question=OuterRef("pk"), doctor=doctor)
+                .order_by("-pk")
+                .values("pk")[:1]
+            ),
+            my_reply_status=Subquery(
+                Reply.objects.filter(question=OuterRef("pk"), doctor=doctor)
+                .order_by("-pk")
+                .values("status")[:1]
             ),
             has_held_reply=Exists(Reply.objects.held().filter(question=OuterRef("pk"))),
         )
