@@ -559,9 +559,7 @@ def test_dashboard_says_what_became_of_my_reply(doctor_client, doctor, specialty
         status=Reply.Status.HELD,
         published_at=None,
     )
-    Question.objects.filter(pk__in=[hidden.question_id, held.question_id]).update(
-        answered_at=None
-    )
+    Question.objects.filter(pk__in=[hidden.question_id, held.question_id]).update(answered_at=None)
 
     html = doctor_client.get(reverse("answers:dashboard")).content.decode()
 
