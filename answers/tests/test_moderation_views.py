@@ -11,14 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from answers.models import Reply
-from answers.tests.factories import ReplyFactory
+from answers.tests.factories import ArticleFactory, ReplyFactory
 from forum import roles
 from forum.actions import log_moderation_event
 from forum.models import DoctorProfile, ModerationEvent
 from forum.tests.factories import DoctorProfileFactory, ModeratorFactory, UserFactory
 from forum.tests.two_factor import sign_in
 from questions.models import Question
-from questions.tests.factories import PendingQuestionFactory
+from questions.tests.factories import PendingQuestionFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -359,12 +359,34 @@ def test_log_query_count_does_not_grow_with_rows(
         log_moderation_event(actor=None, action="hide_reply", target=ReplyFactory())
 
     add_rows()
-    # session, user, roles, count, page, 3 tab counts, header doctor check, actor choices
-    with django_assert_num_queries(10):
+    # session, user, roles, count, page, 3 tab counts, header doctor check, actor choices,
+    # and one query per kind of target on the page (questions, doctors, replies)
+    with django_assert_num_queries(13):
         mod_client.get(reverse("answers:moderation-log"))
     add_rows()
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(13):
         mod_client.get(reverse("answers:moderation-log"))
+
+
+def test_log_rows_name_and_link_their_targets(mod_client, moderator, question, doctor):
+    reply = ReplyFactory(question=question, doctor=doctor)
+    article = ArticleFactory(title="Migraine explained")
+    log_moderation_event(actor=moderator, action="hide_reply", target=reply, reason="Unsafe")
+    log_moderation_event(actor=moderator, action="publish_article", target=article)
+    log_moderation_event(actor=moderator, action="verify_doctor", target=doctor)
+    gone = QuestionFactory(title="A question since deleted")
+    log_moderation_event(actor=moderator, action="reject_question", target=gone, reason="x")
+    gone.delete()
+
+    html = mod_client.get(reverse("answers:moderation-log")).content.decode()
+
+    reply_url = reverse("questions:detail-short", kwargs={"pk": question.pk}) + f"#reply-{reply.pk}"
+    name = f"Reply by Dr. {doctor.display_name} to \u201c{question.title}\u201d"
+    assert f'<a href="{reply_url}">{name}</a>' in html
+    assert f'<a href="{doctor.get_absolute_url()}">Dr. {doctor.display_name}</a>' in html
+    assert "Article \u201cMigraine explained\u201d" in html
+    assert "A question since deleted (deleted)" in html
+    assert " on " + str(question.pk) + "<" not in html
 
 
 # --- Every decision leaves an event ------------------------------------------------------
