@@ -6,8 +6,10 @@ ranked with `ts_rank`, with highlighted snippets from `ts_headline` computed for
 shown page only. When nothing matches, words the site has never seen are replaced by the
 closest known words (pg_trgm over the `SearchWord` vocabulary) and the search is tried
 again: "headahce" finds what "headache" finds. On SQLite (local runs) it is a plain
-substring search over the document's folded text, with the same interface and no typo
-correction.
+substring search over the document's folded text, with the same interface; its typo
+correction compares unknown words with the words of the newest documents
+(`SIMPLE_VOCABULARY_DOCUMENTS`, Python's difflib), which suits the small databases it
+serves.
 
 Chinese (questions/search_text.py): documents and queries are folded (NFKC, Simplified
 characters, lower case), so 頭痛 finds 头痛 and ＭＲＩ finds MRI. On PostgreSQL the
@@ -39,6 +41,7 @@ hold the reply and article text answers hands over.
 
 from __future__ import annotations
 
+import difflib
 import html
 import math
 import re
@@ -413,13 +416,67 @@ MAX_SIMPLE_WORDS = 8
 
 
 def _search_simple(results: SearchResults, specialty: Specialty | None) -> SearchResults:
-    terms = query_terms(results.query)
-    chinese = [word for word, _excluded in terms.han]
-    words = list(dict.fromkeys(chinese + [w.lower() for w in _WORD.findall(terms.rest)]))
-    words = words[:MAX_SIMPLE_WORDS]
+    words = _simple_words(results.query)
     if not words:
         results.problem = NO_TERMS
         return results
+    ids = _simple_ids(words, specialty)
+    if not ids:
+        corrected = _simple_corrected_query(results.query)
+        if corrected:
+            corrected_words = _simple_words(corrected)
+            ids = _simple_ids(corrected_words, specialty)
+            if ids:
+                results.corrected, words = corrected, corrected_words
+    results.capped = len(ids) > CANDIDATE_LIMIT
+    results.ids = ids[:CANDIDATE_LIMIT]
+    results.fetch = _plain_fetcher(words)
+    return results
+
+
+# The typo fallback on SQLite reads the words of this many of the newest documents.
+SIMPLE_VOCABULARY_DOCUMENTS = 2000
+SIMILAR_WORD_CUTOFF = 0.75
+
+
+def _simple_corrected_query(query: str) -> str:
+    """The query with words no recent document holds replaced by the closest word that
+    one does (difflib's ratio, at least SIMILAR_WORD_CUTOFF), or "". The query's words
+    are few and short (clean_query, _SUGGESTABLE), so this stays cheap."""
+    words = list(dict.fromkeys(w.lower() for w in _SUGGESTABLE.findall(query)))
+    if not words:
+        return ""
+    texts = (
+        Question.objects.published()
+        .order_by("-id")
+        .values_list("search_document__folded_text", flat=True)[:SIMPLE_VOCABULARY_DOCUMENTS]
+    )
+    known: set[str] = set()
+    for text in texts:
+        known.update(_SUGGESTABLE.findall(text or ""))
+    replacements = {}
+    for word in words:
+        if word in known:
+            continue
+        near = [k for k in known if abs(len(k) - len(word)) <= 2]
+        best = difflib.get_close_matches(word, near, n=1, cutoff=SIMILAR_WORD_CUTOFF)
+        if best:
+            replacements[word] = best[0]
+    if not replacements:
+        return ""
+    return _SUGGESTABLE.sub(lambda m: replacements.get(m.group(0).lower(), m.group(0)), query)
+
+
+def _simple_words(query: str) -> list[str]:
+    terms = query_terms(query)
+    chinese = [word for word, _excluded in terms.han]
+    words = list(dict.fromkeys(chinese + [w.lower() for w in _WORD.findall(terms.rest)]))
+    return words[:MAX_SIMPLE_WORDS]
+
+
+def _simple_ids(words: list[str], specialty: Specialty | None) -> list[int]:
+    """Up to CANDIDATE_LIMIT + 1 ids of published questions holding every word, those
+    with all of them in the title first, then newest first."""
     # folded_text starts with the folded title, on a line of its own: a word is in the
     # title when it is found before the first line break.
     folded = "search_document__folded_text"
@@ -436,7 +493,7 @@ def _search_simple(results: SearchResults, specialty: Specialty | None) -> Searc
     )
     if specialty is not None:
         candidates = candidates.filter(specialty=specialty)
-    ids = list(
+    return list(
         candidates.annotate(
             in_title=Case(
                 When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField()
@@ -445,10 +502,6 @@ def _search_simple(results: SearchResults, specialty: Specialty | None) -> Searc
         .order_by("-in_title", "-id")
         .values_list("id", flat=True)[: CANDIDATE_LIMIT + 1]
     )
-    results.capped = len(ids) > CANDIDATE_LIMIT
-    results.ids = ids[:CANDIDATE_LIMIT]
-    results.fetch = _plain_fetcher(words)
-    return results
 
 
 def _plain_fetcher(words: list[str]):
