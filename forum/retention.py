@@ -71,6 +71,7 @@ def purge_unverified_signups(*, now: datetime, dry_run: bool) -> Purged:
     if dry_run:
         return Purged("sign-ups never verified", users.count(), days)
     with transaction.atomic():
-        ids = list(users.select_for_update().values_list("pk", flat=True))
+        # Lock the accounts only (the filter joins the doctor profiles, which may be absent).
+        ids = list(users.select_for_update(of=("self",)).values_list("pk", flat=True))
         User.objects.filter(pk__in=ids).delete()
     return Purged("sign-ups never verified", len(ids), days)

@@ -146,7 +146,7 @@ def test_load_question_reads_the_stored_similar_list_items(question, specialty):
     assert loaded.page_similar == similar_items(ids)
     shown = [listed[2].pk, listed[0].pk, listed[1].pk]  # in the stored order, still listed
     assert [item["id"] for item in loaded.page_similar] == shown
-    assert loaded.page_similar[2]["title"] == "An article title"
+    assert loaded.page_similar[2]["title"] == "Other question 1"  # its own, not its article's
     assert loaded.page_similar[0]["reply_excerpt"].startswith("Reply 2 Reply 2")
     type(question).objects.filter(pk=question.pk).update(similar_ids=[])
     assert load_question(question.pk).page_similar == []
