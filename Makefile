@@ -32,7 +32,9 @@ lock: install
 run: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo
-	DJANGO_DEBUG=1 DJANGO_DEBUG_TOOLBAR=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "E-mails the site sends: http://127.0.0.1:$(PORT)/dev/outbox/ (files in artifacts/outbox/)"
+	DJANGO_DEBUG=1 DJANGO_DEBUG_TOOLBAR=1 DJANGO_DEV_OUTBOX=1 DJANGO_LOG_FORMAT=text \
+	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: lint, migration and deploy checks, the suite on PostgreSQL and on SQLite
 test: install

@@ -334,9 +334,16 @@ elif os.environ.get("EMAIL_HOST"):
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+elif DEBUG and env_bool("DJANGO_DEV_OUTBOX"):
+    # `make run`: e-mails as files in artifacts/outbox/, listed at /dev/outbox/
+    # (forum/site/dev_outbox.py), instead of among the server's log lines.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(BASE_DIR / "artifacts" / "outbox")
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 EMAIL_TIMEOUT = 10
+# The debug-only page listing the e-mails of the file outbox above.
+DEV_OUTBOX = DEBUG and EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Ask a Doctor <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

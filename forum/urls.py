@@ -36,6 +36,11 @@ urlpatterns = [
     *site_urls.root_urlpatterns,
 ]
 
+if settings.DEV_OUTBOX:  # `make run` only (forum/settings.py): the e-mails it sent
+    from forum.site import dev_outbox
+
+    urlpatterns.append(path("dev/outbox/", dev_outbox.outbox, name="dev-outbox"))
+
 if settings.DEBUG_TOOLBAR:  # `make run` only (forum/settings.py)
     from debug_toolbar.toolbar import debug_toolbar_urls
 
