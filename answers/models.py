@@ -114,7 +114,7 @@ class Reply(models.Model):
     def __str__(self) -> str:
         return f"{self.doctor} on {self.question_id}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.language:
             self.language = detect_language(self.body)
         super().save(*args, **kwargs)
@@ -261,7 +261,7 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.language:
             self.language = detect_language(self.title, self.body)
         super().save(*args, **kwargs)
@@ -317,7 +317,7 @@ class FAQ(models.Model):
     def __str__(self) -> str:
         return self.question
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.language:
             self.language = detect_language(self.question, self.answer)
         super().save(*args, **kwargs)

@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from forum.models import User
 
 
-class TagQuerySet(models.QuerySet):
-    def same_topic_as(self, tag_ids) -> TagQuerySet:
+class TagQuerySet(models.QuerySet["Tag"]):
+    def same_topic_as(self, tag_ids: Iterable[int]) -> TagQuerySet:
         """These tags and every tag linked with one of them as the same topic."""
         tag_ids = list(tag_ids)
         roots = self.model.objects.filter(pk__in=tag_ids).values("topic_id")
