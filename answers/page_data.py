@@ -15,6 +15,8 @@ questions/tests/test_page_data.py compares them.
 
 The statements read questions' tables (question, specialty, tags) and answers' (replies,
 articles, FAQs) together, so they live in answers, the lowest layer allowed to know both.
+It is one file (over 400 lines) on purpose: the fragments below are pieces of the same
+statement, and a reader checking one join needs the others beside it.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 One file, driven by environment variables (see the README's "Configuration"
 section). Defaults are safe: debug is off unless DJANGO_DEBUG=1, and with debug
-off a secret key must be given.
+off a secret key must be given. One file (over 400 lines) because Django reads one
+settings module and every value here depends on the environment read at its top.
 """
 
 import importlib.util

@@ -194,7 +194,7 @@ class AskForm(forms.Form):
     )
 
     # Sent by the "Are you safe right now?" step: the patient saw the help numbers for the
-    # red flags in the question and chose to send it (questions.views.ask).
+    # red flags in the question and chose to send it (questions.views.asking.ask).
     confirm_urgent = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, author=None, question: Question | None = None, **kwargs):

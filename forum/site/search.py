@@ -36,7 +36,9 @@ removed questions never appear, and only published replies and articles are sear
 
 This module belongs to the site layer (forum/site/): the search page is its only user,
 and it reads questions' search documents (kept by questions/search_index.py), which
-hold the reply and article text answers hands over.
+hold the reply and article text answers hands over. It is one file (over 400 lines) on
+purpose: both backends fill the same `SearchResults` and share the snippet and
+highlighting helpers, and `search_questions` is the only way in.
 """
 
 from __future__ import annotations

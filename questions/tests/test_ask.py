@@ -284,7 +284,7 @@ def test_similar_titles_returns_at_most_five(client, django_assert_num_queries):
 
 
 def test_similar_titles_looks_only_at_the_newest_answered_questions(client, monkeypatch):
-    monkeypatch.setattr("questions.views.SIMILAR_SCAN_WINDOW", 2)
+    monkeypatch.setattr("questions.views.suggestions.SIMILAR_SCAN_WINDOW", 2)
     now = timezone.now()
     QuestionFactory(title="Old rash question", answered_at=now - timedelta(days=30))
     for n in range(3):

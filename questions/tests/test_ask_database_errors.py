@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from forum.tests.outage import USER_CHECKING_MIDDLEWARE, database_down
-from questions import views
 from questions.models import Question, Tag, TaggedQuestion
 from questions.tests.ask_data import ask_data
+from questions.views import asking as views
 
 pytestmark = pytest.mark.django_db
 

@@ -1,43 +1,35 @@
+"""The ask flow: the form, its screening as the patient types, the safety step, the
+verification reminder and the page after sending."""
+
 import logging
-import operator
 from datetime import timedelta
-from functools import reduce
 
 from allauth.account.models import EmailAddress
 from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from forum import roles
 from forum.middleware import DATABASE_ERRORS, RETRY_AFTER_SECONDS, database_unavailable_page
-from forum.paging import get_page
 from questions.actions import (
     DailyQuestionLimitReached,
     PersonalDataFound,
-    QuestionNotEditable,
-    delete_account,
-    edit_pending_question,
     submit_question,
 )
-from questions.forms import AskForm, DeleteAccountForm, KeptAskForm, screen_submitted_text
+from questions.forms import AskForm, KeptAskForm, screen_submitted_text
 from questions.limits import next_question_allowed_at
 from questions.models import Question, Tag
 from questions.permissions import (
-    can_delete_own_account,
-    can_edit_question,
     has_verified_email,
     is_question_author,
 )
@@ -46,27 +38,10 @@ from questions.screening import NUMBER_NAMES, describe_personal_data, notices, s
 logger = logging.getLogger("questions.patients")
 
 
-def tag_detail(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
-    questions = Question.objects.latest_answered().filter(tags=tag).for_list()
-    page = get_page(request, questions, 20)
-    return render(request, "questions/tag_detail.html", {"tag": tag, "page_obj": page})
-
-
-# --- Patients: asking, following and owning their questions ---------------------------
-# (ask, confirmation, similar titles, my questions, edit, export, account deletion)
-
 PATIENT_PAGE_SIZE = 20
+
+
 MEDIAN_WINDOW = timedelta(days=90)
-SIMILAR_TITLES_LIMIT = 5
-SIMILAR_CANDIDATES = 200
-SIMILAR_SCAN_WINDOW = 10_000
-_STOP_WORDS = frozenset(
-    "the and for with what why how can does did are was were have has had after from that "
-    "this when should about been will any not but you your there its it's is my me our his "
-    "her their they them who which where could would than then into also very much more "
-    "still get got just some".split()
-)
 
 
 def _limit_message(allowed_at) -> str:
@@ -335,215 +310,4 @@ def ask_done(request, pk):
                 _help_numbers(),
             ),
         },
-    )
-
-
-def _title_words(text: str) -> list[str]:
-    """Up to six words of a title to look for: English words of three letters or more
-    but common ones, and Chinese words (questions.search_text.title_words: as written,
-    split by the vocabulary) of two characters or more but very general ones."""
-    from questions.search_text import TITLE_STOP_WORDS, title_words
-
-    words = []
-    for written, word, chinese in title_words(text):
-        if chinese:
-            if len(word) < 2 or word in TITLE_STOP_WORDS:
-                continue
-            word = written
-        elif len(word) < 3 or word in _STOP_WORDS:
-            continue
-        elif len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]  # "headaches" also finds "Headache after ..."
-        if word not in words:
-            words.append(word)
-    return words[:6]
-
-
-def _similar_titles_cutoff():
-    """answered_at of the SIMILAR_SCAN_WINDOW-th newest answered question (cached), or None."""
-
-    def compute():
-        row = (
-            Question.objects.published()
-            .answered()
-            .order_by("-answered_at")
-            .values_list("answered_at", flat=True)[SIMILAR_SCAN_WINDOW : SIMILAR_SCAN_WINDOW + 1]
-        )
-        return next(iter(row), None) or False
-
-    return cache.get_or_set("questions:similar-titles-cutoff", compute, 600) or None
-
-
-def _similar_title_rows(words: list[str]) -> list[dict]:
-    """Newest answered questions whose titles contain all the words, then those containing
-    enough of them. Both reads walk the (status, answered_at) index newest first, stop at a
-    LIMIT and look no further back than the newest SIMILAR_SCAN_WINDOW answered questions,
-    so neither a common nor a rare word makes the database read the whole table.
-    A Chinese word is looked for as written and in its folded (Simplified) form."""
-    from questions.search_text import fold
-
-    def contains(word: str) -> Q:
-        folded = fold(word)
-        if folded == word.lower():
-            return Q(title__icontains=word)
-        return Q(title__icontains=word) | Q(title__icontains=folded)
-
-    answered = Question.objects.published().answered().order_by("-answered_at", "-id")
-    cutoff = _similar_titles_cutoff()
-    if cutoff is not None:
-        answered = answered.filter(answered_at__gte=cutoff)
-    fields = ("pk", "slug", "title", "specialty__name")
-    every = reduce(operator.and_, (contains(w) for w in words))
-    rows = list(answered.filter(every).values(*fields)[:SIMILAR_TITLES_LIMIT])
-    if len(rows) < SIMILAR_TITLES_LIMIT and len(words) > 1:
-        needed = max(1, (len(words) + 1) // 2)
-        seen = {row["pk"] for row in rows}
-        some = reduce(operator.or_, (contains(w) for w in words))
-        candidates = answered.filter(some).exclude(pk__in=seen).values(*fields)[:SIMILAR_CANDIDATES]
-        scored = []
-        folded_words = [fold(w) for w in words]
-        for position, row in enumerate(candidates):
-            title = fold(row["title"])
-            score = sum(w in title for w in folded_words)
-            if score >= needed:
-                scored.append((-score, position, row))
-        rows += [row for *_, row in sorted(scored, key=lambda item: item[:2])]
-    return rows[:SIMILAR_TITLES_LIMIT]
-
-
-@require_GET
-def similar_titles(request):
-    """JSON: up to five published, answered questions whose titles share words with ?q=."""
-    words = _title_words(request.GET.get("q", "")[:150])
-    if not words:
-        return JsonResponse({"results": []})
-    key = "questions:similar-titles:" + "+".join(sorted(words))
-    results = cache.get(key)
-    if results is None:
-        results = [
-            {
-                "title": row["title"],
-                "specialty": row["specialty__name"],
-                "url": reverse("questions:detail", kwargs={"pk": row["pk"], "slug": row["slug"]}),
-            }
-            for row in _similar_title_rows(words)
-        ]
-        cache.set(key, results, 300)
-    response = JsonResponse({"results": results})
-    response["Cache-Control"] = "public, max-age=300"
-    return response
-
-
-@login_required
-def my_questions(request):
-    questions = Question.objects.by_author(request.user).select_related("specialty")
-    page = Paginator(questions.order_by("-created_at", "-id"), PATIENT_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "questions/mine.html", {"page_obj": page})
-
-
-@login_required
-def edit_question(request, pk):
-    question = _author_question_or_404(
-        request, pk, Question.objects.select_related("specialty").prefetch_related("tags")
-    )
-    if not can_edit_question(request.user, question):
-        return render(request, "questions/edit_closed.html", {"question": question}, status=403)
-    form = AskForm(request.POST or None, author=request.user, question=question)
-    if request.method == "POST" and form.is_valid():
-        try:
-            edit_pending_question(question=question, author=request.user, **form.question_data())
-        except PersonalDataFound as exc:
-            form.add_error(None, _personal_data_message(exc))
-            return render(request, "questions/ask.html", _ask_context(form, question=question))
-        except QuestionNotEditable:
-            question.refresh_from_db()
-            return render(request, "questions/edit_closed.html", {"question": question}, status=403)
-        messages.success(request, "Your changes are saved. Your question is waiting for review.")
-        return redirect("questions:mine")
-    return render(request, "questions/ask.html", _ask_context(form, question=question))
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
-
-
-@login_required
-@require_GET
-def export_my_data(request):
-    """Everything the patient asked, and the doctors' published replies, as a JSON file."""
-    user = request.user
-    questions = (
-        Question.objects.by_author(user)
-        .select_related("specialty")
-        .prefetch_related("tags", "replies__doctor")
-        .order_by("created_at", "id")
-    )
-    data = {
-        "exported_at": timezone.now().isoformat(),
-        "site": settings.SITE_URL,
-        "account": {"email": user.email, "date_joined": _iso(user.date_joined)},
-        "questions": [
-            {
-                "id": q.pk,
-                "url": settings.SITE_URL + q.get_absolute_url(),
-                "status": q.status,
-                "nickname": q.nickname,
-                "about": q.subject,
-                "age_range": q.age_range,
-                "sex": q.sex,
-                "specialty": q.specialty.name,
-                "title": q.title,
-                "text": q.body,
-                "tags": sorted(tag.name for tag in q.tags.all()),
-                "urgent": q.is_urgent,
-                "rejection_reason": q.rejection_reason,
-                "asked_at": _iso(q.created_at),
-                "published_at": _iso(q.published_at),
-                "answered_at": _iso(q.answered_at),
-                "replies": [
-                    {
-                        "doctor": f"Dr. {r.doctor.display_name}",
-                        "text": r.body,
-                        "published_at": _iso(r.published_at),
-                        "thanks": r.thanks_count,
-                    }
-                    for r in q.replies.all()
-                    if r.status == "published"
-                ],
-            }
-            for q in questions
-        ],
-    }
-    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
-    filename = f"my-questions-{timezone.localdate():%Y-%m-%d}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@login_required
-def delete_my_account(request):
-    if not can_delete_own_account(request.user):
-        return render(request, "questions/delete_account.html", {"allowed": False}, status=403)
-    form = DeleteAccountForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        user = request.user
-        result = delete_account(user=user, keep_published_questions=form.keep_published_questions)
-        logout(request)
-        if result.kept_questions:
-            messages.success(
-                request,
-                "Your account is deleted. Your published questions stay online with no link "
-                "to you.",
-            )
-        else:
-            messages.success(request, "Your account and your questions are deleted.")
-        return redirect("forum:home")
-    counts = Question.objects.by_author(request.user).aggregate(
-        published=Count("pk", filter=Q(status=Question.Status.PUBLISHED)), total=Count("pk")
-    )
-    return render(
-        request, "questions/delete_account.html", {"allowed": True, "form": form, **counts}
     )
