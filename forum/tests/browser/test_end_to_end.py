@@ -197,7 +197,9 @@ def read_as_visitor(browser_page: BrowserPage, doctor, earlier: Question) -> Non
     page.locator("main").get_by_role("link", name=TITLE).click()
     page.wait_for_url(re.compile(r"/questions/\d+/[\w-]+/(#[\w-]+)?$"))
 
-    assert page.get_by_role("heading", level=1).inner_text().startswith(ARTICLE_TITLE)
+    # The question's own title heads the page; the article's leads the <title>.
+    assert page.get_by_role("heading", level=1).inner_text().startswith(TITLE)
+    assert page.title().startswith(ARTICLE_TITLE)
     assert page.get_by_text("Owl, 30~39 year old female.").is_visible()
     reply_heading = f"Dr. {doctor.display_name} reply Neurology"
     assert page.get_by_role("heading", name=reply_heading).is_visible()
