@@ -49,8 +49,9 @@ INCORRECT_CODE = "Incorrect code."
 LOGIN = "/accounts/login/"
 TWO_FACTOR = "/accounts/2fa/authenticate/"
 SIGNED_IN_ONLY = "/accounts/email/"
-# Enough refused attempts for every worker to answer some (they take turns at random).
-MAX_ATTEMPTS = 60
+# Enough attempts for every worker to answer some: they take turns at random, and on a
+# loaded machine one may sit out a long stretch (the loops stop as soon as all answered).
+MAX_ATTEMPTS = 300
 
 SEED = f"""
 import json
