@@ -121,6 +121,7 @@ def footer() -> Footer:
         disclaimer=_(
             "answers on this site are general information from doctors who have not "
             "examined you. They do not replace a diagnosis or treatment by your own doctor. "
+            "If your symptoms are severe, sudden or getting worse, seek care in person. "
             "In an emergency call %(emergency)s now; if you are thinking about suicide, "
             "call %(crisis)s."
         )

@@ -132,12 +132,19 @@ def test_qa_page_shows_every_part_in_order(client, full_page):
             "[Read More]",
             "Related FAQ",
             "When should a twitch be checked by a doctor?",
-            "Medical disclaimer",
         ],
     )
     assert "Held back for moderation." not in text
     # The <title> keeps the model page's rule: the attached article's title leads it.
     assert "<title>Muscle twitches: causes and care - Neurology - " in response.content.decode()
+
+
+def test_qa_page_shows_the_medical_disclaimer_once_after_its_content(client, full_page):
+    html = client.get(full_page.get_absolute_url()).content.decode()
+    text = html_lib.unescape(" ".join(re.sub(r"<[^>]+>", " ", html).split()))
+    assert text.count("Medical disclaimer") == 1
+    assert text.index("Related FAQ") < text.index("Medical disclaimer")
+    assert "seek care in person" in text
 
 
 def test_qa_page_heading_uses_question_title_without_article(client, question):
