@@ -33,6 +33,9 @@ random, so at a million most of their rows are not in them.
 --page-data FILE runs the page on another copy of answers/page_data.py (for example
 `git show HEAD:answers/page_data.py > /tmp/old.py`), to compare two versions of its
 statements on the same data.
+
+One script (over 400 lines) so that one command runs every shape and measurement and
+prints one table.
 """
 
 from __future__ import annotations
