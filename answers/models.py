@@ -7,11 +7,10 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase
 
-from forum.language import Language, detect_language
+from forum.language import detect_language, language_field
 from forum.models import DoctorProfile, Specialty
 from forum.reversing import fast_reverse
 from questions.models import Question, Tag
@@ -80,13 +79,7 @@ class Reply(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="replies")
     doctor = models.ForeignKey(DoctorProfile, on_delete=models.PROTECT, related_name="replies")
     body = models.TextField()
-    language = models.CharField(
-        _("language"),
-        max_length=7,
-        choices=Language.choices,
-        blank=True,
-        help_text=_("The language it is written in; detected from the text if empty."),
-    )
+    language = language_field()
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.HELD, db_index=True
     )
@@ -225,13 +218,7 @@ class Article(models.Model):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
     body = models.TextField(help_text="Markdown.")
-    language = models.CharField(
-        _("language"),
-        max_length=7,
-        choices=Language.choices,
-        blank=True,
-        help_text=_("The language it is written in; detected from the text if empty."),
-    )
+    language = language_field()
     body_html = models.TextField(blank=True, editable=False)
     questions = models.ManyToManyField(Question, related_name="articles", blank=True)
     status = models.CharField(
@@ -290,13 +277,7 @@ class FAQQuerySet(models.QuerySet["FAQ"]):
 class FAQ(models.Model):
     question = models.CharField(max_length=200)
     answer = models.TextField(help_text="Markdown.")
-    language = models.CharField(
-        _("language"),
-        max_length=7,
-        choices=Language.choices,
-        blank=True,
-        help_text=_("The language it is written in; detected from the text if empty."),
-    )
+    language = language_field()
     answer_html = models.TextField(blank=True, editable=False)
     specialty = models.ForeignKey(
         Specialty, on_delete=models.SET_NULL, null=True, blank=True, related_name="faqs"

@@ -24,6 +24,17 @@ class Language(models.TextChoices):
     EN = "en", _("English")
 
 
+LANGUAGE_HELP = _("The language it is written in; detected from the text if empty.")
+
+
+def language_field(help_text=LANGUAGE_HELP) -> models.CharField:
+    """The `language` field of a piece of content (questions, replies, articles, FAQs):
+    chosen by its writer or, when left empty, detected on save."""
+    return models.CharField(
+        _("language"), max_length=7, choices=Language.choices, blank=True, help_text=help_text
+    )
+
+
 # Han ideographs: CJK Unified Ideographs, Extension A, Compatibility Ideographs, and the
 # supplementary planes' extensions (B onwards).
 _HAN_RANGES = (

@@ -20,7 +20,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 
 from forum.models import ModerationEvent, User
 
@@ -35,18 +36,17 @@ class Purged:
 
 
 def scrub_audit_log(model: type[models.Model], ids: Iterable[int]) -> int:
-    """Keep only actor, action, target type and id, and time on entries about `ids`."""
+    """Keep only actor, action, target type and id, and time on entries about `ids`
+    (one UPDATE, whatever the number of entries)."""
     ids = list(ids)
     if not ids:
         return 0
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
-    label = model._meta.verbose_name
-    scrubbed = 0
-    for target_id in ids:
-        scrubbed += ModerationEvent.objects.filter(
-            target_type=content_type, target_id=target_id
-        ).update(reason="", target_repr=f"{label} {target_id} (deleted)")
-    return scrubbed
+    label = str(model._meta.verbose_name)
+    return ModerationEvent.objects.filter(target_type=content_type, target_id__in=ids).update(
+        reason="",
+        target_repr=Concat(Value(f"{label} "), Cast("target_id", CharField()), Value(" (deleted)")),
+    )
 
 
 def unverified_signups(now: datetime):

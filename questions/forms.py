@@ -7,6 +7,7 @@ import re
 from django import forms
 from django.db.models.functions import Lower
 from django.forms.utils import ErrorDict
+from django.utils.translation import gettext
 
 from forum.language import Language, detect_language
 from forum.models import Specialty
@@ -261,16 +262,20 @@ class AskForm(forms.Form):
         return _long_enough(
             self.cleaned_data["title"],
             MIN_TITLE,
-            "The title is too short: please use at least %(limit_value)d characters "
-            "(it has %(show_value)d).",
+            gettext(
+                "The title is too short: please use at least %(limit_value)d characters "
+                "(it has %(show_value)d)."
+            ),
         )
 
     def clean_body(self):
         return _long_enough(
             self.cleaned_data["body"],
             MIN_BODY,
-            "Please tell the doctors a little more: at least %(limit_value)d characters "
-            "(it has %(show_value)d).",
+            gettext(
+                "Please tell the doctors a little more: at least %(limit_value)d characters "
+                "(it has %(show_value)d)."
+            ),
         )
 
     def clean(self):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
-from forum.language import Language, detect_language
+from forum.language import detect_language, language_field
 from forum.models import Specialty
 from forum.reversing import fast_reverse
 
@@ -188,12 +188,8 @@ class Question(models.Model):
     title = models.CharField(max_length=150)
     slug = models.SlugField(max_length=160, allow_unicode=True)
     body = models.TextField()
-    language = models.CharField(
-        _("language"),
-        max_length=7,
-        choices=Language.choices,
-        blank=True,
-        help_text=_("The language the question is written in; detected from the text if empty."),
+    language = language_field(
+        _("The language the question is written in; detected from the text if empty.")
     )
     tags = TaggableManager(through="TaggedQuestion", blank=True)
     status = models.CharField(

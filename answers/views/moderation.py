@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from answers.actions.errors import ActionNotAllowed
@@ -186,7 +187,8 @@ def _describe_targets(events, *, can_edit_articles: Callable[[], bool]) -> None:
         replies = Reply.objects.filter(pk__in=ids["reply"]).select_related("doctor", "question")
         for reply in replies.only("pk", "doctor__display_name", "question__title"):
             found["reply", reply.pk] = (
-                f"Reply by Dr. {reply.doctor.display_name} to \u201c{reply.question.title}\u201d",
+                _("Reply by Dr. %(doctor)s to \u201c%(question)s\u201d")
+                % {"doctor": reply.doctor.display_name, "question": reply.question.title},
                 reverse("questions:detail-short", kwargs={"pk": reply.question_id})
                 + f"#reply-{reply.pk}",
             )
@@ -195,7 +197,7 @@ def _describe_targets(events, *, can_edit_articles: Callable[[], bool]) -> None:
             "pk", "display_name", "slug", "status"
         ):
             found["doctorprofile", doctor.pk] = (
-                f"Dr. {doctor.display_name}",
+                _("Dr. %(name)s") % {"name": doctor.display_name},
                 doctor.get_absolute_url()
                 if doctor.is_verified
                 else reverse("answers:moderation-doctors"),
@@ -204,10 +206,10 @@ def _describe_targets(events, *, can_edit_articles: Callable[[], bool]) -> None:
         editable = can_edit_articles()
         for pk, title in Article.objects.filter(pk__in=ids["article"]).values_list("pk", "title"):
             url = reverse("admin:answers_article_change", args=[pk]) if editable else ""
-            found["article", pk] = (f"Article \u201c{title}\u201d", url)
+            found["article", pk] = (_("Article \u201c%(title)s\u201d") % {"title": title}, url)
     for event in events:
         gone = event.target_repr
-        if not gone.endswith("(deleted)"):
-            gone = f"{gone} (deleted)"
+        if not gone.endswith(" (deleted)"):
+            gone = _("%(name)s (deleted)") % {"name": gone}
         name, url = found.get((event.target_type.model, event.target_id), (gone, ""))
         event.target_name, event.target_url = name, url
