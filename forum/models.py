@@ -43,6 +43,11 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField("e-mail address", unique=True)
+    # The interface language the person uses the site in (set when they sign up or
+    # switch language): their e-mails go out in it. Blank: the site's default.
+    language = models.CharField(
+        _("language"), max_length=16, choices=settings.LANGUAGES, blank=True, default=""
+    )
 
     objects = UserManager()
 

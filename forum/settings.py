@@ -273,9 +273,17 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 # on by default), which would let a mailbox stand in for the password.
 ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 
-LANGUAGE_CODE = "en-us"
+# The interface in English and Traditional Chinese (locale/, compiled catalogues
+# committed so the site runs without GNU gettext); DJANGO_LANGUAGE_CODE picks the default.
+LANGUAGES = [("en", "English"), ("zh-hant", "繁體中文")]
+LANGUAGE_CODE = os.environ.get("DJANGO_LANGUAGE_CODE", "en")
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(
+        f"DJANGO_LANGUAGE_CODE must be one of {', '.join(dict(LANGUAGES))}, not {LANGUAGE_CODE!r}"
+    )
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Asia/Taipei")
-USE_I18N = False  # English only; also spares every template and URL a language look-up
+USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
