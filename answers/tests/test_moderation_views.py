@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils import timezone
+from django.utils.html import escape
 
 from answers.models import Reply
 from answers.tests.factories import ArticleFactory, ReplyFactory

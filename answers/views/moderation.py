@@ -208,6 +208,16 @@ LOG_SENTENCES = {
     Action.READ_UNPUBLISHED: gettext_lazy("%(actor)s read %(target)s while it was unpublished."),
 }
 
+# What the log calls each kind of target it names by number (a purged question: "question
+# 12 (deleted)"); other kinds go by their model's verbose name.
+TARGET_KINDS = {
+    "question": gettext_lazy("question"),
+    "reply": gettext_lazy("reply"),
+    "doctorprofile": gettext_lazy("doctor profile"),
+    "article": gettext_lazy("article"),
+    "tag": gettext_lazy("tag"),
+}
+
 
 def _describe_targets(events, *, can_edit_articles: Callable[[], bool]) -> None:
     """Give each event its `sentence`: who did what to which object, the object named as
@@ -283,10 +293,8 @@ def _gone_target_name(event: ModerationEvent) -> str:
         with translation.override("en"):
             scrubbed = f"{model._meta.verbose_name} {event.target_id} (deleted)"
         if event.target_repr == scrubbed:
-            return _("%(kind)s %(id)s (deleted)") % {
-                "kind": model._meta.verbose_name,
-                "id": event.target_id,
-            }
+            kind = TARGET_KINDS.get(event.target_type.model, model._meta.verbose_name)
+            return _("%(kind)s %(id)s (deleted)") % {"kind": kind, "id": event.target_id}
     if event.target_repr.endswith(" (deleted)"):
         return event.target_repr
     return _("%(name)s (deleted)") % {"name": event.target_repr}
