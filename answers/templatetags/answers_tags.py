@@ -82,3 +82,12 @@ def patient(question) -> str:
     if question.sex == "male":
         return gettext("%(nickname)s, %(age)s year old male") % values
     return gettext("%(nickname)s, %(age)s year old person") % values
+
+
+@register.filter
+def lang_attr(language: str) -> str:
+    """` lang="zh-Hant"` or ` lang="en"` for a block of content written in that language
+    (questions and replies record it), so screen readers and fonts treat it right
+    whatever the interface language; nothing when the language is not recorded."""
+    tag = {"zh-hant": "zh-Hant", "en": "en"}.get((language or "").lower())
+    return mark_safe(f' lang="{tag}"') if tag else ""  # one of two fixed values

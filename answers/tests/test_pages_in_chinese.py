@@ -31,6 +31,7 @@ from questions.tests.factories import PendingQuestionFactory, QuestionFactory, T
 pytestmark = pytest.mark.django_db
 
 CHINESE_TITLE = "早上起床頭痛是什麼原因？"
+CHINESE_BODY = "這兩週每天早上醒來都頭痛，到中午才慢慢好。請問可能是什麼原因？"
 
 
 @pytest.fixture
@@ -83,7 +84,9 @@ def test_dashboard_in_chinese_names_the_queue_specialty_and_patient(doctor_clien
 def test_reply_form_in_chinese_shows_the_question_card_and_the_reply_form(
     doctor_client, doctor, other_doctor, neurology, trusted, settings
 ):
-    question = QuestionFactory(specialty=neurology, nickname="Heihei", title=CHINESE_TITLE)
+    question = QuestionFactory(
+        specialty=neurology, nickname="Heihei", title=CHINESE_TITLE, body=CHINESE_BODY
+    )
     question.created_at = timezone.make_aware(timezone.datetime(2023, 9, 24, 10, 0))
     question.save(update_fields=["created_at"])
     ReplyFactory(question=question, doctor=other_doctor, body="多喝水，注意睡眠。" * 6)
@@ -95,7 +98,8 @@ def test_reply_form_in_chinese_shows_the_question_card_and_the_reply_form(
     assert ">開始回答</button>" in before
     assert f"這個問題會在 {settings.CLAIM_MINUTES} 分鐘內標示為由您回覆" in before
     assert '<h2 id="others-title">其他醫師的回覆</h2>' in before
-    assert 'aria-label="Kao Other 醫師的回覆" lang="zh-hant"' in before
+    assert 'aria-label="Kao Other 醫師的回覆" lang="zh-Hant"' in before
+    assert f'<h2 id="question-{question.pk}-title" lang="zh-Hant">{CHINESE_TITLE}</h2>' in before
 
     with translation.override("zh-hant"):
         doctor_client.post(url, {"start": "1"})
