@@ -7,6 +7,7 @@ field, the patient line in Chinese word order, and the moderation log's rows as
 sentences. The English pages are the other tests' (they still read as before).
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -206,7 +207,7 @@ def test_moderation_replies_in_chinese_offer_hiding(mod_client, doctor, neurolog
 
     assert '<nav class="subtabs" aria-label="回覆清單">' in html
     assert ">待審核</a>" in html and ">已退回</a>" in html
-    assert "Lin Mei-hua 醫師回覆<a href=" in html
+    assert "Lin Mei-hua 醫師對「<a href=" in html and f">{CHINESE_TITLE}</a>」的回覆</h3>" in html
     assert ">隱藏</button>" in html
     assert "隱藏原因（醫師會看到）" in html
 
@@ -269,7 +270,7 @@ def test_moderation_log_rows_read_as_chinese_sentences(mod_client, moderator, do
     assert f'gone@example.org（帳號已關閉） 退回了<a href="{question_url}">' in html
     assert f'不明帳號 編修了<a href="{question_url}">' in html
     assert "<td>不安全</td>" in html
-    assert '<th scope="col">經過</th>' in html
+    assert '<th scope="col">紀錄內容</th>' in html
     assert ">核准問題</option>" in html  # the action filter's choices
 
 
@@ -367,3 +368,12 @@ def test_too_many_attempts_page_in_chinese_counts_minutes():
     assert "<h1>嘗試次數過多</h1>" in html
     assert "最長 15 分鐘。" in html
     assert ">重設密碼</a>" in html
+
+
+def test_allauth_pages_in_chinese_use_allauths_catalogue_inside_our_layout(client):
+    html = chinese(client, reverse("account_login"))
+    # allauth's own zh-Hant wording, in the site's base and allauth elements.
+    assert re.search(r"<title>\s*登入\s*- ", html)
+    assert re.search(r"<h1>\s*登入\s*</h1>", html)
+    assert '<form class="account-form" method="post"' in html
+    assert '<main id="main" class="container" tabindex="-1">' in html
