@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase
@@ -116,7 +117,10 @@ class Reply(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.doctor} on {self.question_id}"
+        return gettext("%(doctor)s on %(question)s") % {
+            "doctor": self.doctor,
+            "question": self.question_id,
+        }
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.language:
@@ -151,7 +155,10 @@ class ReplyVersion(models.Model):
         verbose_name_plural = _("earlier versions of replies")
 
     def __str__(self) -> str:
-        return f"Version of reply {self.reply_id} from {self.created_at:%Y-%m-%d %H:%M}"
+        return gettext("Version of reply %(reply)s from %(date)s") % {
+            "reply": self.reply_id,
+            "date": f"{self.created_at:%Y-%m-%d %H:%M}",
+        }
 
 
 class Thank(models.Model):
@@ -174,7 +181,7 @@ class Thank(models.Model):
         verbose_name_plural = _("thanks")
 
     def __str__(self) -> str:
-        return f"Thanks for reply {self.reply_id}"
+        return gettext("Thanks for reply %(reply)s") % {"reply": self.reply_id}
 
 
 class QuestionClaimQuerySet(models.QuerySet["QuestionClaim"]):
@@ -201,7 +208,10 @@ class QuestionClaim(models.Model):
         verbose_name_plural = _("questions being answered")
 
     def __str__(self) -> str:
-        return f"{self.doctor} answering {self.question_id}"
+        return gettext("%(doctor)s answering %(question)s") % {
+            "doctor": self.doctor,
+            "question": self.question_id,
+        }
 
     @property
     def is_active(self) -> bool:
@@ -237,7 +247,10 @@ class DigestDelivery(models.Model):
         verbose_name_plural = _("digest deliveries")
 
     def __str__(self) -> str:
-        return f"{self.kind} digest: question {self.question_id}"
+        return gettext("%(kind)s digest: question %(question)s") % {
+            "kind": self.kind,
+            "question": self.question_id,
+        }
 
 
 class ArticleQuerySet(models.QuerySet["Article"]):

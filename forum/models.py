@@ -222,7 +222,10 @@ class ModerationEvent(models.Model):
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()}: {self.target_repr}"
+        return gettext("%(action)s: %(target)s") % {
+            "action": self.get_action_display(),
+            "target": self.target_repr,
+        }
 
 
 def localized_specialty_name(name: str, name_zh_hant: str, language: str | None = None) -> str:
