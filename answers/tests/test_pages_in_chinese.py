@@ -17,7 +17,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from answers.actions import ActionNotAllowed, change_doctor_status
+from answers.actions import ActionNotAllowed, change_doctor_status, claim_question
+from answers.models import Reply
 from answers.screening import Finding
 from answers.templatetags.answers_tags import duration, mark_findings, patient
 from answers.tests.factories import ReplyFactory
@@ -377,3 +378,53 @@ def test_allauth_pages_in_chinese_use_allauths_catalogue_inside_our_layout(clien
     assert re.search(r"<h1>\s*登入\s*</h1>", html)
     assert '<form class="account-form" method="post"' in html
     assert '<main id="main" class="container" tabindex="-1">' in html
+
+
+# --- Query counts in Chinese: the same as in English -----------------------------------
+
+
+def test_dashboard_query_count_in_chinese(
+    doctor_client, doctor, other_doctor, neurology, django_assert_num_queries
+):
+    def add_rows():
+        for _ in range(3):
+            question = QuestionFactory(specialty=neurology, tags=["睡眠", "頭痛"])
+            claim_question(question=question, doctor=other_doctor)
+            ReplyFactory(question=question, status=Reply.Status.HELD, published_at=None)
+
+    add_rows()
+    # session, user, doctor profile, its specialties, count, page, held check, header roles
+    # (the Chinese specialty names come with the rows: no query of their own)
+    with translation.override("zh-hant"), django_assert_num_queries(8):
+        doctor_client.get(reverse("answers:dashboard"))
+    add_rows()
+    with translation.override("zh-hant"), django_assert_num_queries(8):
+        doctor_client.get(reverse("answers:dashboard"))
+
+
+def test_moderation_queue_query_count_in_chinese(mod_client, neurology, django_assert_num_queries):
+    PendingQuestionFactory.create_batch(2, specialty=neurology, tags=["頭痛"])
+    # session, user, roles, count, page, tags, 3 tab counts, header doctor check
+    with translation.override("zh-hant"), django_assert_num_queries(10):
+        mod_client.get(reverse("answers:moderation"))
+    PendingQuestionFactory.create_batch(3, specialty=neurology, tags=["頭暈"])
+    with translation.override("zh-hant"), django_assert_num_queries(10):
+        mod_client.get(reverse("answers:moderation"))
+
+
+def test_moderation_log_query_count_in_chinese(
+    mod_client, moderator, question, applied_doctor, django_assert_num_queries
+):
+    def add_rows():
+        log_moderation_event(actor=moderator, action="approve_question", target=question)
+        log_moderation_event(actor=UserFactory(), action="verify_doctor", target=applied_doctor)
+        log_moderation_event(actor=None, action="hide_reply", target=ReplyFactory())
+
+    add_rows()
+    # session, user, roles, count, page, 3 tab counts, header doctor check, actor choices,
+    # and one query per kind of target on the page (questions, doctors, replies)
+    with translation.override("zh-hant"), django_assert_num_queries(13):
+        mod_client.get(reverse("answers:moderation-log"))
+    add_rows()
+    with translation.override("zh-hant"), django_assert_num_queries(13):
+        mod_client.get(reverse("answers:moderation-log"))
