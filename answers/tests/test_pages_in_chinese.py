@@ -428,3 +428,70 @@ def test_moderation_log_query_count_in_chinese(
     add_rows()
     with translation.override("zh-hant"), django_assert_num_queries(13):
         mod_client.get(reverse("answers:moderation-log"))
+
+
+# --- The other moderation and error pages ----------------------------------------------
+
+
+def test_question_edit_page_in_chinese(mod_client, neurology):
+    question = PendingQuestionFactory(specialty=neurology, nickname="Heihei", title=CHINESE_TITLE)
+
+    html = chinese(mod_client, reverse("answers:question-edit", args=[question.pk]))
+
+    assert "<h1>編修並核准問題</h1>" in html
+    assert "請刪除個人資料（姓名、電話、地址、身分證字號）" in html
+    assert ">問題內容：</label>" in html and ">刪改了什麼：</label>" in html
+    assert "供審核紀錄使用，例如「刪除了電話號碼」，請勿填寫資料本身。" in html
+    assert ">儲存並核准</button>" in html and ">取消</a>" in html
+
+
+def test_missing_reason_page_in_chinese(mod_client, doctor):
+    reply = ReplyFactory(doctor=doctor, question=QuestionFactory(title=CHINESE_TITLE))
+    with translation.override("zh-hant"):
+        response = mod_client.post(reverse("answers:reply-hide", args=[reply.pk]), {"reason": ""})
+    html = response.content.decode()
+    assert "<h1>需要填寫原因</h1>" in html
+    assert f"Lin Mei-hua 醫師對「{CHINESE_TITLE}」的回覆" in html
+    assert ">確認</button>" in html
+    assert "這個欄位是必須的。" in html  # Django's own message, in Chinese
+
+
+def test_not_allowed_page_in_chinese(client, patient):
+    sign_in(client, patient)
+    with translation.override("zh-hant"):
+        response = client.get(reverse("answers:moderation"))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "<h1>沒有權限</h1>" in html and "您的帳號無法開啟這個頁面。" in html
+
+
+@pytest.mark.parametrize(
+    "template,heading,sentence",
+    [
+        ("400.html", "請求有誤", "我們無法理解這個請求。"),
+        ("403_csrf.html", "這份表單已過期", "為了您的安全，表單只能從本站送出"),
+    ],
+)
+def test_other_error_pages_in_chinese(template, heading, sentence):
+    request = RequestFactory().get("/")
+    with translation.override("zh-hant"):
+        html = render_to_string(template, request=request)
+    assert f"<h1>{heading}</h1>" in html and sentence in html
+
+
+def test_reject_questions_page_in_chinese(client, moderator, neurology):
+    moderator.is_staff = True
+    moderator.is_superuser = True
+    moderator.save()
+    sign_in(client, moderator)
+    question = PendingQuestionFactory(specialty=neurology, title=CHINESE_TITLE)
+    with translation.override("zh-hant"):
+        response = client.post(
+            reverse("admin:questions_question_changelist"),
+            {"action": "reject_questions", "_selected_action": [question.pk]},
+        )
+    html = response.content.decode()
+    assert "以下問題將被退回。" in html
+    assert f"<li>{CHINESE_TITLE}（神經內科，" in html
+    assert 'value="退回問題"' in html and ">不，返回</a>" in html
+    assert ">首頁</a>" in html
