@@ -495,3 +495,18 @@ def test_reject_questions_page_in_chinese(client, moderator, neurology):
     assert f"<li>{CHINESE_TITLE}（神經內科，" in html
     assert 'value="退回問題"' in html and ">不，返回</a>" in html
     assert ">首頁</a>" in html
+
+
+def test_lists_on_the_moderation_queue_use_chinese_separators(mod_client, neurology):
+    question = PendingQuestionFactory(
+        specialty=neurology,
+        title=CHINESE_TITLE,
+        tags=["頭痛", "睡眠"],
+        screening={"personal_data": [{"kind": "phone"}, {"kind": "email"}]},
+    )
+
+    html = chinese(mod_client, reverse("answers:moderation"))
+
+    tags = [tag.name for tag in question.tags.all()]
+    assert "標籤： " + "、".join(tags) + "</p>" in html
+    assert "<li>個人資料：" in html
