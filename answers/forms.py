@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from forum.models import DoctorProfile, ModerationEvent, Specialty, User
 
@@ -16,33 +17,38 @@ class DoctorApplicationForm(forms.ModelForm):
     """A signed-in user's application to answer as a doctor."""
 
     bio = forms.CharField(
-        label="Short bio",
+        label=_("Short bio"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Two or three sentences about your training and interests (shown publicly).",
+        help_text=_("Two or three sentences about your training and interests (shown publicly)."),
     )
 
     class Meta:
         model = DoctorProfile
         fields = ["display_name", "license_number", "hospital", "specialties", "bio"]
         labels = {
-            "display_name": "Full name",
-            "license_number": "Medical licence number",
-            "hospital": "Hospital or clinic",
+            "display_name": _("Full name"),
+            "license_number": _("Medical licence number"),
+            "hospital": _("Hospital or clinic"),
         }
         help_texts = {
-            "display_name": 'As patients will see it, without "Dr.", e.g. "Lin Mei-hua".',
-            "license_number": "Moderators check it against the medical register.",
-            "specialties": "You will be shown questions in these specialties.",
+            "display_name": _('As patients will see it, without "Dr.", e.g. "Lin Mei-hua".'),
+            "license_number": _("Moderators check it against the medical register."),
+            "specialties": _("You will be shown questions in these specialties."),
         }
         widgets = {
             "specialties": forms.CheckboxSelectMultiple,
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Specialties by their name in the page's language (神經內科 in Chinese).
+        self.fields["specialties"].label_from_instance = lambda s: s.localized_name
+
     def clean_display_name(self) -> str:
         name = re.sub(r"^\s*dr\.?\s+", "", self.cleaned_data["display_name"], flags=re.I).strip()
         if len(name) < 3:
-            raise forms.ValidationError("Enter your full name.")
+            raise forms.ValidationError(_("Enter your full name."))
         return name
 
     def clean_license_number(self) -> str:
@@ -52,18 +58,18 @@ class DoctorApplicationForm(forms.ModelForm):
             taken = taken.exclude(pk=self.instance.pk)
         if taken.exists():
             raise forms.ValidationError(
-                "Another account has already applied with this licence number."
+                _("Another account has already applied with this licence number.")
             )
         return number
 
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
-        label="Your reply",
+        label=_("Your reply"),
         min_length=REPLY_MIN_LENGTH,
         max_length=REPLY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 12}),
-        help_text=(
+        help_text=_(
             "Plain text; blank lines start a new paragraph. Explain, point out warning signs, "
             "and say when to see a doctor in person."
         ),
@@ -77,7 +83,7 @@ class ReasonForm(forms.Form):
     so a hostile value can neither fail the form nor reach the page unvetted.
     """
 
-    reason = forms.CharField(label="Reason", max_length=1000)
+    reason = forms.CharField(label=_("Reason"), max_length=1000)
 
     def __init__(self, *args, reason_required: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,25 +91,25 @@ class ReasonForm(forms.Form):
 
 
 class QuestionRedactForm(forms.Form):
-    title = forms.CharField(label="Title", max_length=150)
-    body = forms.CharField(label="Question text", widget=forms.Textarea(attrs={"rows": 12}))
+    title = forms.CharField(label=_("Title"), max_length=150)
+    body = forms.CharField(label=_("Question text"), widget=forms.Textarea(attrs={"rows": 12}))
     reason = forms.CharField(
-        label="What was redacted",
+        label=_("What was redacted"),
         max_length=1000,
         required=False,
-        help_text="For the audit log, e.g. \u201cremoved a phone number\u201d, not the data.",
+        help_text=_("For the audit log, e.g. “removed a phone number”, not the data."),
     )
 
 
 class DashboardFilterForm(forms.Form):
-    specialty = forms.ChoiceField(label="Specialty", required=False)
+    specialty = forms.ChoiceField(label=_("Specialty"), required=False)
 
     def __init__(self, *args, specialties, **kwargs):
         super().__init__(*args, **kwargs)
         # The doctor's specialties are already loaded: the choices need no query.
         self.specialties = {s.slug: s for s in specialties}
-        self.fields["specialty"].choices = [("", "All my specialties")] + [
-            (s.slug, s.name) for s in specialties
+        self.fields["specialty"].choices = [("", _("All my specialties"))] + [
+            (s.slug, s.localized_name) for s in specialties
         ]
 
     def selected(self) -> Specialty | None:
@@ -115,19 +121,19 @@ class DashboardFilterForm(forms.Form):
 
 class DigestForm(forms.Form):
     wants_digest = forms.BooleanField(
-        label="E-mail me a digest of new questions in my specialties", required=False
+        label=_("E-mail me a digest of new questions in my specialties"), required=False
     )
 
 
 class ModerationLogFilterForm(forms.Form):
     action = forms.ChoiceField(
-        label="Action",
+        label=_("Action"),
         required=False,
-        choices=[("", "All actions"), *ModerationEvent.Action.choices],
+        choices=[("", _("All actions")), *ModerationEvent.Action.choices],
     )
     actor = forms.ModelChoiceField(
-        label="Moderator",
+        label=_("Moderator"),
         required=False,
         queryset=User.objects.filter(moderation_events__isnull=False).distinct().order_by("email"),
-        empty_label="Anyone",
+        empty_label=_("Anyone"),
     )

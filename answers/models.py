@@ -7,6 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase
 
@@ -72,40 +74,53 @@ class ReplyQuerySet(models.QuerySet["Reply"]):
 
 class Reply(models.Model):
     class Status(models.TextChoices):
-        HELD = "held", "Held for approval"
-        PUBLISHED = "published", "Published"
-        HIDDEN = "hidden", "Hidden"
+        HELD = "held", _("Held for approval")
+        PUBLISHED = "published", _("Published")
+        HIDDEN = "hidden", _("Hidden")
 
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="replies")
-    doctor = models.ForeignKey(DoctorProfile, on_delete=models.PROTECT, related_name="replies")
-    body = models.TextField()
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="replies", verbose_name=_("question")
+    )
+    doctor = models.ForeignKey(
+        DoctorProfile, on_delete=models.PROTECT, related_name="replies", verbose_name=_("doctor")
+    )
+    body = models.TextField(_("text"))
     language = language_field()
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.HELD, db_index=True
+        _("status"), max_length=10, choices=Status.choices, default=Status.HELD, db_index=True
     )
     moderation_reason = models.TextField(
-        blank=True, help_text="Why a moderator sent the reply back or hid it."
+        _("moderator's reason"),
+        blank=True,
+        help_text=_("Why a moderator sent the reply back or hid it."),
     )
-    thanks_count = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    published_at = models.DateTimeField(null=True, blank=True)
+    thanks_count = models.PositiveIntegerField(_("thanks"), default=0)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
     edited_at = models.DateTimeField(
-        null=True, blank=True, help_text="Last time the doctor changed the text after publishing."
+        _("edited"),
+        null=True,
+        blank=True,
+        help_text=_("Last time the doctor changed the text after publishing."),
     )
 
     objects = ReplyQuerySet.as_manager()
 
     class Meta:
         ordering = ["published_at", "created_at", "id"]
-        verbose_name_plural = "replies"
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
         indexes = [
             models.Index(fields=["question", "status", "published_at"], name="reply_q_status"),
             models.Index(fields=["doctor", "status", "published_at"], name="reply_doctor_status"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.doctor} on {self.question_id}"
+        return gettext("%(doctor)s on %(question)s") % {
+            "doctor": self.doctor,
+            "question": self.question_id,
+        }
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.language:
@@ -128,29 +143,45 @@ class Reply(models.Model):
 class ReplyVersion(models.Model):
     """An earlier text of a reply, kept when its doctor edits it."""
 
-    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="versions")
-    body = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    reply = models.ForeignKey(
+        Reply, on_delete=models.CASCADE, related_name="versions", verbose_name=_("reply")
+    )
+    body = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("replaced"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("earlier version of a reply")
+        verbose_name_plural = _("earlier versions of replies")
 
     def __str__(self) -> str:
-        return f"Version of reply {self.reply_id} from {self.created_at:%Y-%m-%d %H:%M}"
+        return gettext("Version of reply %(reply)s from %(date)s") % {
+            "reply": self.reply_id,
+            "date": f"{self.created_at:%Y-%m-%d %H:%M}",
+        }
 
 
 class Thank(models.Model):
     """A question author's thanks for one reply (once per reply)."""
 
-    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="thanks")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    reply = models.ForeignKey(
+        Reply, on_delete=models.CASCADE, related_name="thanks", verbose_name=_("reply")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    created_at = models.DateTimeField(_("thanked"), auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["reply", "user"], name="unique_thank")]
+        verbose_name = _("thanks")
+        verbose_name_plural = _("thanks")
 
     def __str__(self) -> str:
-        return f"Thanks for reply {self.reply_id}"
+        return gettext("Thanks for reply %(reply)s") % {"reply": self.reply_id}
 
 
 class QuestionClaimQuerySet(models.QuerySet["QuestionClaim"]):
@@ -162,14 +193,25 @@ class QuestionClaimQuerySet(models.QuerySet["QuestionClaim"]):
 class QuestionClaim(models.Model):
     """A doctor's soft, time-limited claim on a question they are answering."""
 
-    question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="claim")
-    doctor = models.ForeignKey(DoctorProfile, on_delete=models.CASCADE, related_name="claims")
-    expires_at = models.DateTimeField()
+    question = models.OneToOneField(
+        Question, on_delete=models.CASCADE, related_name="claim", verbose_name=_("question")
+    )
+    doctor = models.ForeignKey(
+        DoctorProfile, on_delete=models.CASCADE, related_name="claims", verbose_name=_("doctor")
+    )
+    expires_at = models.DateTimeField(_("expires"))
 
     objects = QuestionClaimQuerySet.as_manager()
 
+    class Meta:
+        verbose_name = _("question being answered")
+        verbose_name_plural = _("questions being answered")
+
     def __str__(self) -> str:
-        return f"{self.doctor} answering {self.question_id}"
+        return gettext("%(doctor)s answering %(question)s") % {
+            "doctor": self.doctor,
+            "question": self.question_id,
+        }
 
     @property
     def is_active(self) -> bool:
@@ -180,15 +222,20 @@ class DigestDelivery(models.Model):
     """A question already sent to a recipient in a digest, so it is never sent twice."""
 
     class Kind(models.TextChoices):
-        DOCTOR = "doctor", "New question for a doctor"
-        MODERATOR = "moderator", "Question waiting for moderation"
+        DOCTOR = "doctor", _("New question for a doctor")
+        MODERATOR = "moderator", _("Question waiting for moderation")
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("recipient"),
     )
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    sent_at = models.DateTimeField(auto_now_add=True)
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="+", verbose_name=_("question")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
 
     class Meta:
         constraints = [
@@ -196,10 +243,14 @@ class DigestDelivery(models.Model):
                 fields=["recipient", "question", "kind"], name="unique_digest_delivery"
             )
         ]
-        verbose_name_plural = "digest deliveries"
+        verbose_name = _("digest delivery")
+        verbose_name_plural = _("digest deliveries")
 
     def __str__(self) -> str:
-        return f"{self.kind} digest: question {self.question_id}"
+        return gettext("%(kind)s digest: question %(question)s") % {
+            "kind": self.kind,
+            "question": self.question_id,
+        }
 
 
 class ArticleQuerySet(models.QuerySet["Article"]):
@@ -212,20 +263,26 @@ class Article(models.Model):
     """A "More Info" explainer written by an editor and attached to questions."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
 
-    title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
-    body = models.TextField(help_text="Markdown.")
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True)
+    body = models.TextField(_("text"), help_text=_("Markdown."))
     language = language_field()
     body_html = models.TextField(blank=True, editable=False)
-    questions = models.ManyToManyField(Question, related_name="articles", blank=True)
+    questions = models.ManyToManyField(
+        Question, related_name="articles", blank=True, verbose_name=_("questions")
+    )
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="articles"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="articles",
+        verbose_name=_("author"),
     )
     reviewer = models.ForeignKey(
         DoctorProfile,
@@ -233,17 +290,20 @@ class Article(models.Model):
         null=True,
         blank=True,
         related_name="reviewed_articles",
-        help_text="The verified doctor who medically reviewed the article.",
+        verbose_name=_("medical reviewer"),
+        help_text=_("The verified doctor who medically reviewed the article."),
     )
-    reviewed_on = models.DateField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    published_at = models.DateTimeField(null=True, blank=True)
+    reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
 
     def __str__(self) -> str:
         return self.title
@@ -275,25 +335,32 @@ class FAQQuerySet(models.QuerySet["FAQ"]):
 
 
 class FAQ(models.Model):
-    question = models.CharField(max_length=200)
-    answer = models.TextField(help_text="Markdown.")
+    question = models.CharField(_("question"), max_length=200)
+    answer = models.TextField(_("answer"), help_text=_("Markdown."))
     language = language_field()
     answer_html = models.TextField(blank=True, editable=False)
     specialty = models.ForeignKey(
-        Specialty, on_delete=models.SET_NULL, null=True, blank=True, related_name="faqs"
+        Specialty,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="faqs",
+        verbose_name=_("specialty"),
     )
-    tags = TaggableManager(through=TaggedFAQ, blank=True)
-    is_published = models.BooleanField(default=False)
-    position = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    tags = TaggableManager(verbose_name=_("tags"), through=TaggedFAQ, blank=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    position = models.PositiveIntegerField(
+        _("position"), default=0, help_text=_("Lower numbers are listed first.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = FAQQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
-        verbose_name = "FAQ"
-        verbose_name_plural = "FAQs"
+        verbose_name = _("FAQ")
+        verbose_name_plural = _("FAQs")
 
     def __str__(self) -> str:
         return self.question

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from forum.language import is_han
 from questions.screening import PERSONAL_DATA_LABELS, RED_FLAG_LABELS
 
 FAMILIES = {
@@ -82,5 +83,12 @@ def screening_findings(screening) -> list[Finding]:
 
 def screening_terms(findings: list[Finding]) -> list[str]:
     """The strings found by screening, longest first, to mark in the question's text."""
-    terms = {d.strip() for f in findings for d in (f.marks or []) if len(d.strip()) >= 3}
+    # Three letters at least (two Han characters: 胸痛 is a whole word), so a stray
+    # short fragment does not light up the whole text.
+    terms = {
+        d.strip()
+        for f in findings
+        for d in (f.marks or [])
+        if len(d.strip()) >= (2 if any(map(is_han, d)) else 3)
+    }
     return sorted(terms, key=lambda t: (-len(t), t))

@@ -1,12 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from forum.models import DoctorProfile, ModerationEvent, Specialty, User
 
-admin.site.site_header = f"{settings.SITE_NAME} administration"
-admin.site.site_title = f"{settings.SITE_NAME} admin"
-admin.site.index_title = "Site administration"
+admin.site.site_header = format_lazy(_("{site} administration"), site=settings.SITE_NAME)
+admin.site.site_title = format_lazy(_("{site} admin"), site=settings.SITE_NAME)
+admin.site.index_title = _("Site administration")
 
 
 @admin.register(User)
@@ -16,9 +18,9 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["email", "first_name", "last_name"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Personal info", {"fields": ("first_name", "last_name")}),
-        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
-        ("Important dates", {"fields": ("last_login", "date_joined")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 

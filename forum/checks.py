@@ -13,6 +13,9 @@
 Registered in ForumConfig.ready() for every command that runs checks and for
 `check --deploy`. gunicorn runs no checks, so forum/wsgi.py calls
 `refuse_to_start_if_misconfigured()`: an error stops the server before it serves.
+
+Their messages stay in English, untranslated: an operator reads them in the start-up log
+and searches the web for them, and they run before any request has a language.
 """
 
 from __future__ import annotations

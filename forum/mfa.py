@@ -56,6 +56,8 @@ class ForumMFAAdapter(DefaultMFAAdapter):
     def encrypt(self, text: str) -> str:
         return ENCRYPTED_PREFIX + _fernet().encrypt(text.encode()).decode()
 
+    # The errors below stay in English, untranslated: they stop the server for an
+    # operator (a key lost or a secret stored in clear), never a page a person reads.
     def decrypt(self, encrypted_text: str) -> str:
         if not encrypted_text.startswith(ENCRYPTED_PREFIX):
             raise ImproperlyConfigured("An authenticator secret is stored unencrypted.")

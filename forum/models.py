@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import translation
 from django.utils.text import slugify
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from forum.reversing import fast_reverse
@@ -42,7 +43,7 @@ class User(AbstractUser):
     """A site account. Its e-mail and name are never shown on public pages."""
 
     username = None
-    email = models.EmailField("e-mail address", unique=True)
+    email = models.EmailField(_("e-mail address"), unique=True)
     # The interface language the person uses the site in (set when they sign up or
     # switch language): their e-mails go out in it. Blank: the site's default.
     language = models.CharField(
@@ -56,6 +57,8 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
 
     def __str__(self) -> str:
         return self.email
@@ -67,20 +70,23 @@ class Specialty(models.Model):
     with the page's own SQL, need no translation library); `localized_name` is the one
     for the active language."""
 
-    name = models.CharField(max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=80, unique=True)
     name_zh_hant = models.CharField(
         _("name in Traditional Chinese"),
         max_length=80,
         blank=True,
         help_text=_("As Taiwanese hospitals name the department, e.g. 神經內科."),
     )
-    slug = models.SlugField(max_length=80, unique=True)
-    description = models.TextField(blank=True)
-    position = models.PositiveIntegerField(default=0, help_text="Lower numbers are listed first.")
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveIntegerField(
+        _("position"), default=0, help_text=_("Lower numbers are listed first.")
+    )
 
     class Meta:
         ordering = ["position", "name"]
-        verbose_name_plural = "specialties"
+        verbose_name = _("specialty")
+        verbose_name_plural = _("specialties")
 
     def __str__(self) -> str:
         return self.name
@@ -102,46 +108,58 @@ class DoctorProfileQuerySet(models.QuerySet):
 
 class DoctorProfile(models.Model):
     class Status(models.TextChoices):
-        APPLIED = "applied", "Applied"
-        VERIFIED = "verified", "Verified"
-        REJECTED = "rejected", "Rejected"
-        SUSPENDED = "suspended", "Suspended"
+        APPLIED = "applied", pgettext_lazy("doctor status", "Applied")
+        VERIFIED = "verified", pgettext_lazy("doctor status", "Verified")
+        REJECTED = "rejected", pgettext_lazy("doctor status", "Rejected")
+        SUSPENDED = "suspended", pgettext_lazy("doctor status", "Suspended")
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="doctor_profile"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="doctor_profile",
+        verbose_name=_("user"),
     )
     display_name = models.CharField(
-        max_length=120, help_text='Full name as shown publicly, without "Dr.", e.g. "Lin Mei-hua".'
+        _("display name"),
+        max_length=120,
+        help_text=_('Full name as shown publicly, without "Dr.", e.g. "Lin Mei-hua".'),
     )
-    slug = models.SlugField(max_length=140, unique=True)
-    specialties = models.ManyToManyField(Specialty, related_name="doctors")
-    license_number = models.CharField(max_length=40)
-    hospital = models.CharField(max_length=160)
-    bio = models.TextField(blank=True)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    specialties = models.ManyToManyField(
+        Specialty, related_name="doctors", verbose_name=_("specialties")
+    )
+    license_number = models.CharField(_("licence number"), max_length=40)
+    hospital = models.CharField(_("hospital"), max_length=160)
+    bio = models.TextField(_("bio"), blank=True)
     status = models.CharField(
-        max_length=12, choices=Status.choices, default=Status.APPLIED, db_index=True
+        _("status"), max_length=12, choices=Status.choices, default=Status.APPLIED, db_index=True
     )
-    status_reason = models.TextField(blank=True)
+    status_reason = models.TextField(_("reason for the status"), blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("verified by"),
     )
-    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     wants_digest = models.BooleanField(
-        default=False, help_text="E-mail a digest of new questions in my specialties."
+        _("e-mail digest"),
+        default=False,
+        help_text=_("E-mail a digest of new questions in my specialties."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("applied at"), auto_now_add=True)
 
     objects = DoctorProfileQuerySet.as_manager()
 
     class Meta:
         ordering = ["display_name"]
+        verbose_name = _("doctor profile")
+        verbose_name_plural = _("doctor profiles")
 
     def __str__(self) -> str:
-        return f"Dr. {self.display_name}"
+        return gettext("Dr. %(name)s") % {"name": self.display_name}
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -160,46 +178,54 @@ class ModerationEvent(models.Model):
     """One entry of the audit log: who did what to which object, and why."""
 
     class Action(models.TextChoices):
-        APPROVE_QUESTION = "approve_question", "Approved question"
-        REJECT_QUESTION = "reject_question", "Rejected question"
-        EDIT_QUESTION = "edit_question", "Edited question"
-        REMOVE_QUESTION = "remove_question", "Removed question"
-        VERIFY_DOCTOR = "verify_doctor", "Verified doctor"
-        REJECT_DOCTOR = "reject_doctor", "Rejected doctor application"
-        SUSPEND_DOCTOR = "suspend_doctor", "Suspended doctor"
-        RESTORE_DOCTOR = "restore_doctor", "Restored doctor"
-        APPROVE_REPLY = "approve_reply", "Approved reply"
-        RETURN_REPLY = "return_reply", "Sent reply back"
-        HIDE_REPLY = "hide_reply", "Hid reply"
-        RESTORE_REPLY = "restore_reply", "Restored reply"
-        PUBLISH_ARTICLE = "publish_article", "Published article"
-        UNPUBLISH_ARTICLE = "unpublish_article", "Unpublished article"
-        MERGE_TAGS = "merge_tags", "Merged tags"
-        READ_UNPUBLISHED = "read_unpublished", "Read unpublished question"
+        APPROVE_QUESTION = "approve_question", _("Approved question")
+        REJECT_QUESTION = "reject_question", _("Rejected question")
+        EDIT_QUESTION = "edit_question", _("Edited question")
+        REMOVE_QUESTION = "remove_question", _("Removed question")
+        VERIFY_DOCTOR = "verify_doctor", _("Verified doctor")
+        REJECT_DOCTOR = "reject_doctor", _("Rejected doctor application")
+        SUSPEND_DOCTOR = "suspend_doctor", _("Suspended doctor")
+        RESTORE_DOCTOR = "restore_doctor", _("Restored doctor")
+        APPROVE_REPLY = "approve_reply", _("Approved reply")
+        RETURN_REPLY = "return_reply", _("Sent reply back")
+        HIDE_REPLY = "hide_reply", _("Hid reply")
+        RESTORE_REPLY = "restore_reply", _("Restored reply")
+        PUBLISH_ARTICLE = "publish_article", _("Published article")
+        UNPUBLISH_ARTICLE = "unpublish_article", _("Unpublished article")
+        MERGE_TAGS = "merge_tags", _("Merged tags")
+        READ_UNPUBLISHED = "read_unpublished", _("Read unpublished question")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         related_name="moderation_events",
+        verbose_name=_("who"),
     )
     # Who acted, as they were known then: kept when their account is gone (the
     # foreign key above becomes NULL), so every entry still names its actor.
-    actor_label = models.CharField(max_length=254, blank=True)
-    action = models.CharField(max_length=40, choices=Action.choices, db_index=True)
-    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    target_id = models.PositiveBigIntegerField()
+    actor_label = models.CharField(_("who, as then known"), max_length=254, blank=True)
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices, db_index=True)
+    target_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, verbose_name=_("kind of target")
+    )
+    target_id = models.PositiveBigIntegerField(_("target ID"))
     target = GenericForeignKey("target_type", "target_id")
-    target_repr = models.CharField(max_length=200, blank=True)
-    reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    target_repr = models.CharField(_("target, as then named"), max_length=200, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("moderation log entry")
+        verbose_name_plural = _("moderation log")
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()}: {self.target_repr}"
+        return gettext("%(action)s: %(target)s") % {
+            "action": self.get_action_display(),
+            "target": self.target_repr,
+        }
 
 
 def localized_specialty_name(name: str, name_zh_hant: str, language: str | None = None) -> str:

@@ -22,6 +22,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import CharField, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
+from django.utils import translation
 
 from forum.models import ModerationEvent, User
 
@@ -42,7 +43,10 @@ def scrub_audit_log(model: type[models.Model], ids: Iterable[int]) -> int:
     if not ids:
         return 0
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
-    label = str(model._meta.verbose_name)
+    # Stored in English whatever language the purge runs in: the moderation log
+    # recognises this form and names the kind of object in the reader's language.
+    with translation.override("en"):
+        label = str(model._meta.verbose_name)
     return ModerationEvent.objects.filter(target_type=content_type, target_id__in=ids).update(
         reason="",
         target_repr=Concat(Value(f"{label} "), Cast("target_id", CharField()), Value(" (deleted)")),

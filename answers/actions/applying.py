@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from answers.actions.errors import ActionNotAllowed
 from forum.models import DoctorProfile, Specialty
@@ -26,7 +27,7 @@ def apply_as_doctor(
     if profile is None:
         profile = DoctorProfile(user=user)
     elif profile.status not in (DoctorProfile.Status.APPLIED, DoctorProfile.Status.REJECTED):
-        raise ActionNotAllowed("Your doctor account has already been decided on.")
+        raise ActionNotAllowed(_("Your doctor account has already been decided on."))
     profile.display_name = display_name
     profile.license_number = license_number
     profile.hospital = hospital

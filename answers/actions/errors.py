@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 
 class ActionNotAllowed(ValueError):
     """The object is not in a state this action applies to (the message is for the user)."""
@@ -11,5 +13,5 @@ def required_reason(reason: str) -> str:
     """The reason, trimmed; ActionNotAllowed when there is none."""
     reason = (reason or "").strip()
     if not reason:
-        raise ActionNotAllowed("A reason is required.")
+        raise ActionNotAllowed(_("A reason is required."))
     return reason

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from answers.actions.errors import ActionNotAllowed
 from answers.models import QuestionClaim, Reply, ReplyVersion
@@ -34,7 +35,7 @@ def submit_reply(*, question: Question, doctor: DoctorProfile, body: str) -> Rep
     """
     locked = lock_question(question.pk)
     if not can_reply_to(doctor, locked):
-        raise ActionNotAllowed("This question is not open for your replies.")
+        raise ActionNotAllowed(_("This question is not open for your replies."))
     existing = Reply.objects.filter(question=locked, doctor=doctor).first()
     if existing is not None:
         return existing
@@ -55,9 +56,9 @@ def edit_reply(*, reply: Reply, doctor: DoctorProfile, body: str) -> Reply:
     """
     locked = Reply.objects.select_for_update().select_related("question").get(pk=reply.pk)
     if not can_edit_reply(doctor, locked):
-        raise PermissionDenied("Doctors can only edit their own replies.")
+        raise PermissionDenied(_("Doctors can only edit their own replies."))
     if not locked.question.is_published:
-        raise ActionNotAllowed("The question is no longer published.")
+        raise ActionNotAllowed(_("The question is no longer published."))
     body = body.strip()
     if body == locked.body:
         return locked

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Min
+from django.utils.translation import gettext as _
 
 from answers.models import TaggedFAQ
 from forum.actions import log_moderation_event
@@ -43,7 +44,7 @@ def merge_tags(*, keep: Tag, merge: Iterable[Tag], actor) -> Tag:
         actor=actor,
         action=ModerationEvent.Action.MERGE_TAGS,
         target=keep,
-        reason=f"Merged {names} into {keep.name}.",
+        reason=_("Merged %(names)s into %(keep)s.") % {"names": names, "keep": keep.name},
     )
     # Tags linked as one topic with a merged tag now share the kept tag's topic.
     Tag.objects.filter(topic_id__in=merged_ids).exclude(pk=keep.pk).update(

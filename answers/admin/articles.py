@@ -7,7 +7,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from answers.actions.articles import (
     delete_article,
@@ -27,11 +28,11 @@ ArticleQuestion = Article.questions.through
 
 
 class AttachedSpecialtyFilter(admin.SimpleListFilter):
-    title = "specialty of attached questions"
+    title = _("specialty of attached questions")
     parameter_name = "question_specialty"
 
     def lookups(self, request, model_admin):
-        return [(s.slug, s.name) for s in Specialty.objects.all()]
+        return [(s.slug, s.localized_name) for s in Specialty.objects.all()]
 
     def queryset(self, request, queryset):
         if not self.value():
@@ -55,23 +56,23 @@ class ArticleAdminForm(forms.ModelForm):
         ]
         widgets = {"body": markdown_textarea("answers_article_preview")}
         help_texts = {
-            "body": (
+            "body": _(
                 "Markdown: ## headings, lists, **bold**, *italic*, [links](https://…), tables, "
                 "and images from /static/ or https. The preview shows what readers will see."
             ),
-            "questions": "Type part of a question's title to find it.",
+            "questions": _("Type part of a question's title to find it."),
         }
 
     def clean(self):
         cleaned = super().clean()
         reviewed_on = cleaned.get("reviewed_on")
         if reviewed_on and reviewed_on > timezone.localdate():
-            self.add_error("reviewed_on", "The review date cannot be in the future.")
+            self.add_error("reviewed_on", gettext("The review date cannot be in the future."))
         if cleaned.get("status") == Article.Status.PUBLISHED:
             if not cleaned.get("reviewer"):
-                self.add_error("reviewer", "A published article needs a medical reviewer.")
+                self.add_error("reviewer", gettext("A published article needs a medical reviewer."))
             if not reviewed_on:
-                self.add_error("reviewed_on", "A published article needs a review date.")
+                self.add_error("reviewed_on", gettext("A published article needs a review date."))
         return cleaned
 
 
@@ -99,9 +100,9 @@ class ArticleAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
     readonly_fields = ["author", "published_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "body", "language"]}),
-        ("Attached to", {"fields": ["questions"]}),
+        (_("Attached to"), {"fields": ["questions"]}),
         (
-            "Review and publishing",
+            _("Review and publishing"),
             {
                 "fields": [
                     "status",
@@ -135,7 +136,7 @@ class ArticleAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
             .annotate(question_count=questions_admin.link_count(ArticleQuestion, "article"))
         )
 
-    @admin.display(description="questions", ordering="question_count")
+    @admin.display(description=_("questions"), ordering="question_count")
     def question_count(self, obj: Article) -> int:
         return obj.question_count
 
@@ -160,7 +161,7 @@ class ArticleAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
         for article in queryset:
             delete_article(article=article)
 
-    @admin.action(description="Publish selected articles", permissions=["change"])
+    @admin.action(description=_("Publish selected articles"), permissions=["change"])
     def publish_articles(self, request, queryset):
         ready = queryset.filter(reviewer__isnull=False, reviewed_on__isnull=False)
         done = 0
@@ -184,7 +185,7 @@ class ArticleAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
                 messages.WARNING,
             )
 
-    @admin.action(description="Move selected articles back to draft", permissions=["change"])
+    @admin.action(description=_("Move selected articles back to draft"), permissions=["change"])
     def unpublish_articles(self, request, queryset):
         done = 0
         for article in queryset.filter(status=Article.Status.PUBLISHED):
@@ -225,7 +226,7 @@ class FAQAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("specialty").prefetch_related("tags")
 
-    @admin.display(description="tags")
+    @admin.display(description=_("tags"))
     def tag_list(self, obj: FAQ) -> str:
         return ", ".join(sorted(tag.name for tag in obj.tags.all()))
 

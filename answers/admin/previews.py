@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.urls import path, reverse_lazy
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from forum.markdown import render_markdown
@@ -19,7 +20,7 @@ def markdown_preview_response(request) -> JsonResponse:
     """The sanitized HTML of the posted Markdown, exactly as a page would show it."""
     text = request.POST.get("text", "")
     if len(text) > MAX_PREVIEW_CHARS:
-        return JsonResponse({"error": "The text is too long to preview."}, status=400)
+        return JsonResponse({"error": gettext("The text is too long to preview.")}, status=400)
     return JsonResponse({"html": render_markdown(text)})
 
 

@@ -4,6 +4,7 @@ replies (read-only) and its attached articles."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from answers.models import Article, Reply
 from questions import admin as questions_admin
@@ -46,13 +47,13 @@ class AttachedArticleInline(admin.TabularInline):
     readonly_fields = ["article_status"]
     autocomplete_fields = ["article"]
     extra = 0
-    verbose_name = "attached article"
-    verbose_name_plural = "attached articles (More Info)"
+    verbose_name = _("attached article")
+    verbose_name_plural = _("attached articles (More Info)")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("article")
 
-    @admin.display(description="status")
+    @admin.display(description=_("status"))
     def article_status(self, link) -> str:
         return link.article.get_status_display() if link.article_id else ""
 

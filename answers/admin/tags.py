@@ -7,6 +7,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from answers.actions.tags import merge_tags
 from answers.models import TaggedFAQ
@@ -19,9 +21,10 @@ class TagMergeForm(forms.Form):
         queryset=Tag.objects.none(),
         widget=forms.RadioSelect,
         empty_label=None,
-        label="Tag to keep",
-        help_text="Every question and FAQ of the other tags moves to this one; the others are "
-        "deleted.",
+        label=_("Tag to keep"),
+        help_text=_(
+            "Every question and FAQ of the other tags moves to this one; the others are deleted."
+        ),
     )
 
     def __init__(self, *args, tags, **kwargs):
@@ -42,18 +45,20 @@ class TagAdmin(questions_admin.TagAdmin):
             super().get_queryset(request).annotate(faq_count=questions_admin.link_count(TaggedFAQ))
         )
 
-    @admin.display(description="FAQs", ordering="faq_count")
+    @admin.display(description=_("FAQs"), ordering="faq_count")
     def faq_count(self, obj: Tag) -> int:
         return obj.faq_count
 
     def has_merge_permission(self, request) -> bool:
         return self.has_change_permission(request) and self.has_delete_permission(request)
 
-    @admin.action(description="Merge selected tags…", permissions=["merge"])
+    @admin.action(description=_("Merge selected tags…"), permissions=["merge"])
     def merge_selected_tags(self, request, queryset):
         tags = queryset.order_by("name")
         if len(tags) < 2:
-            self.message_user(request, "Select at least two tags to merge.", messages.WARNING)
+            self.message_user(
+                request, gettext("Select at least two tags to merge."), messages.WARNING
+            )
             return None
         form = TagMergeForm(request.POST if "apply" in request.POST else None, tags=tags)
         if form.is_valid():
@@ -62,13 +67,14 @@ class TagAdmin(questions_admin.TagAdmin):
             merge_tags(keep=keep, merge=merged, actor=request.user)
             self.message_user(
                 request,
-                f"Merged {', '.join(tag.name for tag in merged)} into {keep.name}.",
+                gettext("Merged %(names)s into %(keep)s.")
+                % {"names": ", ".join(tag.name for tag in merged), "keep": keep.name},
                 messages.SUCCESS,
             )
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "Merge tags",
+            "title": gettext("Merge tags"),
             "opts": self.opts,
             "tags": tags,
             "form": form,

@@ -8,8 +8,10 @@ from datetime import timedelta
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 
 from answers.screening import screening_terms
+from forum.language import is_han
 
 register = template.Library()
 
@@ -18,9 +20,13 @@ def _mark(text: str, findings) -> str:
     html = escape(text or "")
     terms = screening_terms(findings or [])
     if terms:
-        # Whole words only: a flagged "the" must not light up inside "then".
-        alternatives = "|".join(re.escape(escape(t)) for t in terms)
-        pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+        # Whole words only: a flagged "the" must not light up inside "then". Chinese has
+        # no spaces between words, so a term with Han characters matches wherever it is.
+        alternatives = "|".join(
+            re.escape(escape(t)) if any(map(is_han, t)) else rf"(?<!\w){re.escape(escape(t))}(?!\w)"
+            for t in terms
+        )
+        pattern = re.compile(rf"(?:{alternatives})", re.IGNORECASE)
         html = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", html)
     return html
 
@@ -41,18 +47,47 @@ def mark_findings_inline(text: str, findings) -> str:
 
 @register.filter
 def duration(value: timedelta | None) -> str:
-    """A time span in words for people: "3 days 4 hours", "2 hours 5 minutes", "12 minutes"."""
+    """A time span in words for people: "3 days 4 hours", "2 hours 5 minutes", "12 minutes"
+    (in Chinese 「3 天 4 小時」)."""
     if value is None:
         return "\u2014"
     minutes = max(int(value.total_seconds() // 60), 0)
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
 
-    def unit(n: int, word: str) -> str:
-        return f"{n} {word}{'' if n == 1 else 's'}"
+    def n_days(n: int) -> str:
+        return ngettext("%(num)d day", "%(num)d days", n) % {"num": n}
+
+    def n_hours(n: int) -> str:
+        return ngettext("%(num)d hour", "%(num)d hours", n) % {"num": n}
+
+    def n_minutes(n: int) -> str:
+        return ngettext("%(num)d minute", "%(num)d minutes", n) % {"num": n}
 
     if days:
-        return unit(days, "day") + (f" {unit(hours, 'hour')}" if hours else "")
+        return n_days(days) + (f" {n_hours(hours)}" if hours else "")
     if hours:
-        return unit(hours, "hour") + (f" {unit(minutes, 'minute')}" if minutes else "")
-    return unit(minutes, "minute")
+        return n_hours(hours) + (f" {n_minutes(minutes)}" if minutes else "")
+    return n_minutes(minutes)
+
+
+@register.filter
+def patient(question) -> str:
+    """Who asked, as the doctor and moderation pages name them: "Heihei, 30~39 year old
+    female" (「Heihei，30~39歲女性」). One sentence per sex, so each language orders the
+    words its own way; other and undisclosed sexes read as "person"."""
+    values = {"nickname": question.nickname, "age": question.age_range}
+    if question.sex == "female":
+        return gettext("%(nickname)s, %(age)s year old female") % values
+    if question.sex == "male":
+        return gettext("%(nickname)s, %(age)s year old male") % values
+    return gettext("%(nickname)s, %(age)s year old person") % values
+
+
+@register.filter
+def lang_attr(language: str) -> str:
+    """` lang="zh-Hant"` or ` lang="en"` for a block of content written in that language
+    (questions and replies record it), so screen readers and fonts treat it right
+    whatever the interface language; nothing when the language is not recorded."""
+    tag = {"zh-hant": "zh-Hant", "en": "en"}.get((language or "").lower())
+    return mark_safe(f' lang="{tag}"') if tag else ""  # one of two fixed values

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from answers.models import Reply
 from answers.tests.factories import ArticleFactory, ReplyFactory
@@ -329,13 +330,17 @@ def test_log_filters_by_action_and_actor(mod_client, moderator, question, applie
     log_moderation_event(actor=other, action="verify_doctor", target=applied_doctor, reason="ok")
     url = reverse("answers:moderation-log")
     everything = mod_client.get(url).content.decode()
-    assert "Approved question" in everything and "Verified doctor" in everything
-    assert reverse("questions:detail-short", kwargs={"pk": question.pk}) in everything
+    question_url = reverse("questions:detail-short", kwargs={"pk": question.pk})
+    assert (
+        f'{moderator.email} approved <a href="{question_url}">the question '
+        f"\u201c{question.title}\u201d</a>." in everything
+    )
+    assert "second-mod@example.org verified <a " in everything
     by_action = mod_client.get(url, {"action": "verify_doctor"}).content.decode()
     assert "Dr. Wang Applicant" in by_action
-    assert f">{question.title}</a>" not in by_action
+    assert f"{question.title}\u201d</a>" not in by_action
     by_actor = mod_client.get(url, {"actor": moderator.pk}).content.decode()
-    assert f">{question.title}</a>" in by_actor
+    assert f"{question.title}\u201d</a>" in by_actor
     assert "Dr. Wang Applicant</td>" not in by_actor
     bad = mod_client.get(url, {"action": "nonsense"})
     assert bad.status_code == 200
@@ -381,11 +386,11 @@ def test_log_rows_name_and_link_their_targets(mod_client, moderator, question, d
     html = mod_client.get(reverse("answers:moderation-log")).content.decode()
 
     reply_url = reverse("questions:detail-short", kwargs={"pk": question.pk}) + f"#reply-{reply.pk}"
-    name = f"Reply by Dr. {doctor.display_name} to \u201c{question.title}\u201d"
-    assert f'<a href="{reply_url}">{name}</a>' in html
-    assert f'<a href="{doctor.get_absolute_url()}">Dr. {doctor.display_name}</a>' in html
-    assert "Article \u201cMigraine explained\u201d" in html
-    assert "A question since deleted (deleted)" in html
+    name = escape(f"Dr. {doctor.display_name}'s reply to \u201c{question.title}\u201d")
+    assert f'{moderator.email} hid <a href="{reply_url}">{name}</a>.' in html
+    assert f'verified <a href="{doctor.get_absolute_url()}">Dr. {doctor.display_name}</a>.' in html
+    assert "published the article \u201cMigraine explained\u201d." in html
+    assert "rejected A question since deleted (deleted)." in html
     assert " on " + str(question.pk) + "<" not in html
 
 

@@ -6,6 +6,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from forum import roles
 
@@ -17,7 +18,7 @@ def doctor_required(view):
     def wrapper(request, *args, **kwargs):
         doctor = roles.verified_doctor(request.user)
         if doctor is None:
-            raise PermissionDenied("Only verified doctors can open this page.")
+            raise PermissionDenied(_("Only verified doctors can open this page."))
         request.doctor = doctor
         return view(request, *args, **kwargs)
 
@@ -30,7 +31,7 @@ def moderator_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not roles.is_moderator(request.user):
-            raise PermissionDenied("Only moderators can open this page.")
+            raise PermissionDenied(_("Only moderators can open this page."))
         return view(request, *args, **kwargs)
 
     return login_required(wrapper)

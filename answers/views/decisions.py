@@ -19,6 +19,8 @@ from typing import Any
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from answers.actions.errors import ActionNotAllowed
@@ -37,6 +39,8 @@ from forum.redirects import redirect_to_next, safe_next
 from questions.actions import approve_question, reject_question
 from questions.models import Question
 
+StrOrPromise = str | Promise  # a message, translated when it is shown
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -44,16 +48,16 @@ class Decision:
 
     targets: Callable[[], QuerySet]  # where the target is found by pk (else 404)
     act: Callable[[Any, Any, str], object]  # act(target, moderator, reason)
-    done: str  # the success message; {target} is the target's name
+    done: StrOrPromise  # the success message; %(target)s is the target's name
     default_next: str  # the list to go back to (URL name) when `next` is not usable
     reason_required: bool = True
     # Statuses the decision may be tried from (empty: any, the action decides), and
     # what the moderator is told otherwise.
     applies_to: tuple[str, ...] = ()
-    refusal: str = ""
+    refusal: StrOrPromise = ""
 
 
-def _doctor_decision(transition: str, done: str) -> Decision:
+def _doctor_decision(transition: str, done: StrOrPromise) -> Decision:
     """A row that makes one of the doctor transitions of answers.actions.moderation."""
     return Decision(
         targets=DoctorProfile.objects.all,
@@ -66,7 +70,7 @@ def _doctor_decision(transition: str, done: str) -> Decision:
     )
 
 
-def _reply_decision(action, done: str, *, reason_required: bool = True) -> Decision:
+def _reply_decision(action, done: StrOrPromise, *, reason_required: bool = True) -> Decision:
     return Decision(
         targets=Reply.objects.for_moderation,
         act=lambda reply, moderator, reason: action(
@@ -85,32 +89,32 @@ DECISIONS: dict[str, Decision] = {
         act=lambda question, moderator, reason: approve_question(
             question=question, moderator=moderator
         ),
-        done="Question approved and published.",
+        done=_("Question approved and published."),
         default_next="answers:moderation",
         reason_required=False,
         applies_to=(Question.Status.PENDING, Question.Status.PUBLISHED),
-        refusal="Only pending questions can be approved.",
+        refusal=_("Only pending questions can be approved."),
     ),
     "question-reject": Decision(
         targets=Question.objects.all,
         act=lambda question, moderator, reason: reject_question(
             question=question, moderator=moderator, reason=reason
         ),
-        done="Question rejected; the author has been told why.",
+        done=_("Question rejected; the author has been told why."),
         default_next="answers:moderation",
         applies_to=(Question.Status.PENDING, Question.Status.REJECTED),
-        refusal="Only pending questions can be rejected.",
+        refusal=_("Only pending questions can be rejected."),
     ),
     "reply-approve": _reply_decision(
-        approve_reply, "Reply approved and published.", reason_required=False
+        approve_reply, _("Reply approved and published."), reason_required=False
     ),
-    "reply-return": _reply_decision(return_reply, "Reply sent back to the doctor."),
-    "reply-hide": _reply_decision(hide_reply, "Reply hidden."),
-    "reply-restore": _reply_decision(restore_reply, "Reply restored."),
-    "doctor-verify": _doctor_decision("verify", "{target} is verified and can now answer."),
-    "doctor-reject": _doctor_decision("reject", "Application rejected."),
-    "doctor-suspend": _doctor_decision("suspend", "{target} is suspended."),
-    "doctor-restore": _doctor_decision("restore", "{target} is restored."),
+    "reply-return": _reply_decision(return_reply, _("Reply sent back to the doctor.")),
+    "reply-hide": _reply_decision(hide_reply, _("Reply hidden.")),
+    "reply-restore": _reply_decision(restore_reply, _("Reply restored.")),
+    "doctor-verify": _doctor_decision("verify", _("%(target)s is verified and can now answer.")),
+    "doctor-reject": _doctor_decision("reject", _("Application rejected.")),
+    "doctor-suspend": _doctor_decision("suspend", _("%(target)s is suspended.")),
+    "doctor-restore": _doctor_decision("restore", _("%(target)s is restored.")),
 }
 
 
@@ -125,7 +129,7 @@ def decide(request, pk: int, decision: str):
     row = DECISIONS[decision]
     target = get_object_or_404(row.targets(), pk=pk)
     if row.applies_to and target.status not in row.applies_to:
-        messages.error(request, row.refusal)
+        messages.error(request, str(row.refusal))
         return redirect_to_next(request, row.default_next)
     next_url = safe_next(request, row.default_next)
     form = ReasonForm(request.POST, reason_required=row.reason_required)
@@ -141,7 +145,7 @@ def decide(request, pk: int, decision: str):
                 "next_url": next_url,
             },
         )
-    done = row.done.format(target=target)
+    done = str(row.done) % {"target": target}
     try:
         row.act(target, request.user, form.cleaned_data["reason"])
     except ActionNotAllowed as error:

@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from answers.actions.applying import apply_as_doctor
@@ -47,11 +48,11 @@ def apply(request):
     form = None
     if request.method == "POST":
         if not can_apply:
-            raise PermissionDenied("Your doctor account has already been decided on.")
+            raise PermissionDenied(_("Your doctor account has already been decided on."))
         form = DoctorApplicationForm(request.POST, instance=profile)
         if form.is_valid():
             apply_as_doctor(user=request.user, **form.cleaned_data)
-            messages.success(request, "Thank you. A moderator will review your application.")
+            messages.success(request, _("Thank you. A moderator will review your application."))
             return redirect("answers:apply")
     elif can_apply:
         form = DoctorApplicationForm(instance=profile)
@@ -123,9 +124,9 @@ def digest_preference(request):
     wants = bool(form.cleaned_data.get("wants_digest"))
     set_digest_preference(doctor=request.doctor, wants_digest=wants)
     if wants:
-        messages.success(request, "You will get an e-mail digest of new questions.")
+        messages.success(request, _("You will get an e-mail digest of new questions."))
     else:
-        messages.success(request, "You will no longer get the e-mail digest.")
+        messages.success(request, _("You will no longer get the e-mail digest."))
     return redirect("answers:dashboard")
 
 
@@ -140,10 +141,10 @@ def reply(request, pk):
         Question.objects.published().select_related("specialty").prefetch_related("tags"), pk=pk
     )
     if not can_reply_to(doctor, question):
-        raise PermissionDenied("This question is outside your specialties.")
+        raise PermissionDenied(_("This question is outside your specialties."))
     mine = Reply.objects.filter(question=question, doctor=doctor).values_list("pk", flat=True)
     if mine:
-        messages.info(request, "You have already replied to this question; you can edit it.")
+        messages.info(request, _("You have already replied to this question; you can edit it."))
         return redirect("answers:reply-edit", pk=mine[0])
     form = ReplyForm(request.POST or None)
     preview = None
@@ -192,9 +193,11 @@ def _submit_reply(request, *, question, doctor, form):
         messages.error(request, str(error))
         return redirect("answers:dashboard")
     if new.is_published:
-        messages.success(request, "Your reply is published.")
+        messages.success(request, _("Your reply is published."))
         return redirect(new)
-    messages.success(request, "Thank you. Your reply will appear once a moderator has approved it.")
+    messages.success(
+        request, _("Thank you. Your reply will appear once a moderator has approved it.")
+    )
     return redirect("answers:history")
 
 
@@ -220,7 +223,7 @@ def reply_edit(request, pk):
             except ActionNotAllowed as error:
                 messages.error(request, str(error))
                 return redirect("answers:history")
-            messages.success(request, "Your reply is saved.")
+            messages.success(request, _("Your reply is saved."))
             return redirect(reply if reply.is_published else reverse("answers:history"))
     return render(
         request,

@@ -12,7 +12,11 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from answers.actions.errors import ActionNotAllowed
@@ -23,13 +27,22 @@ from answers.screening import screening_findings
 from answers.views.access import moderator_required
 from forum.models import DoctorProfile, ModerationEvent
 from forum.redirects import redirect_to_next, safe_next
-from questions.models import Question
+from questions.models import Question, Tag
 
 REPLY_TABS = {
-    "held": ("Held for approval", lambda qs: qs.held().order_by("created_at", "id")),
-    "returned": ("Sent back", lambda qs: qs.returned().order_by("-updated_at", "-id")),
-    "published": ("Published", lambda qs: qs.published().order_by("-published_at", "-id")),
-    "hidden": ("Hidden", lambda qs: qs.hidden_after_publishing().order_by("-updated_at", "-id")),
+    "held": (gettext_lazy("Held for approval"), lambda qs: qs.held().order_by("created_at", "id")),
+    "returned": (
+        gettext_lazy("Sent back"),
+        lambda qs: qs.returned().order_by("-updated_at", "-id"),
+    ),
+    "published": (
+        gettext_lazy("Published"),
+        lambda qs: qs.published().order_by("-published_at", "-id"),
+    ),
+    "hidden": (
+        gettext_lazy("Hidden"),
+        lambda qs: qs.hidden_after_publishing().order_by("-updated_at", "-id"),
+    ),
 }
 MODERATION_PAGE_SIZE = 20
 LOG_PAGE_SIZE = 50
@@ -147,7 +160,7 @@ def question_edit(request, pk):
         except ActionNotAllowed as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, "Question edited and published.")
+            messages.success(request, _("Question edited and published."))
         return redirect_to_next(request, "answers:moderation", next_url)
     question.screening_findings = screening_findings(question.screening)
     return render(
@@ -171,23 +184,61 @@ def _moderation_counts() -> dict[str, int]:
     }
 
 
+Action = ModerationEvent.Action
+
+# Each log row reads as one sentence, one message per action, so each language puts the
+# moderator, the verb and what they acted on in its own order: "mod@example.org hid
+# Dr. Lin's reply to “…”." reads 「mod@example.org 隱藏了林醫師對「…」的回覆。」.
+LOG_SENTENCES = {
+    Action.APPROVE_QUESTION: gettext_lazy("%(actor)s approved %(target)s."),
+    Action.REJECT_QUESTION: gettext_lazy("%(actor)s rejected %(target)s."),
+    Action.EDIT_QUESTION: gettext_lazy("%(actor)s edited %(target)s."),
+    Action.REMOVE_QUESTION: gettext_lazy("%(actor)s removed %(target)s."),
+    Action.VERIFY_DOCTOR: gettext_lazy("%(actor)s verified %(target)s."),
+    Action.REJECT_DOCTOR: gettext_lazy("%(actor)s turned down the application of %(target)s."),
+    Action.SUSPEND_DOCTOR: gettext_lazy("%(actor)s suspended %(target)s."),
+    Action.RESTORE_DOCTOR: gettext_lazy("%(actor)s restored the account of %(target)s."),
+    Action.APPROVE_REPLY: gettext_lazy("%(actor)s approved %(target)s."),
+    Action.RETURN_REPLY: gettext_lazy("%(actor)s sent back %(target)s."),
+    Action.HIDE_REPLY: gettext_lazy("%(actor)s hid %(target)s."),
+    Action.RESTORE_REPLY: gettext_lazy("%(actor)s restored %(target)s."),
+    Action.PUBLISH_ARTICLE: gettext_lazy("%(actor)s published %(target)s."),
+    Action.UNPUBLISH_ARTICLE: gettext_lazy("%(actor)s moved %(target)s back to draft."),
+    Action.MERGE_TAGS: gettext_lazy("%(actor)s merged tags into %(target)s."),
+    Action.READ_UNPUBLISHED: gettext_lazy("%(actor)s read %(target)s while it was unpublished."),
+}
+
+# What the log calls each kind of target it names by number (a purged question: "question
+# 12 (deleted)"); other kinds go by their model's verbose name.
+TARGET_KINDS = {
+    "question": gettext_lazy("question"),
+    "reply": gettext_lazy("reply"),
+    "doctorprofile": gettext_lazy("doctor profile"),
+    "article": gettext_lazy("article"),
+    "tag": gettext_lazy("tag"),
+}
+
+
 def _describe_targets(events, *, can_edit_articles: Callable[[], bool]) -> None:
-    """Give each event a `target_name` and `target_url`: what it acted on, named as it is
-    now and linked where it can be seen, with one query per kind of target on the page
-    (at most four, whatever the number of rows). A target that is gone keeps the name
-    the log stored when it acted."""
+    """Give each event its `sentence`: who did what to which object, the object named as
+    it is now and linked where it can be seen, with one query per kind of target on the
+    page (at most five, whatever the number of rows). A target that is gone keeps the
+    name the log stored when it acted."""
     ids: dict[str, set[int]] = {}
     for event in events:
         ids.setdefault(event.target_type.model, set()).add(event.target_id)
     found: dict[tuple[str, int], tuple[str, str]] = {}
     if "question" in ids:
         for pk, title in Question.objects.filter(pk__in=ids["question"]).values_list("pk", "title"):
-            found["question", pk] = (title, reverse("questions:detail-short", kwargs={"pk": pk}))
+            found["question", pk] = (
+                _("the question “%(title)s”") % {"title": title},
+                reverse("questions:detail-short", kwargs={"pk": pk}),
+            )
     if "reply" in ids:
         replies = Reply.objects.filter(pk__in=ids["reply"]).select_related("doctor", "question")
         for reply in replies.only("pk", "doctor__display_name", "question__title"):
             found["reply", reply.pk] = (
-                _("Reply by Dr. %(doctor)s to \u201c%(question)s\u201d")
+                _("Dr. %(doctor)s's reply to “%(question)s”")
                 % {"doctor": reply.doctor.display_name, "question": reply.question.title},
                 reverse("questions:detail-short", kwargs={"pk": reply.question_id})
                 + f"#reply-{reply.pk}",
@@ -206,10 +257,44 @@ def _describe_targets(events, *, can_edit_articles: Callable[[], bool]) -> None:
         editable = can_edit_articles()
         for pk, title in Article.objects.filter(pk__in=ids["article"]).values_list("pk", "title"):
             url = reverse("admin:answers_article_change", args=[pk]) if editable else ""
-            found["article", pk] = (_("Article \u201c%(title)s\u201d") % {"title": title}, url)
+            found["article", pk] = (
+                _("the article “%(title)s”") % {"title": title},
+                url,
+            )
+    if "tag" in ids:
+        for pk, name in Tag.objects.filter(pk__in=ids["tag"]).values_list("pk", "name"):
+            found["tag", pk] = (_("the tag “%(name)s”") % {"name": name}, "")
     for event in events:
-        gone = event.target_repr
-        if not gone.endswith(" (deleted)"):
-            gone = _("%(name)s (deleted)") % {"name": gone}
+        gone = _gone_target_name(event)
         name, url = found.get((event.target_type.model, event.target_id), (gone, ""))
-        event.target_name, event.target_url = name, url
+        target = format_html('<a href="{}">{}</a>', url, name) if url else escape(name)
+        if event.actor:
+            actor = event.actor.email
+        elif event.actor_label:
+            actor = _("%(name)s (account closed)") % {"name": event.actor_label}
+        else:
+            actor = _("An unknown account")
+        sentence = LOG_SENTENCES.get(event.action)
+        if sentence is None:  # an action this list does not know yet: its name, then
+            sentence = _("%(actor)s: %(action)s, %(target)s.")
+        # The message is ours; only the values are escaped, then put in.
+        event.sentence = mark_safe(
+            escape(str(sentence))
+            % {"actor": escape(actor), "target": target, "action": event.get_action_display()}
+        )
+
+
+def _gone_target_name(event: ModerationEvent) -> str:
+    """The name of a target that no longer exists: the one the log stored, or, for the
+    entries retention scrubbed ("question 12 (deleted)", stored in English), the kind of
+    object and its number in the reader's language."""
+    model = event.target_type.model_class()
+    if model is not None:
+        with translation.override("en"):
+            scrubbed = f"{model._meta.verbose_name} {event.target_id} (deleted)"
+        if event.target_repr == scrubbed:
+            kind = TARGET_KINDS.get(event.target_type.model, model._meta.verbose_name)
+            return _("%(kind)s %(id)s (deleted)") % {"kind": kind, "id": event.target_id}
+    if event.target_repr.endswith(" (deleted)"):
+        return event.target_repr
+    return _("%(name)s (deleted)") % {"name": event.target_repr}

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 
 from forum.redirects import safe_next
@@ -31,7 +32,7 @@ def admin_login(request):
     if request.user.is_authenticated:
         if request.user.is_active and request.user.is_staff:
             return HttpResponseRedirect(next_url)
-        raise PermissionDenied("The admin is for staff only.")
+        raise PermissionDenied(gettext("The admin is for staff only."))
     login_url = f"{reverse('account_login')}?{urlencode({'next': next_url})}"
     if request.method == "POST":
         logger.info("admin log-in form refused client=%s", client_ref(request))
@@ -61,4 +62,4 @@ def refuse_login_without_two_factor(request, user) -> None:
         from django.contrib.auth.models import AnonymousUser
 
         request.user = AnonymousUser()
-    raise TwoFactorSkipped("This account logs in with two-factor authentication.")
+    raise TwoFactorSkipped(gettext("This account logs in with two-factor authentication."))

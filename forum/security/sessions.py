@@ -14,6 +14,7 @@ from django.db import InterfaceError, OperationalError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import ngettext
 
 from forum import roles
 
@@ -69,8 +70,14 @@ class StaffIdleTimeoutMiddleware:
                 minutes = settings.STAFF_IDLE_TIMEOUT_SECONDS // 60
                 messages.info(
                     request,
-                    f"You were logged out after {minutes} minutes without activity. "
-                    "Please log in again.",
+                    ngettext(
+                        "You were logged out after %(minutes)d minute without activity. "
+                        "Please log in again.",
+                        "You were logged out after %(minutes)d minutes without activity. "
+                        "Please log in again.",
+                        minutes,
+                    )
+                    % {"minutes": minutes},
                 )
                 login_url = reverse("account_login")
                 if request.method == "GET":

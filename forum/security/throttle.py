@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 
 from forum.security.clients import _pseudonym, account_ref, client_ip, client_ref, normalise_login
 
@@ -83,7 +84,7 @@ class LoginThrottleBackend:
                 account_ref(login),
             )
             # PermissionDenied stops Django from asking the other backends.
-            raise PermissionDenied("Too many failed log-in attempts.")
+            raise PermissionDenied(gettext("Too many failed log-in attempts."))
         return None
 
     # No get_user(): this backend never logs anyone in, and without it Django's

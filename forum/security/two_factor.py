@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 
 from forum import roles
 from forum.security.paths import path_of, paths_of
@@ -100,9 +101,11 @@ def ask_for_two_factor(request, user):
         logger.info("two-factor setup required user=%s", user.pk)
         messages.warning(
             request,
-            "Moderators, editors and staff must turn on two-factor authentication "
-            "before using their account. Scan the code with an authenticator app and "
-            "enter the code it shows.",
+            gettext(
+                "Moderators, editors and staff must turn on two-factor authentication "
+                "before using their account. Scan the code with an authenticator app and "
+                "enter the code it shows."
+            ),
         )
         return redirect("mfa_activate_totp")
     return confirm_code(request, user, next_path)
@@ -110,7 +113,9 @@ def ask_for_two_factor(request, user):
 
 def confirm_code(request, user, next_path: str):
     logger.info("two-factor confirmation required user=%s", user.pk)
-    messages.info(request, "Please confirm it is you with a code from your authenticator app.")
+    messages.info(
+        request, gettext("Please confirm it is you with a code from your authenticator app.")
+    )
     return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': next_path})}")
 
 

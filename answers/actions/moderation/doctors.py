@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from answers.actions.errors import ActionNotAllowed, required_reason
 from answers.models import QuestionClaim
@@ -26,6 +28,7 @@ from forum.models import DoctorProfile, ModerationEvent
 from questions import changes
 
 Status = DoctorProfile.Status
+StrOrPromise = str | Promise  # a message, translated when it is shown
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ class DoctorTransition:
     from_status: str
     to_status: str
     event: str  # the ModerationEvent.Action logged
-    refusal: str  # shown when the profile is in another status; {status} is filled in
+    refusal: StrOrPromise  # shown when the profile is in another status (%(status)s)
     reason_required: bool = False
     # The reason is kept on the profile (the doctor is shown it) or the old one cleared.
     keeps_reason: bool = False
@@ -54,7 +57,7 @@ DOCTOR_TRANSITIONS: dict[str, DoctorTransition] = {
             from_status=Status.APPLIED,
             to_status=Status.VERIFIED,
             event=ModerationEvent.Action.VERIFY_DOCTOR,
-            refusal="Only applications can be verified; this one is {status}.",
+            refusal=_("Only applications can be verified; this one is %(status)s."),
             doctors_group=True,
             records_verifier=True,
         ),
@@ -63,7 +66,7 @@ DOCTOR_TRANSITIONS: dict[str, DoctorTransition] = {
             from_status=Status.APPLIED,
             to_status=Status.REJECTED,
             event=ModerationEvent.Action.REJECT_DOCTOR,
-            refusal="Only applications can be rejected; this one is {status}.",
+            refusal=_("Only applications can be rejected; this one is %(status)s."),
             reason_required=True,
             keeps_reason=True,
         ),
@@ -72,7 +75,7 @@ DOCTOR_TRANSITIONS: dict[str, DoctorTransition] = {
             from_status=Status.VERIFIED,
             to_status=Status.SUSPENDED,
             event=ModerationEvent.Action.SUSPEND_DOCTOR,
-            refusal="Only verified doctors can be suspended; this one is {status}.",
+            refusal=_("Only verified doctors can be suspended; this one is %(status)s."),
             reason_required=True,
             keeps_reason=True,
             doctors_group=False,
@@ -83,7 +86,7 @@ DOCTOR_TRANSITIONS: dict[str, DoctorTransition] = {
             from_status=Status.SUSPENDED,
             to_status=Status.VERIFIED,
             event=ModerationEvent.Action.RESTORE_DOCTOR,
-            refusal="Only suspended doctors can be restored; this one is {status}.",
+            refusal=_("Only suspended doctors can be restored; this one is %(status)s."),
             doctors_group=True,
         ),
     )
@@ -110,7 +113,9 @@ def change_doctor_status(
     if locked.status == step.to_status:
         return locked
     if locked.status != step.from_status:
-        raise ActionNotAllowed(step.refusal.format(status=locked.status))
+        # The status in words, lower case in a sentence ("this one is rejected").
+        status = str(Status(locked.status).label).lower()
+        raise ActionNotAllowed(str(step.refusal) % {"status": status})
     locked.status = step.to_status
     locked.status_reason = reason if step.keeps_reason else ""
     fields = ["status", "status_reason"]

@@ -7,6 +7,7 @@ reject_question); this module adds editing a pending question before approving i
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from answers.actions.errors import ActionNotAllowed
 from questions.actions import approve_question, edit_question
@@ -22,7 +23,7 @@ def redact_and_approve_question(
     if locked.status == Question.Status.PUBLISHED:
         return locked  # submitted twice: the first submission edited and approved it
     if locked.status != Question.Status.PENDING:
-        raise ActionNotAllowed("Only pending questions can be edited and approved.")
+        raise ActionNotAllowed(_("Only pending questions can be edited and approved."))
     edited = edit_question(
         question=locked, moderator=moderator, title=title, body=body, reason=reason
     )

@@ -4,6 +4,7 @@ hide a published one, restore a hidden one. Each is idempotent and logs one even
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from answers.actions.errors import ActionNotAllowed, required_reason
 from answers.actions.replying import (
@@ -26,9 +27,9 @@ def approve_reply(*, reply: Reply, moderator, reason: str = "") -> Reply:
     if locked.status == Reply.Status.PUBLISHED:
         return locked
     if locked.status != Reply.Status.HELD:
-        raise ActionNotAllowed("Only held replies can be approved; use restore for hidden ones.")
+        raise ActionNotAllowed(_("Only held replies can be approved; use restore for hidden ones."))
     if not question.is_published:
-        raise ActionNotAllowed("The question is no longer published.")
+        raise ActionNotAllowed(_("The question is no longer published."))
     publish_reply(locked, question=question)
     log_moderation_event(
         actor=moderator, action=ModerationEvent.Action.APPROVE_REPLY, target=locked, reason=reason
@@ -45,7 +46,7 @@ def return_reply(*, reply: Reply, moderator, reason: str) -> Reply:
     if locked.is_returned:
         return locked
     if locked.status != Reply.Status.HELD:
-        raise ActionNotAllowed("Only held replies can be sent back; hide published ones.")
+        raise ActionNotAllowed(_("Only held replies can be sent back; hide published ones."))
     locked.status = Reply.Status.HIDDEN
     locked.moderation_reason = reason
     locked.save(update_fields=["status", "moderation_reason", "updated_at"])
@@ -65,7 +66,7 @@ def hide_reply(*, reply: Reply, moderator, reason: str) -> Reply:
     if locked.status == Reply.Status.HIDDEN and locked.published_at is not None:
         return locked
     if locked.status != Reply.Status.PUBLISHED:
-        raise ActionNotAllowed("Only published replies can be hidden.")
+        raise ActionNotAllowed(_("Only published replies can be hidden."))
     locked.status = Reply.Status.HIDDEN
     locked.moderation_reason = reason
     locked.save(update_fields=["status", "moderation_reason", "updated_at"])
@@ -87,9 +88,9 @@ def restore_reply(*, reply: Reply, moderator, reason: str) -> Reply:
     if locked.status == Reply.Status.PUBLISHED:
         return locked
     if locked.status != Reply.Status.HIDDEN or locked.published_at is None:
-        raise ActionNotAllowed("Only hidden replies that were published can be restored.")
+        raise ActionNotAllowed(_("Only hidden replies that were published can be restored."))
     if not question.is_published:
-        raise ActionNotAllowed("The question is no longer published.")
+        raise ActionNotAllowed(_("The question is no longer published."))
     locked.status = Reply.Status.PUBLISHED
     locked.moderation_reason = ""
     locked.save(update_fields=["status", "moderation_reason", "updated_at"])
