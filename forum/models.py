@@ -246,3 +246,35 @@ def unique_slug(model: type[models.Model], text: str, field: str = "slug", max_l
         slug = f"{base}-{n}"
         n += 1
     return slug
+
+
+class Consent(models.Model):
+    """A person's agreement to one version of one of the site's documents (the privacy
+    notice or the terms of use: forum/legal.py), with when and in which language they
+    read it. A new version of a document asks again; the old rows stay as the record of
+    what was agreed to until the account is deleted (they go with it)."""
+
+    class Document(models.TextChoices):
+        PRIVACY = "privacy", _("Privacy notice")
+        TERMS = "terms", _("Terms of use")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents"
+    )
+    document = models.CharField(_("document"), max_length=16, choices=Document.choices)
+    version = models.CharField(_("version"), max_length=20)
+    language = models.CharField(_("language"), max_length=16, choices=settings.LANGUAGES)
+    accepted_at = models.DateTimeField(_("accepted at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-accepted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "document", "version"], name="one_consent_per_version"
+            )
+        ]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.document} {self.version}"

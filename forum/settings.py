@@ -51,6 +51,10 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 SITE_NAME = os.environ.get("SITE_NAME", "Ask a Doctor")
+# Who runs the site and whom to write to about personal data and accessibility: the
+# privacy notice, the terms and the accessibility statement name them (forum/site/legal.py).
+SITE_OPERATOR = os.environ.get("SITE_OPERATOR", "")  # blank: "the team that runs <SITE_NAME>"
+PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "privacy@localhost")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -250,6 +254,8 @@ LOGIN_REDIRECT_URL = "forum:home"
 # django-allauth: e-mail only, verified before asking.
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Sign-up also asks for consent to the privacy notice and terms (forum/legal.py).
+ACCOUNT_SIGNUP_FORM_CLASS = "forum.forms.SignupForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True

@@ -5,7 +5,7 @@ names outside any namespace that crawlers know by path: robots.txt and the sitem
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from forum.site import feeds, views
+from forum.site import feeds, legal, views
 from forum.site.sitemaps import SITEMAPS
 
 app_name = "forum"
@@ -14,6 +14,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("specialties/<slug:slug>/", views.specialty_detail, name="specialty"),
     path("doctors/<slug:slug>/", views.doctor_detail, name="doctor"),
+    # The site's documents (forum/legal.py).
+    path("privacy/", legal.privacy_notice, name="privacy"),
+    path("terms/", legal.terms_of_use, name="terms"),
+    path("accessibility/", legal.accessibility_statement, name="accessibility"),
     # Search and feeds (issue 7).
     path("search/", views.search, name="search"),
     path("feeds/answered/rss/", feeds.AnsweredQuestionsFeed(), name="feed-rss"),

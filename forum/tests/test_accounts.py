@@ -17,7 +17,13 @@ LOGIN = reverse("account_login")
 
 def sign_up(client, email="new.patient@example.org"):
     return client.post(
-        SIGNUP, {"email": email, "password1": "sunny-harbour-41", "password2": "sunny-harbour-41"}
+        SIGNUP,
+        {
+            "email": email,
+            "password1": "sunny-harbour-41",
+            "password2": "sunny-harbour-41",
+            "consent": "on",
+        },
     )
 
 

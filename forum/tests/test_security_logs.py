@@ -85,7 +85,7 @@ def test_logs_never_hold_e_mails_question_text_or_session_ids(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("account_signup"),
-            {"email": EMAIL, "password1": PASSWORD, "password2": PASSWORD},
+            {"email": EMAIL, "password1": PASSWORD, "password2": PASSWORD, "consent": "on"},
         )
     assert response.status_code == 302
     user = User.objects.get(email=EMAIL)

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 
 def sign_up(client, email: str, password: str):
     return client.post(
-        reverse("account_signup"), {"email": email, "password1": password, "password2": password}
+        reverse("account_signup"),
+        {"email": email, "password1": password, "password2": password, "consent": "on"},
     )
 
 

@@ -162,6 +162,7 @@ def test_signup_refuses_the_21st_sign_up_within_an_hour_from_one_ip(client):
                 "email": f"new{n}@example.org",
                 "password1": "a-long-enough-passphrase",
                 "password2": "a-long-enough-passphrase",
+                "consent": "on",
             },
         )
         assert response.status_code != 429, n
@@ -171,6 +172,7 @@ def test_signup_refuses_the_21st_sign_up_within_an_hour_from_one_ip(client):
             "email": "new20@example.org",
             "password1": "a-long-enough-passphrase",
             "password2": "a-long-enough-passphrase",
+            "consent": "on",
         },
     )
     assert response.status_code == 429

@@ -73,6 +73,7 @@ def sign_up_and_verify(browser_page, mailoutbox, email: str) -> None:
     page.locator("input[name=email]").fill(email)
     page.locator("input[name=password1]").fill(SIGN_UP_PASSWORD)
     page.locator("input[name=password2]").fill(SIGN_UP_PASSWORD)
+    page.locator("input[name=consent]").check()
     page.get_by_role("button", name=re.compile("sign up", re.IGNORECASE)).click()
     page.wait_for_url("**/accounts/confirm-email/")
 
