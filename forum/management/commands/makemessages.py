@@ -59,6 +59,9 @@ class BuildFile(makemessages.BuildFile):
 
 class Command(makemessages.Command):
     build_file_class = BuildFile
+    # No fuzzy guesses: a new message starts untranslated (and the catalogue test says
+    # so) rather than with the translation of a similar-looking one.
+    msgmerge_options = [*makemessages.Command.msgmerge_options, "--no-fuzzy-matching"]
 
     def handle(self, *args, **options):
         # The project's own strings only: the virtualenv and installed packages (which

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('forum', '0007_user_language'),
+        ('forum', '0008_translated_names'),
     ]
 
     operations = [
