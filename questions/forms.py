@@ -13,6 +13,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from forum.language import Language, detect_language
+from forum.legal import consent_field, has_current_consent
 from forum.models import Specialty
 from questions.models import Question, Tag
 from questions.screening import (
@@ -140,8 +141,7 @@ class AskForm(forms.Form):
             "required": _("Please choose a nickname."),
             "min_length": _("The nickname needs at least %(limit_value)d characters."),
             "max_length": _(
-                "The nickname can have at most %(limit_value)d characters "
-                "(it has %(show_value)d)."
+                "The nickname can have at most %(limit_value)d characters (it has %(show_value)d)."
             ),
         },
     )
@@ -217,9 +217,7 @@ class AskForm(forms.Form):
         max_length=300,
         label=_("Tags"),
         help_text=TAG_HELP_TEXT,
-        error_messages={
-            "max_length": _("Please use at most %(limit_value)d characters of tags.")
-        },
+        error_messages={"max_length": _("Please use at most %(limit_value)d characters of tags.")},
     )
     consent = forms.BooleanField(
         widget=forms.CheckboxInput(attrs={"aria-describedby": "consent-note"}),
@@ -228,9 +226,7 @@ class AskForm(forms.Form):
             "under my nickname."
         ),
         error_messages={
-            "required": _(
-                "Please agree to public posting, or your question cannot be published."
-            )
+            "required": _("Please agree to public posting, or your question cannot be published.")
         },
     )
 
@@ -260,6 +256,10 @@ class AskForm(forms.Form):
         if question is not None:
             # Consent was given when the question was asked.
             del self.fields["consent"]
+        elif author is not None and not has_current_consent(author):
+            # Signed up before the privacy notice and terms had versions, or they changed
+            # since: agree to the current ones before this question (forum/legal.py).
+            self.fields["privacy_consent"] = consent_field()
         self.screening = ScreeningResult()
 
     def clean_nickname(self) -> str:
@@ -404,9 +404,7 @@ class DeleteAccountForm(forms.Form):
             (REMOVE, _("Remove them, and the doctors' answers to them, with my account")),
         ],
         widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Please choose what happens to your published questions.")
-        },
+        error_messages={"required": _("Please choose what happens to your published questions.")},
     )
     password = forms.CharField(
         label=_("Your password, to confirm"),
