@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from taggit.models import Tag as TaggitTag
 
 from forum import admin as forum_admin
@@ -48,11 +48,11 @@ def link_count(through, field: str = "tag"):
 
 
 class AnsweredFilter(admin.SimpleListFilter):
-    title = "answered"
+    title = gettext_lazy("answered")
     parameter_name = "answered"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Answered"), ("no", "Not answered")]
+        return [("yes", _("Answered")), ("no", _("Not answered"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -64,10 +64,10 @@ class AnsweredFilter(admin.SimpleListFilter):
 
 class RejectionForm(forms.Form):
     reason = forms.CharField(
-        label="Reason for rejecting",
+        label=gettext_lazy("Reason for rejecting"),
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         max_length=1000,
-        help_text="Each question's author is e-mailed this reason.",
+        help_text=gettext_lazy("Each question's author is e-mailed this reason."),
     )
 
 
@@ -84,9 +84,9 @@ class QuestionAdmin(admin.ModelAdmin):
     # moderation actions, which keep the audit log.
     fieldsets = [
         (None, {"fields": ["title", "body", "language", "specialty", "tags"]}),
-        ("Patient", {"fields": ["nickname", "subject", "age_range", "sex"]}),
+        (gettext_lazy("Patient"), {"fields": ["nickname", "subject", "age_range", "sex"]}),
         (
-            "Moderation",
+            gettext_lazy("Moderation"),
             {
                 "fields": [
                     "status",
@@ -151,7 +151,7 @@ class QuestionAdmin(admin.ModelAdmin):
             return self.list_filter
         return [item for item in self.list_filter if item != "status"]
 
-    @admin.display(description="tags")
+    @admin.display(description=gettext_lazy("tags"))
     def tag_list(self, obj: Question) -> str:
         return ", ".join(sorted(tag.name for tag in obj.tags.all()))
 
@@ -183,16 +183,16 @@ class QuestionAdmin(admin.ModelAdmin):
             listed=form.instance.is_published,
         )
 
-    @admin.action(description="Publish selected questions", permissions=["moderate"])
+    @admin.action(description=gettext_lazy("Publish selected questions"), permissions=["moderate"])
     def publish_questions(self, request, queryset):
         eligible = queryset.filter(status__in=[Question.Status.PENDING, Question.Status.REJECTED])
         done = 0
         for question in eligible:
             approve_question(question=question, moderator=request.user)
             done += 1
-        self._report(request, done, queryset.count() - done, "published")
+        self._report(request, done, queryset.count() - done, published=True)
 
-    @admin.action(description="Reject selected questions…", permissions=["moderate"])
+    @admin.action(description=gettext_lazy("Reject selected questions…"), permissions=["moderate"])
     def reject_questions(self, request, queryset):
         form = RejectionForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
@@ -205,11 +205,11 @@ class QuestionAdmin(admin.ModelAdmin):
                     question=question, moderator=request.user, reason=form.cleaned_data["reason"]
                 )
                 done += 1
-            self._report(request, done, queryset.count() - done, "rejected")
+            self._report(request, done, queryset.count() - done, published=False)
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "Reject questions",
+            "title": _("Reject questions"),
             "opts": self.opts,
             "questions": queryset.select_related("specialty"),
             "form": form,
@@ -219,11 +219,12 @@ class QuestionAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/questions/question/reject_questions.html", context)
 
-    def _report(self, request, done: int, skipped: int, verb: str) -> None:
-        message = ngettext("%(n)d question %(verb)s.", "%(n)d questions %(verb)s.", done) % {
-            "n": done,
-            "verb": verb,
-        }
+    def _report(self, request, done: int, skipped: int, *, published: bool) -> None:
+        if published:
+            message = ngettext("%(n)d question published.", "%(n)d questions published.", done)
+        else:
+            message = ngettext("%(n)d question rejected.", "%(n)d questions rejected.", done)
+        message %= {"n": done}
         level = messages.SUCCESS
         if skipped:
             message += ngettext(
@@ -264,14 +265,15 @@ class TagAdminForm(forms.ModelForm):
         clash = Tag.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).first()
         if clash and clash.name != name:
             raise forms.ValidationError(
-                f"The tag “{clash.name}” differs only in capitals: merge the two tags instead."
+                _("The tag “%(name)s” differs only in capitals: merge the two tags instead.")
+                % {"name": clash.name}
             )
         return name
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"].lower()
         if Tag.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError("Another tag already uses this slug.")
+            raise forms.ValidationError(_("Another tag already uses this slug."))
         return slug
 
 
@@ -287,7 +289,7 @@ class TagAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(question_count=link_count(TaggedQuestion))
 
-    @admin.display(description="questions", ordering="question_count")
+    @admin.display(description=gettext_lazy("questions"), ordering="question_count")
     def question_count(self, obj: Tag) -> int:
         return obj.question_count
 

@@ -7,9 +7,13 @@ import re
 from django import forms
 from django.db.models.functions import Lower
 from django.forms.utils import ErrorDict
-from django.utils.translation import gettext
+from django.utils.functional import lazy
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from forum.language import Language, detect_language
+from forum.legal import consent_field, has_current_consent
 from forum.models import Specialty
 from questions.models import Question, Tag
 from questions.screening import (
@@ -104,7 +108,25 @@ def match_existing_tags(names: list[str]) -> list[str]:
 
 # --- the ask form ------------------------------------------------------------------
 
-SEX_CHOICES = [(value, label.capitalize()) for value, label in Question.Sex.choices]
+
+def _quoted_list(names: list[str]) -> str:
+    """Tag names quoted for an error message: “a”, “b” in English, 「a」、「b」 in Chinese."""
+    return gettext(", ").join(gettext("“%(name)s”") % {"name": n} for n in names)
+
+
+# Labels stay lazy (capfirst keeps them so): the form reads in the language of each request.
+SEX_CHOICES = [(value, capfirst(label)) for value, label in Question.Sex.choices]
+
+
+def _tag_help_text() -> str:
+    return ngettext(
+        "Up to %(limit)d topic, separated by commas, e.g. headache, sleep.",
+        "Up to %(limit)d topics, separated by commas, e.g. headache, sleep.",
+        TAG_LIMIT,
+    ) % {"limit": TAG_LIMIT}
+
+
+TAG_HELP_TEXT = lazy(_tag_help_text, str)()
 
 
 class AskForm(forms.Form):
@@ -113,84 +135,98 @@ class AskForm(forms.Form):
     nickname = forms.CharField(
         max_length=40,
         min_length=2,
-        help_text="Shown with your question instead of any name. Do not use your real name.",
+        label=_("Nickname"),
+        help_text=_("Shown with your question instead of any name. Do not use your real name."),
         error_messages={
-            "required": "Please choose a nickname.",
-            "min_length": "The nickname needs at least %(limit_value)d characters.",
-            "max_length": "The nickname can have at most %(limit_value)d characters "
-            "(it has %(show_value)d).",
+            "required": _("Please choose a nickname."),
+            "min_length": _("The nickname needs at least %(limit_value)d characters."),
+            "max_length": _(
+                "The nickname can have at most %(limit_value)d characters (it has %(show_value)d)."
+            ),
         },
     )
     subject = forms.ChoiceField(
-        label="Who is the question about?",
+        label=_("Who is the question about?"),
         choices=Question.Subject.choices,
         initial=Question.Subject.SELF,
         widget=forms.RadioSelect,
-        help_text="The age range and sex below are that person's.",
+        help_text=_("The age range and sex below are that person's."),
         error_messages={
-            "required": "Please choose who the question is about.",
-            "invalid_choice": "Please choose who the question is about from the list.",
+            "required": _("Please choose who the question is about."),
+            "invalid_choice": _("Please choose who the question is about from the list."),
         },
     )
     age_range = forms.ChoiceField(
-        label="Age range",
-        choices=[("", "Choose an age range")] + list(Question.AgeRange.choices),
+        label=_("Age range"),
+        choices=[("", _("Choose an age range")), *Question.AgeRange.choices],
         error_messages={
-            "required": "Please choose an age range.",
-            "invalid_choice": "Please choose an age range from the list.",
+            "required": _("Please choose an age range."),
+            "invalid_choice": _("Please choose an age range from the list."),
         },
     )
     sex = forms.ChoiceField(
+        label=_("Sex"),
         choices=SEX_CHOICES,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Please choose the sex (you may choose “Undisclosed”).",
-            "invalid_choice": "Please choose the sex from the list.",
+            "required": _("Please choose the sex (you may choose “Undisclosed”)."),
+            "invalid_choice": _("Please choose the sex from the list."),
         },
     )
     specialty = forms.ModelChoiceField(
         queryset=Specialty.objects.all(),
-        empty_label="Choose a specialty",
-        help_text="The closest one is fine; a moderator can change it.",
+        label=_("Specialty"),
+        empty_label=_("Choose a specialty"),
+        help_text=_("The closest one is fine; a moderator can change it."),
         error_messages={
-            "required": "Please choose a specialty.",
-            "invalid_choice": "Please choose a specialty from the list.",
+            "required": _("Please choose a specialty."),
+            "invalid_choice": _("Please choose a specialty from the list."),
         },
     )
     title = forms.CharField(
         max_length=150,
-        help_text="A one-line summary, 10 to 150 characters (in Chinese, at least 5).",
+        label=_("Title"),
+        help_text=_("A one-line summary, 10 to 150 characters (in Chinese, at least 5)."),
         error_messages={
-            "required": "Please write a title.",
-            "max_length": "The title is too long: please use at most %(limit_value)d "
-            "characters (it has %(show_value)d).",
+            "required": _("Please write a title."),
+            "max_length": _(
+                "The title is too long: please use at most %(limit_value)d "
+                "characters (it has %(show_value)d)."
+            ),
         },
     )
     body = forms.CharField(
-        label="Your question",
+        label=_("Your question"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text="Symptoms, since when, medicines and doses, test results: 30 to 5,000 "
-        "characters (in Chinese, at least 15). Leave out names, phone numbers, e-mail and "
-        "street addresses.",
+        help_text=_(
+            "Symptoms, since when, medicines and doses, test results: 30 to 5,000 "
+            "characters (in Chinese, at least 15). Leave out names, phone numbers, e-mail and "
+            "street addresses."
+        ),
         error_messages={
-            "required": "Please write your question.",
-            "max_length": "The question is too long: please use at most %(limit_value)d "
-            "characters (it has %(show_value)d).",
+            "required": _("Please write your question."),
+            "max_length": _(
+                "The question is too long: please use at most %(limit_value)d "
+                "characters (it has %(show_value)d)."
+            ),
         },
     )
     tags = forms.CharField(
         required=False,
         max_length=300,
-        help_text=f"Up to {TAG_LIMIT} topics, separated by commas, e.g. headache, sleep.",
-        error_messages={"max_length": "Please use at most %(limit_value)d characters of tags."},
+        label=_("Tags"),
+        help_text=TAG_HELP_TEXT,
+        error_messages={"max_length": _("Please use at most %(limit_value)d characters of tags.")},
     )
     consent = forms.BooleanField(
         widget=forms.CheckboxInput(attrs={"aria-describedby": "consent-note"}),
-        label="I agree that my question and doctors' answers are published on this site "
-        "under my nickname.",
+        label=_(
+            "I agree that my question and doctors' answers are published on this site "
+            "under my nickname."
+        ),
         error_messages={
-            "required": "Please agree to public posting, or your question cannot be published."
+            "required": _("Please agree to public posting, or your question cannot be published.")
         },
     )
 
@@ -220,6 +256,10 @@ class AskForm(forms.Form):
         if question is not None:
             # Consent was given when the question was asked.
             del self.fields["consent"]
+        elif author is not None and not has_current_consent(author):
+            # Signed up before the privacy notice and terms had versions, or they changed
+            # since: agree to the current ones before this question (forum/legal.py).
+            self.fields["privacy_consent"] = consent_field()
         self.screening = ScreeningResult()
 
     def clean_nickname(self) -> str:
@@ -228,7 +268,7 @@ class AskForm(forms.Form):
         local_part = email.split("@")[0].lower()
         if local_part and nickname.lower() in {local_part, email.lower()}:
             raise forms.ValidationError(
-                "Please choose a nickname that is not your e-mail address or part of it."
+                gettext("Please choose a nickname that is not your e-mail address or part of it.")
             )
         return nickname
 
@@ -237,23 +277,25 @@ class AskForm(forms.Form):
         bad = [n for n in names if not _TAG_PATTERN.match(n)]
         if bad:
             raise forms.ValidationError(
-                "Tags may contain only letters, numbers, spaces and hyphens: %(tags)s.",
-                params={"tags": ", ".join(f"“{n}”" for n in bad)},
+                gettext("Tags may contain only letters, numbers, spaces and hyphens: %(tags)s."),
+                params={"tags": _quoted_list(bad)},
             )
         long = [n for n in names if len(n) > TAG_MAX_LENGTH or n.count(" ") >= TAG_MAX_WORDS]
         if long:
             raise forms.ValidationError(
-                "Each tag should be a short topic of at most %(words)d words and %(chars)d "
-                "characters; separate tags with commas: %(tags)s.",
+                gettext(
+                    "Each tag should be a short topic of at most %(words)d words and %(chars)d "
+                    "characters; separate tags with commas: %(tags)s."
+                ),
                 params={
                     "words": TAG_MAX_WORDS,
                     "chars": TAG_MAX_LENGTH,
-                    "tags": ", ".join(f"“{n}”" for n in long),
+                    "tags": _quoted_list(long),
                 },
             )
         if len(names) > TAG_LIMIT:
             raise forms.ValidationError(
-                "Please use at most %(limit)d tags (you entered %(count)d).",
+                gettext("Please use at most %(limit)d tags (you entered %(count)d)."),
                 params={"limit": TAG_LIMIT, "count": len(names)},
             )
         return match_existing_tags(names)
@@ -293,8 +335,10 @@ class AskForm(forms.Form):
                 self.add_error(
                     name,
                     forms.ValidationError(
-                        "To protect your privacy, please remove what looks like personal "
-                        "details: %(found)s.",
+                        gettext(
+                            "To protect your privacy, please remove what looks like personal "
+                            "details: %(found)s."
+                        ),
                         code="personal_data",
                         params={"found": describe_personal_data(result.personal_data)},
                     ),
@@ -354,16 +398,16 @@ class DeleteAccountForm(forms.Form):
     REMOVE = "remove"
 
     published_questions = forms.ChoiceField(
-        label="What should happen to your published questions?",
+        label=_("What should happen to your published questions?"),
         choices=[
-            (KEEP, "Keep them online, with no link to me (the nickname stays)"),
-            (REMOVE, "Remove them, and the doctors' answers to them, with my account"),
+            (KEEP, _("Keep them online, with no link to me (the nickname stays)")),
+            (REMOVE, _("Remove them, and the doctors' answers to them, with my account")),
         ],
         widget=forms.RadioSelect,
-        error_messages={"required": "Please choose what happens to your published questions."},
+        error_messages={"required": _("Please choose what happens to your published questions.")},
     )
     password = forms.CharField(
-        label="Your password, to confirm",
+        label=_("Your password, to confirm"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
@@ -376,7 +420,7 @@ class DeleteAccountForm(forms.Form):
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your current password.")
+            raise forms.ValidationError(gettext("That is not your current password."))
         return password
 
     @property

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import DurationField, ExpressionWrapper, F
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
@@ -43,7 +44,7 @@ class Tag(TagBase):
     the others to one of them (`topic`, one level deep), and Similar Q&A and Related
     FAQ count the tags of a topic as one shared tag."""
 
-    description = models.TextField(blank=True)
+    description = models.TextField(_("description"), blank=True)
     topic = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -62,6 +63,8 @@ class Tag(TagBase):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
 
     def get_absolute_url(self) -> str:
         return fast_reverse("questions:tag", slug=self.slug)
@@ -141,34 +144,35 @@ class QuestionQuerySet(models.QuerySet["Question"]):
 
 class Question(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending review"
-        PUBLISHED = "published", "Published"
-        REJECTED = "rejected", "Rejected"
-        REMOVED = "removed", "Removed"
+        PENDING = "pending", _("Pending review")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Rejected")
+        REMOVED = "removed", _("Removed")
 
+    # The Chinese labels carry the unit ("10~19歲"), as the patient line reads.
     class AgeRange(models.TextChoices):
-        AGE_0 = "0~9", "0~9"
-        AGE_10 = "10~19", "10~19"
-        AGE_20 = "20~29", "20~29"
-        AGE_30 = "30~39", "30~39"
-        AGE_40 = "40~49", "40~49"
-        AGE_50 = "50~59", "50~59"
-        AGE_60 = "60~69", "60~69"
-        AGE_70 = "70~79", "70~79"
-        AGE_80 = "80~89", "80~89"
-        AGE_90 = "90+", "90+"
+        AGE_0 = "0~9", pgettext_lazy("age range", "0~9")
+        AGE_10 = "10~19", pgettext_lazy("age range", "10~19")
+        AGE_20 = "20~29", pgettext_lazy("age range", "20~29")
+        AGE_30 = "30~39", pgettext_lazy("age range", "30~39")
+        AGE_40 = "40~49", pgettext_lazy("age range", "40~49")
+        AGE_50 = "50~59", pgettext_lazy("age range", "50~59")
+        AGE_60 = "60~69", pgettext_lazy("age range", "60~69")
+        AGE_70 = "70~79", pgettext_lazy("age range", "70~79")
+        AGE_80 = "80~89", pgettext_lazy("age range", "80~89")
+        AGE_90 = "90+", pgettext_lazy("age range", "90+")
 
     class Sex(models.TextChoices):
-        FEMALE = "female", "female"
-        MALE = "male", "male"
-        OTHER = "other", "other"
-        UNDISCLOSED = "undisclosed", "undisclosed"
+        FEMALE = "female", pgettext_lazy("sex", "female")
+        MALE = "male", pgettext_lazy("sex", "male")
+        OTHER = "other", pgettext_lazy("sex", "other")
+        UNDISCLOSED = "undisclosed", pgettext_lazy("sex", "undisclosed")
 
     class Subject(models.TextChoices):
-        SELF = "self", "Myself"
-        CHILD = "child", "My child"
-        PARENT = "parent", "My parent"
-        OTHER = "other", "Someone else"
+        SELF = "self", _("Myself")
+        CHILD = "child", _("My child")
+        PARENT = "parent", _("My parent")
+        OTHER = "other", _("Someone else")
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -176,37 +180,54 @@ class Question(models.Model):
         null=True,
         blank=True,
         related_name="questions",
-        help_text="Empty once the author deleted their account but left the question online.",
+        verbose_name=_("author"),
+        help_text=_("Empty once the author deleted their account but left the question online."),
     )
-    nickname = models.CharField(max_length=40)
+    nickname = models.CharField(_("nickname"), max_length=40)
     subject = models.CharField(
-        "who the question is about", max_length=10, choices=Subject.choices, default=Subject.SELF
+        _("who the question is about"),
+        max_length=10,
+        choices=Subject.choices,
+        default=Subject.SELF,
     )
-    age_range = models.CharField(max_length=6, choices=AgeRange.choices)
-    sex = models.CharField(max_length=12, choices=Sex.choices)
-    specialty = models.ForeignKey(Specialty, on_delete=models.PROTECT, related_name="questions")
-    title = models.CharField(max_length=150)
-    slug = models.SlugField(max_length=160, allow_unicode=True)
-    body = models.TextField()
+    age_range = models.CharField(_("age range"), max_length=6, choices=AgeRange.choices)
+    sex = models.CharField(_("sex"), max_length=12, choices=Sex.choices)
+    specialty = models.ForeignKey(
+        Specialty,
+        on_delete=models.PROTECT,
+        related_name="questions",
+        verbose_name=_("specialty"),
+    )
+    title = models.CharField(_("title"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=160, allow_unicode=True)
+    body = models.TextField(_("question text"))
     language = language_field(
         _("The language the question is written in; detected from the text if empty.")
     )
-    tags = TaggableManager(through="TaggedQuestion", blank=True)
+    tags = TaggableManager(through="TaggedQuestion", blank=True, verbose_name=_("tags"))
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     is_urgent = models.BooleanField(
-        default=False, help_text="Red-flag words were found; shown first to moderators and doctors."
+        _("urgent"),
+        default=False,
+        help_text=_("Red-flag words were found; shown first to moderators and doctors."),
     )
     screening = models.JSONField(
-        default=dict, blank=True, help_text="What screening found when the question was asked."
+        _("screening"),
+        default=dict,
+        blank=True,
+        help_text=_("What screening found when the question was asked."),
     )
-    rejection_reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    published_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(_("reason for rejecting"), blank=True)
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     answered_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the first doctor reply was published."
+        _("answered at"),
+        null=True,
+        blank=True,
+        help_text=_("When the first doctor reply was published."),
     )
     similar_ids = models.JSONField(
         null=True,
@@ -219,6 +240,8 @@ class Question(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
         indexes = [
             models.Index(fields=["status", "answered_at"], name="question_status_answered"),
             models.Index(

@@ -27,6 +27,15 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.save()
 
     @factory.post_generation
+    def consented(self, create, extracted, **kwargs):
+        """Agreed to the current privacy notice and terms at sign-up (forum/legal.py),
+        unless consented=False (an account from before the documents had versions)."""
+        if create and extracted is not False:
+            from forum.legal import record_consent
+
+            record_consent(self, "en")
+
+    @factory.post_generation
     def groups(self, create, extracted, **kwargs):
         if create and extracted:
             for name in extracted:

@@ -69,8 +69,9 @@ def test_ask_page_shows_the_form_with_labels_and_consent(
 ):
     TagFactory(name="headache")
     QuestionFactory(tags=["headache"])
-    # session, user, verified e-mail, last nickname, popular tags, daily limit, specialties
-    with django_assert_num_queries(9):
+    # session, user, verified e-mail, last nickname, popular tags, daily limit, specialties,
+    # consent to the current privacy notice and terms
+    with django_assert_num_queries(10):
         response = patient_client.get(ASK)
     assert response.status_code == 200
     html = response.content.decode()
@@ -88,7 +89,7 @@ def test_ask_page_query_count_does_not_grow_with_specialties_or_tags(
     for n in range(15):
         SpecialtyFactory()
         QuestionFactory(tags=[f"topic {n}"])
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         patient_client.get(ASK)
 
 

@@ -16,10 +16,11 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.cache import patch_cache_control
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from forum import roles
+from forum.legal import record_consent
 from forum.middleware import DATABASE_ERRORS, RETRY_AFTER_SECONDS, database_unavailable_page
 from questions.actions import (
     DailyQuestionLimitReached,
@@ -46,15 +47,20 @@ MEDIAN_WINDOW = timedelta(days=90)
 
 def _limit_message(allowed_at) -> str:
     when = formats.date_format(timezone.localtime(allowed_at), "DATETIME_FORMAT")
-    return (
-        f"You have asked {settings.QUESTIONS_PER_DAY} questions in the last 24 hours, which "
-        f"is the daily limit. You can send this one after {when}; what you typed is kept below."
-    )
+    return ngettext(
+        "You have asked %(count)d question in the last 24 hours, which is the daily limit. "
+        "You can send this one after %(when)s; what you typed is kept below.",
+        "You have asked %(count)d questions in the last 24 hours, which is the daily limit. "
+        "You can send this one after %(when)s; what you typed is kept below.",
+        settings.QUESTIONS_PER_DAY,
+    ) % {"count": settings.QUESTIONS_PER_DAY, "when": when}
 
 
 def _personal_data_message(exc) -> str:
     found = describe_personal_data(exc.result.personal_data)
-    return f"To protect your privacy, please remove what looks like personal details: {found}."
+    return gettext(
+        "To protect your privacy, please remove what looks like personal details: %(found)s."
+    ) % {"found": found}
 
 
 def _popular_tag_names(limit: int = 12) -> list[str]:
@@ -89,7 +95,7 @@ def _ask_context(form, *, question=None) -> dict:
     }
 
 
-SAVE_FAILED_MESSAGE = (
+SAVE_FAILED_MESSAGE = gettext_lazy(
     "We could not save your question because of a problem on our side. Your text is still "
     "here: please try sending it again in a minute."
 )
@@ -119,9 +125,9 @@ def _ask_retry_response(request, form, *, viewer):
     chosen = form.cleaned_data.get("specialty")
     posted = form.data.get("specialty", "")
     if chosen:
-        kept_choice = [(chosen.pk, chosen.name)]
+        kept_choice = [(chosen.pk, chosen.localized_name)]
     else:  # its name is in the database: show the posted value, still selected
-        kept_choice = [(posted, "The specialty you chose")] if posted else []
+        kept_choice = [(posted, gettext("The specialty you chose"))] if posted else []
     form.fields["specialty"].choices = [("", form.fields["specialty"].empty_label), *kept_choice]
     context = {
         "form": form,
@@ -189,6 +195,8 @@ def ask(request):
             logger.error("question not saved, database unavailable: %s", type(exc).__name__)
             return _ask_retry_response(request, form, viewer=request.user)
         else:
+            if "privacy_consent" in form.fields:
+                record_consent(request.user)
             return redirect("questions:asked", pk=question.pk)
     context = _ask_context(form)
     # Red flags stop the first Send on a page that puts the help numbers first ("Are you
@@ -252,18 +260,22 @@ def resend_verification(request):
     if address is None and not has_verified_email(user) and user.email:
         address = EmailAddress.objects.create(user=user, email=user.email, primary=True)
     if address is None:
-        messages.info(request, "Your e-mail address is already confirmed.")
+        messages.info(request, gettext("Your e-mail address is already confirmed."))
     elif cache.add(f"questions:resend-verification:{user.pk}", 1, 180):
         address.send_confirmation(request)
         messages.success(
             request,
-            "We sent a new confirmation link to your e-mail address. "
-            "It can take a few minutes; please check your spam folder too.",
+            gettext(
+                "We sent a new confirmation link to your e-mail address. "
+                "It can take a few minutes; please check your spam folder too."
+            ),
         )
     else:
         messages.info(
             request,
-            "We sent a link a moment ago. Please wait a few minutes before asking for another.",
+            gettext(
+                "We sent a link a moment ago. Please wait a few minutes before asking for another."
+            ),
         )
     return redirect("questions:ask")
 
@@ -280,12 +292,12 @@ def _author_question_or_404(request, pk: int, queryset=None) -> Question:
 def _format_wait(wait: timedelta) -> str:
     hours = wait.total_seconds() / 3600
     if hours < 1:
-        return "under an hour"
+        return gettext("under an hour")
     if hours < 48:
         n = round(hours)
-        return f"about {n} hour{'s' if n != 1 else ''}"
+        return ngettext("about %(n)d hour", "about %(n)d hours", n) % {"n": n}
     n = round(hours / 24)
-    return f"about {n} days"
+    return ngettext("about %(n)d day", "about %(n)d days", n) % {"n": n}
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from questions.actions import (
@@ -62,7 +63,9 @@ def edit_question(request, pk):
         except QuestionNotEditable:
             question.refresh_from_db()
             return render(request, "questions/edit_closed.html", {"question": question}, status=403)
-        messages.success(request, "Your changes are saved. Your question is waiting for review.")
+        messages.success(
+            request, gettext("Your changes are saved. Your question is waiting for review.")
+        )
         return redirect("questions:mine")
     return render(request, "questions/ask.html", _ask_context(form, question=question))
 
@@ -137,11 +140,13 @@ def delete_my_account(request):
         if result.kept_questions:
             messages.success(
                 request,
-                "Your account is deleted. Your published questions stay online with no link "
-                "to you.",
+                gettext(
+                    "Your account is deleted. Your published questions stay online with no "
+                    "link to you."
+                ),
             )
         else:
-            messages.success(request, "Your account and your questions are deleted.")
+            messages.success(request, gettext("Your account and your questions are deleted."))
         return redirect("forum:home")
     counts = Question.objects.by_author(request.user).aggregate(
         published=Count("pk", filter=Q(status=Question.Status.PUBLISHED)), total=Count("pk")
