@@ -95,6 +95,29 @@ def _ask_context(form, *, question=None) -> dict:
     }
 
 
+def needs_safety_check(request, form) -> bool:
+    """Red flags stop the first Send (or Save) on a page that puts the help numbers first
+    ("Are you safe right now?"), with everything typed kept and a button that sends it
+    anyway (the form's confirm_urgent)."""
+    return (
+        request.method == "POST"
+        and form.is_valid()
+        and form.screening.is_urgent
+        and not form.cleaned_data.get("confirm_urgent")
+    )
+
+
+def _with_safety_check(context: dict, safety_check: bool) -> dict:
+    context["safety_check"] = safety_check
+    if safety_check:
+        context["safety_numbers"] = list(
+            {
+                n["number"]: n for notice in context["emergency_notices"] for n in notice["numbers"]
+            }.values()
+        )
+    return context
+
+
 SAVE_FAILED_MESSAGE = gettext_lazy(
     "We could not save your question because of a problem on our side. Your text is still "
     "here: please try sending it again in a minute."
@@ -177,12 +200,7 @@ def ask(request):
         )
         initial = {"nickname": last_nickname} if last_nickname else {}
     form = AskForm(request.POST or None, author=request.user, initial=initial)
-    safety_check = (
-        request.method == "POST"
-        and form.is_valid()
-        and form.screening.is_urgent
-        and not form.cleaned_data.get("confirm_urgent")
-    )
+    safety_check = needs_safety_check(request, form)
     if request.method == "POST" and form.is_valid() and not safety_check:
         try:
             question = submit_question(author=request.user, **form.question_data())
@@ -198,16 +216,7 @@ def ask(request):
             if "privacy_consent" in form.fields:
                 record_consent(request.user)
             return redirect("questions:asked", pk=question.pk)
-    context = _ask_context(form)
-    # Red flags stop the first Send on a page that puts the help numbers first ("Are you
-    # safe right now?"), with everything typed kept and a button that sends it anyway.
-    context["safety_check"] = safety_check
-    if safety_check:
-        context["safety_numbers"] = list(
-            {
-                n["number"]: n for notice in context["emergency_notices"] for n in notice["numbers"]
-            }.values()
-        )
+    context = _with_safety_check(_ask_context(form), safety_check)
     allowed_at = None if form.non_field_errors() else next_question_allowed_at(request.user)
     context["limit_notice"] = _limit_message(allowed_at) if allowed_at else ""
     return render(request, "questions/ask.html", context)

@@ -32,6 +32,8 @@ from questions.views.asking import (
     _ask_context,
     _author_question_or_404,
     _personal_data_message,
+    _with_safety_check,
+    needs_safety_check,
 )
 
 logger = logging.getLogger("questions.patients")
@@ -54,7 +56,10 @@ def edit_question(request, pk):
     if not can_edit_question(request.user, question):
         return render(request, "questions/edit_closed.html", {"question": question}, status=403)
     form = AskForm(request.POST or None, author=request.user, question=question)
-    if request.method == "POST" and form.is_valid():
+    # The same safety step as asking: red flags in the edited text put the help numbers
+    # first, and saving needs a second, deliberate press.
+    safety_check = needs_safety_check(request, form)
+    if request.method == "POST" and form.is_valid() and not safety_check:
         try:
             edit_pending_question(question=question, author=request.user, **form.question_data())
         except PersonalDataFound as exc:
@@ -67,7 +72,8 @@ def edit_question(request, pk):
             request, gettext("Your changes are saved. Your question is waiting for review.")
         )
         return redirect("questions:mine")
-    return render(request, "questions/ask.html", _ask_context(form, question=question))
+    context = _with_safety_check(_ask_context(form, question=question), safety_check)
+    return render(request, "questions/ask.html", context)
 
 
 def _iso(value) -> str | None:
