@@ -208,6 +208,10 @@ class Question(models.Model):
     answered_at = models.DateTimeField(
         null=True, blank=True, help_text="When the first doctor reply was published."
     )
+    # The author's "stop e-mails about this" on "My questions" (forum/mail.py).
+    emails_muted = models.BooleanField(
+        _("no e-mails about this question"), default=False, editable=False
+    )
     similar_ids = models.JSONField(
         null=True,
         editable=False,
