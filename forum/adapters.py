@@ -47,7 +47,11 @@ class AccountAdapter(DefaultAccountAdapter):
         with translation.override(language):
             message = self.render_mail(template_prefix, email, ctx)
         html = next(
-            (content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"),
+            (
+                content
+                for content, mimetype in getattr(message, "alternatives", [])
+                if mimetype == "text/html"
+            ),
             "",
         )
         queue_email(

@@ -268,8 +268,10 @@ def deliver(message_id: int) -> str:
     if not claimed:
         return "skipped"
     message = OutgoingEmail.objects.select_related("recipient").get(pk=message_id)
-    if message.topic and message.recipient and not wants_email(
-        message.recipient, message.topic, message.question_id
+    if (
+        message.topic
+        and message.recipient
+        and not wants_email(message.recipient, message.topic, message.question_id)
     ):
         _finish(message, OutgoingEmail.Status.CANCELLED)
         return "cancelled"

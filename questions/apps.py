@@ -16,8 +16,7 @@ class QuestionsConfig(AppConfig):
 
         def mute(user, question_id: int) -> bool:
             return (
-                Question.objects.filter(pk=question_id, author=user).update(emails_muted=True)
-                == 1
+                Question.objects.filter(pk=question_id, author=user).update(emails_muted=True) == 1
             )
 
         register_question_mute(is_muted=is_muted, mute=mute)

@@ -135,9 +135,7 @@ def test_back_off_is_capped(settings):
     ]
 
 
-def test_a_message_is_given_up_after_the_last_attempt_and_logged(
-    database_queue, settings, caplog
-):
+def test_a_message_is_given_up_after_the_last_attempt_and_logged(database_queue, settings, caplog):
     settings.EMAIL_BACKEND = REFUSING
     notify_question_answered(question=QuestionFactory(author__email="asker@example.org"))
     message = OutgoingEmail.objects.get()
@@ -328,7 +326,11 @@ def test_a_question_token_cannot_mute_another_persons_question(database_queue):
 def test_account_security_mail_has_no_unsubscribe(client, database_queue):
     client.post(
         reverse("account_signup"),
-        {"email": "new@example.org", "password1": "sunny-harbour-41", "password2": "sunny-harbour-41"},
+        {
+            "email": "new@example.org",
+            "password1": "sunny-harbour-41",
+            "password2": "sunny-harbour-41",
+        },
     )
     message = OutgoingEmail.objects.get()
     assert message.kind == "account/email/email_confirmation_signup"
