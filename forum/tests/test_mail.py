@@ -4,6 +4,7 @@ back-off, recovered after a worker dies; settings, unsubscribe and language."""
 
 from datetime import timedelta
 from io import StringIO
+from unittest import mock
 
 import pytest
 from django.core import mail, signing
@@ -38,10 +39,20 @@ def database_queue(settings):
 
 
 def run_worker() -> None:
-    """What `manage.py db_worker` does, until the queue has nothing ready."""
-    call_command(
-        "db_worker", batch=True, reload=False, startup_delay=False, interval=0, stdout=StringIO()
-    )
+    """What `manage.py db_worker` does, until the queue has nothing ready. The worker
+    closes "old" database connections between tasks, which on PostgreSQL would close the
+    test's own transaction: here that step is left out."""
+    with mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    ):
+        call_command(
+            "db_worker",
+            batch=True,
+            reload=False,
+            startup_delay=False,
+            interval=0,
+            stdout=StringIO(),
+        )
 
 
 def ready_tasks():
