@@ -441,3 +441,19 @@ def test_email_without_a_language_goes_out_in_the_site_default(database_queue, s
     chinese, english = mail.outbox
     assert "醫師" in chinese.subject
     assert english.subject.endswith("A doctor answered your question")
+
+
+def test_the_e_mail_pages_make_a_fixed_number_of_queries(
+    client, database_queue, django_assert_num_queries
+):
+    question = QuestionFactory()
+    token = outbox.unsubscribe_token(user=question.author, topic=outbox.QUESTION_UPDATES)
+    with django_assert_num_queries(1):  # the token's account
+        assert Client().get(reverse("forum:unsubscribe", args=[token])).status_code == 200
+    client.force_login(question.author)
+    # Session, user, doctor profile, groups (moderator?), the header's doctor check.
+    with django_assert_num_queries(5):
+        assert client.get(reverse("forum:email-settings")).status_code == 200
+    # Session, user, the question, the header's doctor and group checks.
+    with django_assert_num_queries(5):
+        assert client.get(reverse("questions:emails", args=[question.pk])).status_code == 200
