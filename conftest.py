@@ -53,6 +53,10 @@ def _test_settings(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # The outbox (forum/mail.py) sends through the immediate task backend, after commit,
+    # so a test reads mail.outbox as before; forum/tests/test_mail.py uses the database
+    # backend (the production one) where the queue itself is what it proves.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     cache.clear()
     yield
     cache.clear()

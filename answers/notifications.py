@@ -1,62 +1,41 @@
-"""E-mails to doctors and moderators. Like questions.notifications, each is sent after
-the surrounding transaction commits, and a failing mail server is logged, never raised."""
+"""E-mails to doctors and moderators, through the outbox (forum/mail.py) like
+questions.notifications: queued in the transaction of the decision, in the recipient's
+language. A moderator's decision about a doctor's account or reply is essential mail."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
-
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-from django.template.loader import render_to_string
+from django.utils.translation import gettext
 
 from answers.models import Reply
+from forum.mail import send_template_email
 from forum.models import DoctorProfile
-from questions.notifications import send_after_commit
-
-logger = logging.getLogger("answers.notifications")
 
 
 def notify_doctor_status(*, doctor: DoctorProfile) -> None:
     """Tell a doctor a moderator verified, rejected, suspended or restored their account."""
-    if not doctor.user.email:
-        return
-    send_after_commit(
-        to=doctor.user.email,
-        subject=f"[{settings.SITE_NAME}] Doctor account {doctor.get_status_display().lower()}",
+
+    def subject() -> str:
+        return gettext("Doctor account: %(status)s") % {"status": doctor.get_status_display()}
+
+    send_template_email(
+        recipient=doctor.user,
         template="emails/doctor_status.txt",
+        subject=subject,
         context={"doctor": doctor},
     )
 
 
 def notify_reply_moderated(*, reply: Reply) -> None:
     """Tell a doctor a moderator sent their reply back or hid it, and why."""
-    email = reply.doctor.user.email
-    if not email:
-        return
-    what = "sent back" if reply.is_returned else "hidden"
-    send_after_commit(
-        to=email,
-        subject=f"[{settings.SITE_NAME}] Your reply was {what}",
+
+    def subject() -> str:
+        if reply.is_returned:
+            return gettext("Your reply was sent back")
+        return gettext("Your reply was hidden")
+
+    send_template_email(
+        recipient=reply.doctor.user,
         template="emails/reply_moderated.txt",
-        context={"reply": reply, "what": what},
+        subject=subject,
+        context={"reply": reply},
     )
-
-
-def send_digest_after_commit(
-    *, to: str, subject: str, template: str, context: dict, on_failure: Callable[[], None]
-) -> None:
-    """Queue a digest for after commit; if sending fails, `on_failure` undoes its bookkeeping
-    so the next run tries again instead of the questions being lost for that recipient."""
-    context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
-    body = render_to_string(template, context)
-
-    def send() -> None:
-        try:
-            send_mail(subject, body, None, [to], fail_silently=False)
-        except Exception:  # noqa: BLE001 - a mail-server failure must not stop the other digests
-            logger.exception("digest could not be sent (template=%s)", template)
-            on_failure()
-
-    transaction.on_commit(send)

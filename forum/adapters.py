@@ -1,4 +1,4 @@
-"""django-allauth adapter: account e-mails after commit, and no e-mail address on pages."""
+"""django-allauth adapter: account e-mails through the outbox, and no e-mail address on pages."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import logging
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
-from django.db import transaction
+from django.utils import translation
 
+from forum.mail import language_for, queue_email
+from forum.models import User
 from forum.redirects import local_path
 
 logger = logging.getLogger("forum.accounts")
@@ -30,20 +32,38 @@ class AccountAdapter(DefaultAccountAdapter):
         return methods
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        """Render now, send once the transaction commits. A failing mail server is logged
-        (without the address) and never turns sign-up or a password reset into a 500."""
+        """Render in the recipient's language and queue in the outbox (forum/mail.py), in
+        the transaction of the sign-up or reset: the worker sends it, retrying while the
+        mail server is down, so sign-up and a password reset never fail on it. Account
+        security mail is essential: no unsubscribe link."""
         request = allauth_context.request
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
         ctx.update(context)
-        message = self.render_mail(template_prefix, email, ctx)
-
-        def send() -> None:
-            try:
-                message.send()
-            except Exception:  # noqa: BLE001 - any mail-server failure must not break the request
-                logger.exception("account e-mail could not be sent (template=%s)", template_prefix)
-
-        transaction.on_commit(send)
+        user = ctx.get("user")
+        if not isinstance(user, User):
+            user = User.objects.filter(email__iexact=email).first()
+        # Someone not (yet) known by this address gets the language they are using now.
+        language = language_for(user) if user is not None else translation.get_language()
+        with translation.override(language):
+            message = self.render_mail(template_prefix, email, ctx)
+        html = next(
+            (
+                content
+                for content, mimetype in getattr(message, "alternatives", [])
+                if mimetype == "text/html"
+            ),
+            "",
+        )
+        queue_email(
+            to=email,
+            subject=message.subject,
+            body=message.body,
+            html_body=html,
+            kind=template_prefix,
+            recipient=user,
+            from_email=message.from_email,
+            headers=dict(message.extra_headers),
+        )
 
     def add_message(
         self,

@@ -34,11 +34,11 @@ SLUG = "<slug>"
 KEY = "<key>"
 
 # The routes whose path carries words a patient wrote (questions/urls.py) or a secret
-# (allauth's e-mail confirmation and password-reset keys): (route name, the path up to
-# that segment, the placeholder). Whatever follows the segment (a stray part on a 404)
-# goes with it. The other routes with a text parameter name public things the site or a
-# verified doctor chose (PUBLIC_TEXT_ROUTES), or admin objects by id. A test
-# (forum/tests/test_log_format.py) fails when a route is in none of these lists.
+# (allauth's e-mail confirmation and password-reset keys, the unsubscribe token): (route
+# name, the path up to that segment, the placeholder). Whatever follows the segment (a
+# stray part on a 404) goes with it. The other routes with a text parameter name public
+# things the site or a verified doctor chose (PUBLIC_TEXT_ROUTES), or admin objects by
+# id. A test (forum/tests/test_log_format.py) fails when a route is in none of these lists.
 SCRUBBED_ROUTES = [
     ("questions:detail", re.compile(r"(/questions/\d+/)(?!edit/?\Z)[^/]+(?:/.*)?", re.S), SLUG),
     ("questions:tag", re.compile(r"(/questions/tags/)[^/]+(?:/.*)?", re.S), SLUG),
@@ -48,6 +48,9 @@ SCRUBBED_ROUTES = [
         re.compile(r"(/accounts/password/reset/key/)[^/]+(?:/.*)?", re.S),
         KEY,
     ),
+    # The signed one-click unsubscribe token (forum/mail.py): whoever holds it can change
+    # that person's e-mail settings.
+    ("forum:unsubscribe", re.compile(r"(/email/unsubscribe/)[^/]+(?:/.*)?", re.S), KEY),
 ]
 PUBLIC_TEXT_ROUTES = (
     "forum:specialty",

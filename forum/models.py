@@ -49,6 +49,14 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=16, choices=settings.LANGUAGES, blank=True, default=""
     )
+    # Notification settings (the account's "E-mail settings" page, and the one-click
+    # unsubscribe links of forum/mail.py). A doctor's digest is DoctorProfile.wants_digest.
+    email_question_updates = models.BooleanField(
+        _("e-mail me when my question is published or answered"), default=True
+    )
+    email_moderation_alerts = models.BooleanField(
+        _("e-mail me when questions wait too long for moderation"), default=True
+    )
 
     objects = UserManager()
 
@@ -278,3 +286,50 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.document} {self.version}"
+
+
+class OutgoingEmail(models.Model):
+    """One e-mail in the durable outbox (forum/mail.py). The row is written in the
+    transaction of the change that caused it, with the task that sends it, so a commit
+    means the message will go out and a rollback means it never existed; the worker marks
+    it sent once, so a retried or recovered task never sends it twice."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+        # The recipient unsubscribed between the change and the send.
+        CANCELLED = "cancelled", _("cancelled")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    to = models.EmailField()
+    from_email = models.CharField(max_length=254)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    html_body = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    # What the message is (a template name), for the logs: never the address.
+    kind = models.CharField(max_length=100)
+    # Non-essential mail names the setting that lets it be sent (forum/mail.py, TOPICS),
+    # checked again when it is sent; blank for essential mail (account security, decisions).
+    topic = models.CharField(max_length=20, blank=True)
+    question_id = models.PositiveBigIntegerField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # A worker holds the message until then; past it, a worker that died mid-send is
+    # presumed gone and `requeue_email` gives the message a new task.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"e-mail #{self.pk} ({self.kind}, {self.status})"

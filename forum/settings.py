@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "taggit",
     "allauth",
     "allauth.account",
+    "django_tasks",
+    "django_tasks_db",
     "forum",
     "questions",
     "answers",
@@ -360,6 +362,29 @@ EMAIL_TIMEOUT = 10
 # The debug-only page listing the e-mails of the file outbox above.
 DEV_OUTBOX = DEBUG and EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Ask a Doctor <no-reply@localhost>")
+
+# The e-mail outbox (forum/mail.py) on django-tasks. Production: the database backend, so
+# a message is enqueued in the transaction of the change, and `manage.py db_worker` sends
+# it. Debug (`make run`): the immediate backend, which sends right after commit with no
+# worker to start. DJANGO_TASK_BACKEND=database|immediate overrides either.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_task_backend = os.environ.get("DJANGO_TASK_BACKEND", "immediate" if DEBUG else "database")
+if _task_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"DJANGO_TASK_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {_task_backend!r}"
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
+# A failed send is retried after EMAIL_RETRY_BASE_SECONDS, doubling up to
+# EMAIL_RETRY_MAX_SECONDS, EMAIL_MAX_ATTEMPTS times in all (defaults: 1 min, 1 h, 12
+# attempts, about 7 hours); a worker holds a message for EMAIL_SEND_LEASE_SECONDS, after
+# which `requeue_email` presumes it died.
+EMAIL_RETRY_BASE_SECONDS = int(os.environ.get("EMAIL_RETRY_BASE_SECONDS", "60"))
+EMAIL_RETRY_MAX_SECONDS = int(os.environ.get("EMAIL_RETRY_MAX_SECONDS", "3600"))
+EMAIL_MAX_ATTEMPTS = int(os.environ.get("EMAIL_MAX_ATTEMPTS", "12"))
+EMAIL_SEND_LEASE_SECONDS = int(os.environ.get("EMAIL_SEND_LEASE_SECONDS", "300"))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Request size limits: a bigger form body or more fields than this is a 400, not a 500.

@@ -229,6 +229,10 @@ class Question(models.Model):
         blank=True,
         help_text=_("When the first doctor reply was published."),
     )
+    # The author's "stop e-mails about this" on "My questions" (forum/mail.py).
+    emails_muted = models.BooleanField(
+        _("no e-mails about this question"), default=False, editable=False
+    )
     similar_ids = models.JSONField(
         null=True,
         editable=False,

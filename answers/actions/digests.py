@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.db import transaction
 
 from answers.models import DigestDelivery
-from answers.notifications import send_digest_after_commit
+from forum.mail import DIGEST, MODERATION_ALERTS, send_template_email, wants_email
 from forum.models import DoctorProfile, User
 from questions.models import Question
 
@@ -25,14 +25,16 @@ def deliver_digest(
     recipient,
     kind: str,
     questions: Sequence[Question],
-    subject: str,
+    subject: Callable[[], str],
     template: str,
     context: dict | None = None,
 ) -> list[Question]:
     """E-mail the recipient the questions they were not sent before, and remember them.
 
-    Returns the questions sent (none when all were sent before). The recipient's row is
-    locked so two overlapping runs cannot send the same question twice.
+    Returns the questions sent (none when all were sent before, or when the recipient
+    turned this e-mail off). The recipient's row is locked so two overlapping runs cannot
+    send the same question twice; the e-mail is queued in the outbox in this transaction,
+    so remembering the questions and sending them commit together.
     """
     list(User.objects.select_for_update().filter(pk=recipient.pk).values_list("pk", flat=True))
     already = set(
@@ -41,23 +43,17 @@ def deliver_digest(
         ).values_list("question_id", flat=True)
     )
     new = [q for q in questions if q.pk not in already]
-    if not new or not recipient.email:
+    topic = DIGEST if kind == DigestDelivery.Kind.DOCTOR else MODERATION_ALERTS
+    if not new or not recipient.email or not wants_email(recipient, topic):
         return []
     DigestDelivery.objects.bulk_create(
         [DigestDelivery(recipient=recipient, question=q, kind=kind) for q in new]
     )
-    new_ids = [q.pk for q in new]
-
-    def forget() -> None:
-        DigestDelivery.objects.filter(
-            recipient=recipient, kind=kind, question_id__in=new_ids
-        ).delete()
-
-    send_digest_after_commit(
-        to=recipient.email,
-        subject=subject,
+    send_template_email(
+        recipient=recipient,
         template=template,
+        subject=subject,
         context={**(context or {}), "questions": new},
-        on_failure=forget,
+        topic=topic,
     )
     return new

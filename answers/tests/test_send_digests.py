@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from answers.models import DigestDelivery
 from answers.tests.factories import ReplyFactory
-from forum.models import DoctorProfile
+from forum.mail import requeue_stalled
+from forum.models import DoctorProfile, OutgoingEmail
 from forum.tests.factories import DoctorProfileFactory, SpecialtyFactory
 from questions.models import Question
 from questions.tests.factories import PendingQuestionFactory, QuestionFactory
@@ -116,22 +117,27 @@ def test_moderators_are_alerted_once_about_questions_waiting_too_long(
     assert DigestDelivery.objects.get().kind == DigestDelivery.Kind.MODERATOR
 
 
-def test_failed_digest_is_tried_again_next_run(
-    digest_doctor, specialty, monkeypatch, django_capture_on_commit_callbacks
+def test_failed_digest_stays_in_the_outbox_until_the_mail_server_is_back(
+    digest_doctor, specialty, settings, django_capture_on_commit_callbacks
 ):
     QuestionFactory(specialty=specialty, title="Must not be lost")
-
-    def refuse(*args, **kwargs):
-        raise ConnectionRefusedError("smtp down")
-
-    monkeypatch.setattr("answers.notifications.send_mail", refuse)
+    locmem = settings.EMAIL_BACKEND
+    settings.EMAIL_BACKEND = "forum.tests.mail_backends.RefusingBackend"
     with django_capture_on_commit_callbacks(execute=True):
         _send()
-    assert not DigestDelivery.objects.exists()
-    monkeypatch.undo()
+    (kept,) = OutgoingEmail.objects.all()
+    assert kept.status == OutgoingEmail.Status.PENDING
+    assert DigestDelivery.objects.count() == 1
+    settings.EMAIL_BACKEND = locmem
+    # The next run does not send the question again: the queued digest holds it.
     with django_capture_on_commit_callbacks(execute=True):
         _send()
-    assert "Must not be lost" in mail.outbox[0].body
+    assert mail.outbox == []
+    OutgoingEmail.objects.update(claimed_until=timezone.now() - timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert requeue_stalled() == 1
+    (message,) = mail.outbox
+    assert "Must not be lost" in message.body
 
 
 def test_digest_question_in_two_specialties_is_sent_to_each_doctor_once(

@@ -5,13 +5,15 @@ names outside any namespace that crawlers know by path: robots.txt and the sitem
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from forum.site import feeds, legal, views
+from forum.site import email_settings, feeds, legal, views
 from forum.site.sitemaps import SITEMAPS
 
 app_name = "forum"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("accounts/email-settings/", email_settings.email_settings, name="email-settings"),
+    path("email/unsubscribe/<str:token>/", email_settings.unsubscribe, name="unsubscribe"),
     path("specialties/<slug:slug>/", views.specialty_detail, name="specialty"),
     path("doctors/<slug:slug>/", views.doctor_detail, name="doctor"),
     # The site's documents (forum/legal.py).

@@ -126,6 +126,11 @@ def _access_line(capsys, path: str) -> tuple[str, dict]:
             "/accounts/confirm-email/<key>/",
             "account_confirm_email",
         ),
+        (
+            "/email/unsubscribe/eyJ1IjoxMiwidCI6ImFuc3dlcmVkIn0:1u2v3w:abcdefghijk/",
+            "/email/unsubscribe/<key>/",
+            "forum:unsubscribe",
+        ),
     ],
 )
 def test_gunicorn_access_line_logs_route_and_id_not_the_slug_or_key(capsys, path, logged, route):

@@ -205,15 +205,13 @@ def test_failed_notification_e_mail_is_logged_without_the_address(
     configured handler writes it) names the failure, never the address."""
     import io
 
-    from questions import notifications
-
     author = User.objects.create_user(email=EMAIL, password=PASSWORD)
     question = PendingQuestionFactory(author=author, specialty=specialty)
 
-    def refuse(subject, body, sender, recipients, **kwargs):
-        raise smtplib.SMTPRecipientsRefused({recipients[0]: (550, b"No such user here")})
+    def refuse(message, *args, **kwargs):
+        raise smtplib.SMTPRecipientsRefused({message.to[0]: (550, b"No such user here")})
 
-    monkeypatch.setattr(notifications, "send_mail", refuse)
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
     handler = next(h for h in logging.getLogger().handlers if h.filters)
     written = io.StringIO()
     previous = handler.setStream(written)

@@ -56,7 +56,7 @@ def test_failing_mail_server_does_not_undo_the_approval(
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("smtp down")
 
-    monkeypatch.setattr("questions.notifications.send_mail", refuse)
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
     question = PendingQuestionFactory()
     with django_capture_on_commit_callbacks(execute=True):
         approve_question(question=question, moderator=moderator)

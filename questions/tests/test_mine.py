@@ -124,7 +124,7 @@ def test_edit_page_query_count(patient_client, patient, django_assert_num_querie
 def test_editing_rescreens_the_text(patient_client, patient, specialty):
     question = PendingQuestionFactory(author=patient, specialty=specialty)
     body = "Since last night I have difficulty breathing and my lips are turning blue."
-    patient_client.post(edit_url(question), ask_data(specialty, body=body))
+    patient_client.post(edit_url(question), ask_data(specialty, body=body, confirm_urgent="1"))
     question.refresh_from_db()
     assert question.is_urgent
     response = patient_client.post(

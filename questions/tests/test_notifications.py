@@ -2,6 +2,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from forum.models import OutgoingEmail
 from questions.actions import approve_question, reject_question
 from questions.notifications import notify_question_answered
 from questions.tests.factories import PendingQuestionFactory, QuestionFactory
@@ -55,13 +56,10 @@ def test_no_email_for_a_question_whose_author_left(django_capture_on_commit_call
     assert mail.outbox == []
 
 
-def test_a_failing_mail_server_is_logged_without_the_address(
-    moderator, monkeypatch, caplog, django_capture_on_commit_callbacks
+def test_a_failing_mail_server_is_logged_without_the_address_and_the_mail_kept(
+    moderator, settings, caplog, django_capture_on_commit_callbacks
 ):
-    def refuse(*args, **kwargs):
-        raise ConnectionRefusedError("smtp down")
-
-    monkeypatch.setattr("questions.notifications.send_mail", refuse)
+    settings.EMAIL_BACKEND = "forum.tests.mail_backends.RefusingBackend"
     question = PendingQuestionFactory(author__email="asker@example.org")
     with django_capture_on_commit_callbacks(execute=True):
         reject_question(question=question, moderator=moderator, reason="Duplicate")
@@ -69,3 +67,6 @@ def test_a_failing_mail_server_is_logged_without_the_address(
     assert question.status == "rejected"
     assert "e-mail could not be sent" in caplog.text
     assert "asker@example.org" not in caplog.text
+    (kept,) = OutgoingEmail.objects.all()
+    assert kept.status == OutgoingEmail.Status.PENDING
+    assert kept.last_error == "ConnectionRefusedError"

@@ -4,12 +4,14 @@ answered titles while typing) and mine (the patient's own questions, export, clo
 the account). The Q&A page itself is answers/qa_page.py (it shows both apps' data)."""
 
 from questions.views.asking import ask, ask_done, resend_verification, screen_text
+from questions.views.emails import question_emails
 from questions.views.mine import delete_my_account, edit_question, export_my_data, my_questions
 from questions.views.reading import tag_detail
 from questions.views.suggestions import similar_titles
 
 __all__ = [
     "ask",
+    "question_emails",
     "ask_done",
     "delete_my_account",
     "edit_question",

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from answers.actions import deliver_digest
 from answers.models import DigestDelivery
@@ -65,7 +66,7 @@ class Command(BaseCommand):
                     recipient=doctor.user,
                     kind=DigestDelivery.Kind.DOCTOR,
                     questions=questions,
-                    subject=f"[{settings.SITE_NAME}] New questions in your specialties",
+                    subject=lambda: gettext("New questions in your specialties"),
                     template="emails/doctor_digest.txt",
                     context={"doctor": doctor},
                 )
@@ -102,7 +103,7 @@ class Command(BaseCommand):
                     recipient=moderator,
                     kind=DigestDelivery.Kind.MODERATOR,
                     questions=questions,
-                    subject=f"[{settings.SITE_NAME}] Questions waiting for moderation",
+                    subject=lambda: gettext("Questions waiting for moderation"),
                     template="emails/moderation_alert.txt",
                     context={"hours": hours},
                 )
