@@ -8,6 +8,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
+from django.utils import translation
 
 from forum.redirects import local_path
 
@@ -28,6 +29,12 @@ class AccountAdapter(DefaultAccountAdapter):
         if any(method["id"].startswith("mfa_") for method in methods):
             methods = [method for method in methods if method["id"].startswith("mfa_")]
         return methods
+
+    def save_user(self, request, user, form, commit=True):
+        """A new account keeps the language of the page it signed up on (forum/urls.py:
+        allauth is under the language prefixes): its e-mails go out in it."""
+        user.language = translation.get_language() or ""
+        return super().save_user(request, user, form, commit)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Render now, send once the transaction commits. A failing mail server is logged
