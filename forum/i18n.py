@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
@@ -100,9 +101,7 @@ def alternates(request: HttpRequest | None) -> list[Alternate]:
     if len({alternate.url for alternate in found}) < len(found):
         return []  # not under i18n_patterns: one URL for every language
     if query:
-        found = [
-            Alternate(a.code, a.lang, a.name, f"{a.url}?{query}", a.current) for a in found
-        ]
+        found = [Alternate(a.code, a.lang, a.name, f"{a.url}?{query}", a.current) for a in found]
     return found
 
 
@@ -194,5 +193,5 @@ def switch_language(request: HttpRequest) -> HttpResponse:
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
     if signed_in and user.language != language:
-        type(user).objects.filter(pk=user.pk).update(language=language)
+        get_user_model().objects.filter(pk=user.pk).update(language=language)
     return response

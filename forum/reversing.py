@@ -94,5 +94,6 @@ def _template(
 
 @receiver(setting_changed)
 def _urlconf_changed(*, setting: str, **kwargs) -> None:
-    if setting == "ROOT_URLCONF":  # only tests change it
+    # Only tests change them; the default language decides which language is unprefixed.
+    if setting in {"ROOT_URLCONF", "LANGUAGE_CODE"}:
         _template.cache_clear()

@@ -55,8 +55,7 @@ class AnonymousPageCacheMiddleware:
 
     @staticmethod
     def _unprefixed_path(path: str) -> str:
-        """The path without its language prefix: "/zh-hant/questions/..." -> "/questions/...".
-        """
+        """The path without its language prefix: "/zh-hant/questions/..." -> "/questions/..."."""
         return path[path.find("/", 1) :] if i18n.is_prefixed(path) else path
 
     def _cached_response(self, request) -> HttpResponse | None:

@@ -17,7 +17,6 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from forum.i18n import html_lang
-
 from forum.models import Specialty
 from questions.models import Question
 from questions.search_text import truncate
@@ -28,7 +27,8 @@ FEED_SIZE = 30
 class AnsweredQuestionsFeed(Feed):
     """RSS 2.0: the latest answered questions of the whole site."""
 
-    def language(self, obj=None) -> str:
+    @property
+    def language(self) -> str:  # Feed reads the attribute, per request
         return html_lang(translation.get_language() or settings.LANGUAGE_CODE)
 
     def title(self, obj=None) -> str:

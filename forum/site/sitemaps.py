@@ -28,16 +28,15 @@ from functools import cached_property
 from types import SimpleNamespace
 from xml.sax.saxutils import escape as xml_escape
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Greatest, TruncDate
 from django.urls import reverse
-from django.conf import settings
 from django.utils import timezone, translation
 
 from forum.i18n import html_lang
-
 from forum.models import DoctorProfile, Specialty
 from forum.reversing import reverser
 from questions.models import Question, Tag, TaggedQuestion
@@ -59,9 +58,7 @@ def language_entries(base: str, paths: dict[str, str], **extra) -> list[dict]:
     each with the alternates of them all and the x-default (Django's Sitemap keys)."""
     alternates = [{"location": base + path, "lang_code": code} for code, path in paths.items()]
     alternates.append({"location": base + paths[settings.LANGUAGE_CODE], "lang_code": "x-default"})
-    return [
-        {"location": base + path, "alternates": alternates, **extra} for path in paths.values()
-    ]
+    return [{"location": base + path, "alternates": alternates, **extra} for path in paths.values()]
 
 
 class LanguageSitemap(Sitemap):
@@ -191,7 +188,9 @@ class TagSitemap(LanguageSitemap):
         return [
             entry
             for slug in slugs
-            for entry in language_entries(base, {code: url(slug=slug) for code, url in urls.items()})
+            for entry in language_entries(
+                base, {code: url(slug=slug) for code, url in urls.items()}
+            )
         ]
 
 
