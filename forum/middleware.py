@@ -136,7 +136,12 @@ class LanguageRedirectMiddleware:
             and settings.SESSION_COOKIE_NAME in request.COOKIES
         ):
             user = getattr(request, "user", None)
-        target = i18n.language_redirect(request, user)
+        try:
+            target = i18n.language_redirect(request, user)
+        except DATABASE_ERRORS:
+            # The user could not be read: no redirect here; the view's own database error
+            # gets the friendly 503 (DatabaseUnavailableMiddleware, with every header).
+            target = None
         if target is not None:
             response = HttpResponseRedirect(target)
             i18n.vary_on_language(response)
@@ -144,7 +149,10 @@ class LanguageRedirectMiddleware:
             patch_cache_control(response, private=True)
             return response
         if request.path_info.startswith("/admin/"):
-            language = i18n.preferred_language(request, getattr(request, "user", None))
+            try:
+                language = i18n.preferred_language(request, getattr(request, "user", None))
+            except DATABASE_ERRORS:
+                language = settings.LANGUAGE_CODE
             translation.activate(language)
             request.LANGUAGE_CODE = language
         response = self.get_response(request)

@@ -83,7 +83,8 @@ def _template(
 ) -> str:
     # Per language too: a page's URL under i18n_patterns (forum/urls.py) carries the
     # active language's prefix ("/zh-hant/...", none for the default), which reverse()
-    # reads from the active language. Placeholders that pass int and slug converters and cannot occur in a pattern's text.
+    # reads from the active language. Placeholders that pass int and slug converters and
+    # cannot occur in a pattern's text.
     placeholders = {
         key: (int(f"9998{n}8") if integer else f"zq{n}qz")
         for n, (key, integer) in enumerate(zip(names, is_int, strict=True))

@@ -7,8 +7,9 @@ from forum import i18n, roles
 
 def site(request):
     """Site name, the page's language and its other-language URLs, and the viewer's roles
-    (asked only when the header is drawn), for both engines: the header and footer (forum/site/chrome.py) read them from the context, where a
-    view may put its own (questions.views' ask outage page does)."""
+    (asked only when the header is drawn), for both engines: the header and footer
+    (forum/site/chrome.py) read them from the context, where a view may put its own
+    (questions.views' ask outage page does)."""
     user = getattr(request, "user", None)
     alternates = SimpleLazyObject(lambda: i18n.alternates(request))
     return {

@@ -233,7 +233,7 @@ def render_urlset(entries: list[dict]) -> str:
     for entry in entries:
         lastmod = entry.get("lastmod")
         links = "".join(
-            f'<xhtml:link rel="alternate" hreflang="{hreflang.get(alt["lang_code"], alt["lang_code"])}"'
+            f'<xhtml:link rel="alternate" hreflang="{hreflang.get(alt["lang_code"], "")}"'
             f' href="{xml_escape(alt["location"])}"/>'
             for alt in entry.get("alternates", ())
         )
