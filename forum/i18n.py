@@ -17,7 +17,7 @@ header (forum.site.chrome) all use it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -78,17 +78,17 @@ class Alternate:
     code: str  # Django's code: "zh-hant"
     lang: str  # for lang and hreflang: "zh-Hant"
     name: str  # the language's own name: "繁體中文"
-    url: str  # this page in that language (path and query)
+    url: str  # this page's path in that language
     current: bool
 
 
 def alternates(request: HttpRequest | None) -> list[Alternate]:
-    """This page in each language, in the order of settings.LANGUAGES; empty for a page
+    """This page (its path: the hreflang links name pages, not one query's results) in
+    each language, in the order of settings.LANGUAGES; empty for a page
     that exists in one language only (admin, robots.txt) or matched no URL (a 404)."""
     match = getattr(request, "resolver_match", None)
     if request is None or match is None or not match.view_name:
         return []
-    query = request.META.get("QUERY_STRING", "")
     active = translation.get_language()
     found = []
     for code, name in settings.LANGUAGES:
@@ -100,9 +100,18 @@ def alternates(request: HttpRequest | None) -> list[Alternate]:
         found.append(Alternate(code, html_lang(code), name, url, code == active))
     if len({alternate.url for alternate in found}) < len(found):
         return []  # not under i18n_patterns: one URL for every language
-    if query:
-        found = [Alternate(a.code, a.lang, a.name, f"{a.url}?{query}", a.current) for a in found]
     return found
+
+
+def switcher_next(request: HttpRequest) -> str:
+    """The page the switcher comes back to: this path and its query, less any `next` of
+    its own (a value the visitor's link brought, which the page must not echo)."""
+    query = [
+        (key, value)
+        for key, value in parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
+        if key != "next"
+    ]
+    return f"{request.path}?{urlencode(query)}" if query else request.path
 
 
 def x_default(alternates_: list[Alternate]) -> Alternate | None:

@@ -69,7 +69,7 @@ class Header:
 def language_switcher(request, user) -> LanguageSwitcher:
     """The header's language switcher for this page."""
     active = translation.get_language()
-    next_path = request.get_full_path() if request is not None else fast_reverse("forum:home")
+    next_path = i18n.switcher_next(request) if request is not None else fast_reverse("forum:home")
     return LanguageSwitcher(
         url=fast_reverse("switch-language"),
         next=next_path,
