@@ -5,6 +5,7 @@ import importlib
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
+from django.utils import translation
 
 # Unit tests keep the cache in this process's memory, cleared around every test: many
 # pin their SQL query counts, which the database cache (the default without REDIS_URL)
@@ -60,6 +61,9 @@ def _test_settings(settings):
     cache.clear()
     yield
     cache.clear()
+    # A request's LocaleMiddleware leaves its language active in the thread (each real
+    # request activates its own): the next test starts in the default language again.
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -31,6 +31,12 @@ class AccountAdapter(DefaultAccountAdapter):
             methods = [method for method in methods if method["id"].startswith("mfa_")]
         return methods
 
+    def save_user(self, request, user, form, commit=True):
+        """A new account keeps the language of the page it signed up on (forum/urls.py:
+        allauth is under the language prefixes): its e-mails go out in it."""
+        user.language = translation.get_language() or ""
+        return super().save_user(request, user, form, commit)
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Render in the recipient's language and queue in the outbox (forum/mail.py), in
         the transaction of the sign-up or reset: the worker sends it, retrying while the

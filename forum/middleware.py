@@ -1,4 +1,8 @@
-"""Turn a lost database into a friendly 503 page instead of a 500.
+"""Two request-wide concerns of the bottom layer: a lost database turns into a friendly
+503 page instead of a 500 (below), and the visitor's language where the URL does not name
+one (LanguageRedirectMiddleware, at the end).
+
+The 503:
 
 Two ways in, one answer (database_unavailable_response):
 
@@ -15,11 +19,16 @@ ask form shown again with what the patient typed. Other views get 503.html.
 
 import logging
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseForbidden
+from django.http import HttpResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.middleware.csrf import CsrfViewMiddleware
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+from forum import i18n
 
 logger = logging.getLogger("forum.availability")
 
@@ -98,3 +107,55 @@ class DatabaseUnavailableMiddleware:
         if isinstance(exception, DATABASE_ERRORS):
             return database_unavailable_response(request, exception)
         return None
+
+
+class LanguageRedirectMiddleware:
+    """The visitor's language where the URL does not name one (forum/i18n.py).
+
+    - An unprefixed page asked for by a visitor who prefers the other language (their
+      switcher cookie, their account's language, or on a first visit their browser's
+      Accept-Language) is redirected to that language's URL: a 302 (the answer depends
+      on the visitor), private and varying on Accept-Language and Cookie, so no shared
+      cache keeps it. Every unprefixed page varies on both too (LocaleMiddleware adds
+      Accept-Language only).
+    - Admin, outside the language prefixes, is shown in the preferred language.
+
+    After AuthenticationMiddleware (for User.language); the user is looked at only when
+    there is no language cookie and a session cookie says someone may be signed in.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        prefixed = i18n.is_prefixed(request.path_info)
+        user = None
+        if (
+            not prefixed
+            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+            and settings.SESSION_COOKIE_NAME in request.COOKIES
+        ):
+            user = getattr(request, "user", None)
+        try:
+            target = i18n.language_redirect(request, user)
+        except DATABASE_ERRORS:
+            # The user could not be read: no redirect here; the view's own database error
+            # gets the friendly 503 (DatabaseUnavailableMiddleware, with every header).
+            target = None
+        if target is not None:
+            response = HttpResponseRedirect(target)
+            i18n.vary_on_language(response)
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+            return response
+        if request.path_info.startswith("/admin/"):
+            try:
+                language = i18n.preferred_language(request, getattr(request, "user", None))
+            except DATABASE_ERRORS:
+                language = settings.LANGUAGE_CODE
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        if not prefixed:
+            i18n.vary_on_language(response)
+        return response

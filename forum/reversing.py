@@ -23,6 +23,7 @@ from urllib.parse import quote
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import get_script_prefix, reverse
+from django.utils.translation import get_language
 
 # reverse() leaves these characters unquoted in a path (RFC 3986 sub-delimiters, "/~:@").
 SAFE = "!$&'()*+,;=/~:@"
@@ -34,8 +35,9 @@ PLACEHOLDER_RE = re.compile(r"9{3}8(\d)8|zq(\d)qz")
 def fast_reverse(name: str, **kwargs) -> str:
     """reverse(name, kwargs=kwargs) for arguments known to match the URL pattern."""
     prefix = get_script_prefix()
+    language = get_language()
     if not kwargs:
-        return _template(name, (), (), prefix)
+        return _template(name, (), (), prefix, language)
     values = {}
     for key, value in kwargs.items():
         if type(value) is not int:
@@ -44,7 +46,9 @@ def fast_reverse(name: str, **kwargs) -> str:
                 value = quote(value, safe=SAFE)
         values[key] = value
     names = tuple(kwargs)
-    template = _template(name, names, tuple(type(v) is int for v in values.values()), prefix)
+    template = _template(
+        name, names, tuple(type(v) is int for v in values.values()), prefix, language
+    )
     return template.format_map(values)
 
 
@@ -52,10 +56,15 @@ def reverser(name: str, **kinds: type) -> Callable[..., str]:
     """fast_reverse(name, ...) for many calls with the same arguments, named with their
     types: `reverser("questions:detail", pk=int, slug=str)(pk=7, slug="cough")`. The
     template is found once, so each call only quotes and fills it in. The function keeps
-    the script prefix of when it was made: make one per request."""
+    the script prefix and the language of when it was made: make one per request (and
+    one per language, under translation.override)."""
     names = tuple(kinds)
     template = _template(
-        name, names, tuple(kind is int for kind in kinds.values()), get_script_prefix()
+        name,
+        names,
+        tuple(kind is int for kind in kinds.values()),
+        get_script_prefix(),
+        get_language(),
     )
     quoted = tuple(key for key, kind in kinds.items() if kind is not int)
 
@@ -69,8 +78,13 @@ def reverser(name: str, **kinds: type) -> Callable[..., str]:
 
 
 @functools.cache
-def _template(name: str, names: tuple[str, ...], is_int: tuple[bool, ...], prefix: str) -> str:
-    # Placeholders that pass int and slug converters and cannot occur in a pattern's text.
+def _template(
+    name: str, names: tuple[str, ...], is_int: tuple[bool, ...], prefix: str, language: str | None
+) -> str:
+    # Per language too: a page's URL under i18n_patterns (forum/urls.py) carries the
+    # active language's prefix ("/zh-hant/...", none for the default), which reverse()
+    # reads from the active language. Placeholders that pass int and slug converters and
+    # cannot occur in a pattern's text.
     placeholders = {
         key: (int(f"9998{n}8") if integer else f"zq{n}qz")
         for n, (key, integer) in enumerate(zip(names, is_int, strict=True))
@@ -81,5 +95,6 @@ def _template(name: str, names: tuple[str, ...], is_int: tuple[bool, ...], prefi
 
 @receiver(setting_changed)
 def _urlconf_changed(*, setting: str, **kwargs) -> None:
-    if setting == "ROOT_URLCONF":  # only tests change it
+    # Only tests change them; the default language decides which language is unprefixed.
+    if setting in {"ROOT_URLCONF", "LANGUAGE_CODE"}:
         _template.cache_clear()

@@ -85,9 +85,16 @@ MIDDLEWARE = [
     # Anonymous Q&A pages from the cache, before sessions and users are looked at.
     "questions.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The page's language from its URL prefix (forum/urls.py): after sessions (Django's
+    # rule), before CommonMiddleware, whose APPEND_SLASH must resolve prefixed paths in
+    # their language. The page cache above reads the prefix itself.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A first visit to an unprefixed page in the other language's browser (or a visitor
+    # who chose it) goes to that language's URL: after auth, for User.language.
+    "forum.middleware.LanguageRedirectMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -290,6 +297,12 @@ if LANGUAGE_CODE not in dict(LANGUAGES):
         f"DJANGO_LANGUAGE_CODE must be one of {', '.join(dict(LANGUAGES))}, not {LANGUAGE_CODE!r}"
     )
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The visitor's choice from the language switcher (forum/site/languages.py): a year, sent
+# on same-site navigation only, unreadable by scripts (none needs it); Secure like the
+# session cookie below.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Asia/Taipei")
 USE_I18N = True
 USE_TZ = True
@@ -498,6 +511,7 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
     if SESSION_COOKIE_SECURE:
         SESSION_COOKIE_NAME = "__Host-sessionid"
         CSRF_COOKIE_NAME = "__Host-csrftoken"

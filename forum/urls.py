@@ -2,11 +2,14 @@
 The site-wide pages live in the "forum" namespace (forum/site/urls.py)."""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
+from django.views.i18n import JavaScriptCatalog
 
 from answers import qa_page
-from forum import security, service_views
+from forum import i18n, security, service_views
 from forum.site import urls as site_urls
 from questions import urls as questions_urls
 
@@ -24,11 +27,29 @@ questions_patterns = [
     path("<int:pk>/<str:slug>/", qa_page.question_detail, name="detail"),
 ]
 
-urlpatterns = [
+# The strings of static/js/ (the djangojs catalogue), per language like the pages that
+# load them; an hour in the browser's cache, as the static files would be.
+javascript_catalog = cache_control(max_age=3600)(JavaScriptCatalog.as_view())
+
+# Every page a visitor reads or uses, in each language at its own URL: the default
+# language unprefixed (the contract URLs, /questions/<pk>/<slug>/, unchanged), the other
+# one under its prefix (/zh-hant/..., or /en/... when DJANGO_LANGUAGE_CODE=zh-hant). One
+# URL per language can be indexed and shared, and no existing link breaks; the
+# README's "Languages" section and forum/i18n.py explain the rest (hreflang, redirects).
+# allauth's pages are among them, so signing up and logging in happen in the visitor's
+# language (and sign-up stores it). Outside: admin (Django's own pages, shown in the
+# language of the staff member's cookie, or the default), the health check, robots.txt,
+# the sitemaps (one set listing every language, with hreflang alternates), the switcher.
+urlpatterns = i18n_patterns(
     path("", include(site_urls)),
     path("questions/", include((questions_patterns, questions_urls.app_name))),
     path("", include("answers.urls")),
     path("accounts/", include("allauth.urls")),
+    path("jsi18n/", javascript_catalog, name="javascript-catalog"),
+    prefix_default_language=False,
+)
+urlpatterns += [
+    path("language/", i18n.switch_language, name="switch-language"),
     # Staff log in through the site log-in (throttled, two-factor): see forum/security.py.
     path("admin/login/", security.admin_login, name="admin-login"),
     path("admin/", admin.site.urls),

@@ -18,6 +18,10 @@ Two stores, for two jobs:
   itself. That keeps a page hit to one small shared read and a cold page free of
   shared-cache writes (the database cache writes cost several statements each).
 
+Per language: each language's copy of a page is its own entry (the page key and the
+stamp carry the language, the active one unless given), while the versions are shared
+by the languages, so one invalidation drops every language's copy at once.
+
 A version that was never set (or expired) reads as "0" and is not written: a page
 kept under "0" before the first invalidation expires (PAGE_SECONDS at most) long
 before that invalidation's version does (VERSION_SECONDS), so "0" cannot come back
@@ -31,6 +35,7 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import transaction
+from django.utils import translation
 
 GENERATION_KEY = "qa:generation"
 VERSIONS_ALIAS = "qa_versions"
@@ -56,36 +61,47 @@ def _version_key(question_id: int) -> str:
     return f"qa:version:{question_id}"
 
 
-def page_cache_key(question_id: int) -> str:
-    """The stamp of the question's anonymous page as of now: it changes with every
-    invalidation of that page."""
+def _language(language: str | None) -> str:
+    return language or translation.get_language() or settings.LANGUAGE_CODE
+
+
+def page_cache_key(question_id: int, language: str | None = None) -> str:
+    """The stamp of the question's anonymous page in `language` (the active one by
+    default) as of now: it changes with every invalidation of that page."""
     keys = [GENERATION_KEY, _version_key(question_id)]
-    return _stamp(question_id, _versions().get_many(keys))
+    return _stamp(question_id, _language(language), _versions().get_many(keys))
 
 
-def cached_page(question_id: int) -> tuple[dict | None, str]:
-    """With one shared-cache round trip: the question's kept page if it was rendered
-    under the current versions (else None), and the stamp to keep a fresh page under."""
-    stamp = page_cache_key(question_id)
-    entry = _pages().get(_page_key(question_id))
+def cached_page(question_id: int, language: str | None = None) -> tuple[dict | None, str]:
+    """With one shared-cache round trip: the question's kept page in `language` (the
+    active one by default) if it was rendered under the current versions (else None),
+    and the stamp to keep a fresh page under."""
+    language = _language(language)
+    stamp = page_cache_key(question_id, language)
+    entry = _pages().get(_page_key(question_id, language))
     return (entry if entry is not None and entry.get("stamp") == stamp else None), stamp
 
 
 def store_page(question_id: int, stamp: str, entry: dict, timeout: int = PAGE_SECONDS) -> None:
     """Keep a rendered page under the stamp cached_page() gave before rendering it: if
-    the page was invalidated meanwhile, the stamps differ and it is never served."""
-    _pages().set(_page_key(question_id), {**entry, "stamp": stamp}, min(timeout, PAGE_SECONDS))
+    the page was invalidated meanwhile, the stamps differ and it is never served. The
+    stamp names the language, so the page is kept as that language's copy."""
+    language = stamp.rsplit(":", 1)[-1]
+    _pages().set(
+        _page_key(question_id, language), {**entry, "stamp": stamp}, min(timeout, PAGE_SECONDS)
+    )
 
 
-def _page_key(question_id: int) -> str:
-    # One entry per question, overwritten on each render: old pages do not pile up.
-    return f"qa:page:{question_id}"
+def _page_key(question_id: int, language: str) -> str:
+    # One entry per question and language, overwritten on each render: old pages do not
+    # pile up.
+    return f"qa:page:{question_id}:{language}"
 
 
-def _stamp(question_id: int, found: dict) -> str:
+def _stamp(question_id: int, language: str, found: dict) -> str:
     generation = found.get(GENERATION_KEY) or UNSET
     version = found.get(_version_key(question_id)) or UNSET
-    return f"qa:page:{question_id}:{generation}:{version}"
+    return f"qa:page:{question_id}:{generation}:{version}:{language}"
 
 
 def _bump(key: str) -> None:

@@ -8,6 +8,11 @@ third of the time of a cached hit). Those middlewares' headers are not lost: the
 stored on its way out through this middleware with the headers the whole stack gave it
 (never a cookie). Anything else (a session, a stale slug, a page not cached yet) goes
 through the stack and the view as usual. Invalidation is unchanged (questions/cache.py).
+
+Per language: this runs before LocaleMiddleware, so it reads the page's language from the
+URL prefix itself (none: the default language) and resolves and looks up the page in it;
+each language's copy is its own entry. An unprefixed page is not served from here to a
+visitor LanguageRedirectMiddleware would send to the other language (forum/i18n.py).
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
+from django.utils import translation
 
+from forum import i18n
 from questions.cache import cached_page, store_page
 
 # Set by the view on a page it may share: (question id, stamp, entry, seconds).
@@ -28,7 +35,7 @@ PRIVATE_HEADERS = {"content-length", "set-cookie", "date"}
 class AnonymousPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.prefix = "/questions/"
+        self.prefix = "/questions/"  # after the language prefix, if any
 
     def __call__(self, request):
         cached = self._cached_response(request)
@@ -46,21 +53,29 @@ class AnonymousPageCacheMiddleware:
             store_page(pk, stamp, {**entry, "headers": headers}, seconds)
         return response
 
+    @staticmethod
+    def _unprefixed_path(path: str) -> str:
+        """The path without its language prefix: "/zh-hant/questions/..." -> "/questions/..."."""
+        return path[path.find("/", 1) :] if i18n.is_prefixed(path) else path
+
     def _cached_response(self, request) -> HttpResponse | None:
         if (
             request.method != "GET"
-            or not request.path_info.startswith(self.prefix)
+            or not self._unprefixed_path(request.path_info).startswith(self.prefix)
             or settings.SESSION_COOKIE_NAME in request.COOKIES
             or CookieStorage.cookie_name in request.COOKIES
+            or i18n.language_redirect(request) is not None
         ):
             return None
+        language = i18n.language_of_path(request.path_info)
         try:
-            match = resolve(request.path_info)
+            with translation.override(language):
+                match = resolve(request.path_info)
         except Resolver404:
             return None
         if match.view_name != "questions:detail":
             return None
-        entry, stamp = cached_page(match.kwargs["pk"])
+        entry, stamp = cached_page(match.kwargs["pk"], language)
         # The view (reached when this is a miss) reuses the look-up instead of repeating it.
         request.qa_page_lookup = (match.kwargs["pk"], entry, stamp)
         if entry is None or "headers" not in entry or entry["slug"] != match.kwargs["slug"]:

@@ -11,6 +11,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.template.loader import render_to_string
 from django.test import RequestFactory
@@ -23,6 +24,7 @@ from answers.screening import Finding
 from answers.templatetags.answers_tags import duration, mark_findings, patient
 from answers.tests.factories import ReplyFactory
 from forum.actions import log_moderation_event
+from forum.i18n import url_in_language
 from forum.models import DoctorProfile, ModerationEvent
 from forum.retention import scrub_audit_log
 from forum.tests.factories import DoctorProfileFactory, UserFactory
@@ -55,10 +57,19 @@ def mod_client(client, moderator):
     return client
 
 
+def in_chinese(client, url: str) -> str:
+    """`url` in Traditional Chinese, as a visitor who chose it reaches it: the page's
+    /zh-hant/ address, and the language cookie for the pages outside the language
+    prefixes (admin), which follow the visitor's choice (forum/urls.py)."""
+    if url.startswith("/admin/"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hant"
+    return url_in_language(url, "zh-hant") or url
+
+
 def chinese(client, url, **kwargs):
     """The page at `url` as a visitor using the site in Traditional Chinese sees it."""
     with translation.override("zh-hant"):
-        response = client.get(url, **kwargs)
+        response = client.get(in_chinese(client, url), **kwargs)
     assert response.status_code == 200, response.status_code
     return response.content.decode()
 
@@ -125,7 +136,7 @@ def test_doctor_application_in_chinese(client, patient, neurology):
 
     with translation.override("zh-hant"):
         response = client.post(
-            url,
+            in_chinese(client, url),
             {
                 "display_name": "何凱林",
                 "license_number": "md-12345",
@@ -254,7 +265,11 @@ def test_moderation_log_rows_read_as_chinese_sentences(mod_client, moderator, do
 
     html = chinese(mod_client, reverse("answers:moderation-log"))
 
-    question_url = reverse("questions:detail-short", kwargs={"pk": question.pk})
+    # The log's links stay in the reader's language.
+    with translation.override("zh-hant"):
+        question_url = reverse("questions:detail-short", kwargs={"pk": question.pk})
+        doctor_url = doctor.get_absolute_url()
+    assert question_url.startswith("/zh-hant/")
     assert (
         f'moderator@example.org 核准了<a href="{question_url}">問題「{CHINESE_TITLE}」</a>。'
         in html
@@ -264,7 +279,7 @@ def test_moderation_log_rows_read_as_chinese_sentences(mod_client, moderator, do
         f"Lin Mei-hua 醫師對「{CHINESE_TITLE}」的回覆</a>。" in html
     )
     assert (
-        f'moderator@example.org 完成了<a href="{doctor.get_absolute_url()}">'
+        f'moderator@example.org 完成了<a href="{doctor_url}">'
         "Lin Mei-hua 醫師</a>的身分認證。" in html
     )
     assert "moderator@example.org 將標籤合併至標籤「頭痛」。" in html
@@ -327,7 +342,7 @@ def test_tag_merge_page_in_chinese(client, moderator):
     tags = [TagFactory(name="頭痛", slug="頭痛"), TagFactory(name="headache", slug="headache")]
     with translation.override("zh-hant"):
         response = client.post(
-            reverse("admin:questions_tag_changelist"),
+            in_chinese(client, reverse("admin:questions_tag_changelist")),
             {"action": "merge_selected_tags", "_selected_action": [t.pk for t in tags]},
         )
     html = response.content.decode()
@@ -339,7 +354,7 @@ def test_tag_merge_page_in_chinese(client, moderator):
 
 def test_not_found_page_in_chinese(client):
     with translation.override("zh-hant"):
-        response = client.get("/no-such-page-anywhere/")
+        response = client.get("/zh-hant/no-such-page-anywhere/")
     html = response.content.decode()
     assert response.status_code == 404
     assert "<h1>找不到頁面</h1>" in html
@@ -487,7 +502,7 @@ def test_reject_questions_page_in_chinese(client, moderator, neurology):
     question = PendingQuestionFactory(specialty=neurology, title=CHINESE_TITLE)
     with translation.override("zh-hant"):
         response = client.post(
-            reverse("admin:questions_question_changelist"),
+            in_chinese(client, reverse("admin:questions_question_changelist")),
             {"action": "reject_questions", "_selected_action": [question.pk]},
         )
     html = response.content.decode()

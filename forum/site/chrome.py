@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Page
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from forum import i18n
 from forum.reversing import fast_reverse
 
 
@@ -36,11 +37,49 @@ class SearchBox:
 
 
 @dataclass(frozen=True)
+class LanguageOption:
+    code: str  # the form's value: "zh-hant"
+    lang: str  # the option's own lang attribute: "zh-Hant"
+    name: str  # in its own language: "繁體中文"
+    current: bool  # the page's language: aria-current
+
+
+@dataclass(frozen=True)
+class LanguageSwitcher:
+    """A form POSTing `language` and `next` (this page) to forum.i18n.switch_language,
+    which remembers the choice and shows the same page in that language: it works
+    without JavaScript. Signed-in viewers' forms carry a CSRF token (`signed_in`)."""
+
+    url: str
+    next: str
+    label: str
+    options: list[LanguageOption]
+    signed_in: bool
+
+
+@dataclass(frozen=True)
 class Header:
     home: Link  # the site's name
     links: list[Link]
     logout: Link | None  # the log-out form's action and button, for a signed-in viewer
     search: SearchBox
+    languages: LanguageSwitcher | None = None
+
+
+def language_switcher(request, user) -> LanguageSwitcher:
+    """The header's language switcher for this page."""
+    active = translation.get_language()
+    next_path = i18n.switcher_next(request) if request is not None else fast_reverse("forum:home")
+    return LanguageSwitcher(
+        url=fast_reverse("switch-language"),
+        next=next_path,
+        label=_("Language"),
+        options=[
+            LanguageOption(code, i18n.html_lang(code), name, code == active)
+            for code, name in settings.LANGUAGES
+        ],
+        signed_in=bool(getattr(user, "is_authenticated", False)),
+    )
 
 
 @dataclass(frozen=True)
@@ -80,7 +119,13 @@ def header(request, user, *, doctor, moderator) -> Header:
     links = [link(_("Ask a doctor"), "questions:ask", marks_current=True)]
     if not getattr(user, "is_authenticated", False):
         links += [link(_("Log in"), "account_login"), link(_("Sign up"), "account_signup")]
-        return Header(home=home, links=links, logout=None, search=search)
+        return Header(
+            home=home,
+            links=links,
+            logout=None,
+            search=search,
+            languages=language_switcher(request, user),
+        )
     links.append(link(_("My questions"), "questions:mine", marks_current=True))
     if doctor():
         links.append(link(_("Dashboard"), "answers:dashboard"))
@@ -95,7 +140,11 @@ def header(request, user, *, doctor, moderator) -> Header:
         links.append(link(_("Admin"), "admin:index"))
     links.append(link(_("Account"), "account_email"))
     return Header(
-        home=home, links=links, logout=link(_("Log out"), "account_logout"), search=search
+        home=home,
+        links=links,
+        logout=link(_("Log out"), "account_logout"),
+        search=search,
+        languages=language_switcher(request, user),
     )
 
 

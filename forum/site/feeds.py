@@ -1,7 +1,9 @@
 """RSS and Atom feeds of newly answered questions, site-wide and per specialty.
 
 Feeds are views of the site layer (forum/site/), which may read every app's models.
-Only published, answered questions appear, newest answer first.
+Only published, answered questions appear, newest answer first. Each feed has a URL per
+language (forum/urls.py's prefixes): its titles, links and <language> element are the
+active language's, its specialty names that language's.
 """
 
 from __future__ import annotations
@@ -10,8 +12,11 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
 
+from forum.i18n import html_lang
 from forum.models import Specialty
 from questions.models import Question
 from questions.search_text import truncate
@@ -22,11 +27,15 @@ FEED_SIZE = 30
 class AnsweredQuestionsFeed(Feed):
     """RSS 2.0: the latest answered questions of the whole site."""
 
+    @property
+    def language(self) -> str:  # Feed reads the attribute, per request
+        return html_lang(translation.get_language() or settings.LANGUAGE_CODE)
+
     def title(self, obj=None) -> str:
-        return f"{settings.SITE_NAME}: newly answered questions"
+        return _("%(site)s: newly answered questions") % {"site": settings.SITE_NAME}
 
     def description(self, obj=None) -> str:
-        return "Health questions from patients that a verified doctor has just answered."
+        return _("Health questions from patients that a verified doctor has just answered.")
 
     def link(self, obj=None) -> str:
         return reverse("forum:home")
@@ -50,7 +59,7 @@ class AnsweredQuestionsFeed(Feed):
         return max(item.updated_at, item.answered_at)
 
     def item_categories(self, item: Question) -> list[str]:
-        return [item.specialty.name]
+        return [item.specialty.localized_name]
 
 
 class AnsweredQuestionsAtomFeed(AnsweredQuestionsFeed):
@@ -72,10 +81,15 @@ class SpecialtyAnsweredFeed(AnsweredQuestionsFeed):
         return get_object_or_404(Specialty, slug=slug)
 
     def title(self, obj: Specialty) -> str:
-        return f"{settings.SITE_NAME}: newly answered {obj.name} questions"
+        return _("%(site)s: newly answered %(specialty)s questions") % {
+            "site": settings.SITE_NAME,
+            "specialty": obj.localized_name,
+        }
 
     def description(self, obj: Specialty) -> str:
-        return f"{obj.name} questions from patients that a verified doctor has just answered."
+        return _(
+            "%(specialty)s questions from patients that a verified doctor has just answered."
+        ) % {"specialty": obj.localized_name}
 
     def link(self, obj: Specialty) -> str:
         return obj.get_absolute_url()

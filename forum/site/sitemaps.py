@@ -11,6 +11,11 @@ The big sections build their URL entries without Django's per-item machinery and
 `forum.site.views.sitemap_section` writes the XML without the template engine: at 5,000 URLs a
 page, Django's sitemap template alone takes most of a second.
 
+Every page is listed once per language (forum/urls.py: the default language unprefixed,
+the other under its prefix), each entry with its hreflang alternates and the x-default
+(the unprefixed URL), as Django's `Sitemap(i18n=True, alternates=True, x_default=True)`
+gives them; the big sections build the same entries themselves.
+
 Only published, answered questions are listed (the pages worth a search engine's visit),
 tags with at least one such question, every specialty and every verified doctor.
 """
@@ -23,18 +28,45 @@ from functools import cached_property
 from types import SimpleNamespace
 from xml.sax.saxutils import escape as xml_escape
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Greatest, TruncDate
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from forum.i18n import html_lang
 from forum.models import DoctorProfile, Specialty
 from forum.reversing import reverser
 from questions.models import Question, Tag, TaggedQuestion
 
 IDS_PER_SITEMAP = 5000
+
+
+def _per_language(make: Callable[[], Callable[..., str]]) -> dict[str, Callable[..., str]]:
+    """make() (a reverser) under each language, in the order of settings.LANGUAGES."""
+    reversers = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            reversers[code] = make()
+    return reversers
+
+
+def language_entries(base: str, paths: dict[str, str], **extra) -> list[dict]:
+    """One entry per language for a page whose path in each language is `paths[code]`,
+    each with the alternates of them all and the x-default (Django's Sitemap keys)."""
+    alternates = [{"location": base + path, "lang_code": code} for code, path in paths.items()]
+    alternates.append({"location": base + paths[settings.LANGUAGE_CODE], "lang_code": "x-default"})
+    return [{"location": base + path, "alternates": alternates, **extra} for path in paths.values()]
+
+
+class LanguageSitemap(Sitemap):
+    """Django's per-language entries with hreflang alternates and x-default."""
+
+    i18n = True
+    alternates = True
+    x_default = True
 
 
 class IdRangePaginator:
@@ -56,7 +88,7 @@ class IdRangePaginator:
         return SimpleNamespace(object_list=self.rows(low, number * self.per_page))
 
 
-class QuestionSitemap(Sitemap):
+class QuestionSitemap(LanguageSitemap):
     ids_per_page = IDS_PER_SITEMAP
 
     @cached_property
@@ -96,10 +128,15 @@ class QuestionSitemap(Sitemap):
     def get_urls(self, page=1, site=None, protocol=None) -> list[dict]:
         """The page's entries, built in one pass (same keys as Sitemap.get_urls)."""
         base = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
-        url = self._url
+        urls = _per_language(lambda: reverser("questions:detail", pk=int, slug=str))
         entries = [
-            {"location": base + url(pk=pk, slug=slug), "lastmod": lastmod}
+            entry
             for pk, slug, lastmod in self.paginator.page(page).object_list
+            for entry in language_entries(
+                base,
+                {code: url(pk=pk, slug=slug) for code, url in urls.items()},
+                lastmod=lastmod,
+            )
         ]
         if entries:
             self.latest_lastmod = max(entry["lastmod"] for entry in entries)
@@ -111,7 +148,7 @@ class QuestionSitemap(Sitemap):
         return None
 
 
-class TagSitemap(Sitemap):
+class TagSitemap(LanguageSitemap):
     ids_per_page = IDS_PER_SITEMAP
 
     @cached_property
@@ -147,21 +184,27 @@ class TagSitemap(Sitemap):
         """The page's entries, built in one pass (same keys as Sitemap.get_urls)."""
         base = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
         slugs = self.paginator.page(page).object_list
-        url = self._url
-        return [{"location": base + url(slug=slug)} for slug in slugs]
+        urls = _per_language(lambda: reverser("questions:tag", slug=str))
+        return [
+            entry
+            for slug in slugs
+            for entry in language_entries(
+                base, {code: url(slug=slug) for code, url in urls.items()}
+            )
+        ]
 
 
-class SpecialtySitemap(Sitemap):
+class SpecialtySitemap(LanguageSitemap):
     def items(self):
         return Specialty.objects.all()
 
 
-class DoctorSitemap(Sitemap):
+class DoctorSitemap(LanguageSitemap):
     def items(self):
         return DoctorProfile.objects.verified().order_by("id")
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(LanguageSitemap):
     def items(self) -> list[str]:
         return ["forum:home"]
 
@@ -179,15 +222,25 @@ SITEMAPS = {
 
 
 def render_urlset(entries: list[dict]) -> str:
-    """A sitemap <urlset> for entries with "location" and an optional "lastmod"."""
+    """A sitemap <urlset> for entries with "location", an optional "lastmod" and optional
+    "alternates" (hreflang links: "location" and "lang_code")."""
     parts = [
-        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+        ' xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
     ]
+    hreflang = {code: html_lang(code) for code, _name in settings.LANGUAGES}
+    hreflang["x-default"] = "x-default"
     for entry in entries:
         lastmod = entry.get("lastmod")
+        links = "".join(
+            f'<xhtml:link rel="alternate" hreflang="{hreflang.get(alt["lang_code"], "")}"'
+            f' href="{xml_escape(alt["location"])}"/>'
+            for alt in entry.get("alternates", ())
+        )
         parts.append(
             f"<url><loc>{xml_escape(entry['location'])}</loc>"
             + (f"<lastmod>{_w3c(lastmod)}</lastmod>" if lastmod else "")
+            + links
             + "</url>\n"
         )
     parts.append("</urlset>\n")

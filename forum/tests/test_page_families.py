@@ -29,7 +29,9 @@ SITE_FOOTER = re.compile(r'<footer class="site-footer">.*?</footer>', re.S)
 
 
 def _same_token(html: str) -> str:
-    # Every rendering masks the CSRF token afresh.
+    # Every rendering masks the CSRF token afresh; the language switcher's `next` is the
+    # page it is on.
+    html = re.sub(r'(name="next" value=")[^"]*"', r"\1…", html)
     return CSRF_VALUE.sub(r"\1…", html)
 
 

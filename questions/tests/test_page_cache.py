@@ -177,7 +177,7 @@ def split_caches(settings):
 
 def test_a_kept_page_is_served_only_under_the_shared_versions(client, answered, split_caches):
     first = client.get(answered.get_absolute_url()).content
-    assert split_caches["qa_pages"].get(f"qa:page:{answered.pk}")["content"] == first
+    assert split_caches["qa_pages"].get(f"qa:page:{answered.pk}:en")["content"] == first
     assert cached_page(answered.pk)[0] is not None
     # Another worker's write reaches this one through the shared versions only.
     split_caches["qa_versions"].set(f"qa:version:{answered.pk}", "bumped-elsewhere", 60)

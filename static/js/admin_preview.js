@@ -5,6 +5,13 @@
 // renderer the public pages use, so the preview is exactly what readers get.
 (function () {
   "use strict";
+  // Translated by the djangojs catalogue (forum/urls.py's jsi18n, loaded before this file);
+  // English as written when it is missing.
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
+  var interpolate = window.interpolate || function (text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (all, name) { return String(values[name]); });
+  };
 
   var DELAY_MS = 400;
 
@@ -17,10 +24,10 @@
 
     var region = document.createElement("section");
     region.className = "markdown-preview";
-    region.setAttribute("aria-label", "Preview");
+    region.setAttribute("aria-label", gettext("Preview"));
     var label = document.createElement("p");
     label.className = "markdown-preview-label";
-    label.textContent = "Preview, as readers will see it";
+    label.textContent = gettext("Preview, as readers will see it");
     var output = document.createElement("div");
     output.className = "markdown-preview-body";
     region.appendChild(label);
@@ -69,8 +76,8 @@
           lastSent = null;
           region.classList.add("is-error");
           output.textContent = error.message === "HTTP 400"
-            ? "The text is too long to preview."
-            : "The preview could not be loaded.";
+            ? gettext("The text is too long to preview.")
+            : gettext("The preview could not be loaded.");
         });
     }
 

@@ -2,6 +2,13 @@
 // and character counts. The form works the same without this file.
 (function () {
   "use strict";
+  // Translated by the djangojs catalogue (forum/urls.py's jsi18n, loaded before this file);
+  // English as written when it is missing.
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
+  var interpolate = window.interpolate || function (text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (all, name) { return String(values[name]); });
+  };
 
   var form = document.getElementById("ask-form");
   if (!form) return;
@@ -23,9 +30,11 @@
     if (!results.length) return;
     var heading = document.createElement("p");
     heading.className = "similar-titles-heading";
-    heading.textContent = results.length === 1
-      ? "1 answered question looks similar (opens in a new tab):"
-      : results.length + " answered questions look similar (open in a new tab):";
+    heading.textContent = interpolate(ngettext(
+      "%(count)s answered question looks similar (opens in a new tab):",
+      "%(count)s answered questions look similar (open in a new tab):",
+      results.length
+    ), { count: results.length }, true);
     var list = document.createElement("ul");
     results.forEach(function (item) {
       var li = document.createElement("li");
@@ -83,7 +92,7 @@
       button.type = "button";
       button.className = "tag-button";
       button.textContent = name;
-      button.setAttribute("aria-label", "Add tag " + name);
+      button.setAttribute("aria-label", interpolate(gettext("Add tag %(name)s"), { name: name }, true));
       button.addEventListener("click", function () {
         var tags = currentTags();
         if (tags.indexOf(name) === -1) {
@@ -120,7 +129,7 @@
     section.className = "emergency";
     section.setAttribute("role", "alert");
     var heading = document.createElement("h2");
-    heading.textContent = "If this is an emergency, do not wait for an answer here";
+    heading.textContent = gettext("If this is an emergency, do not wait for an answer here");
     section.appendChild(heading);
     var list = document.createElement("ul");
     list.className = "emergency-steps";
@@ -145,7 +154,7 @@
     });
     section.appendChild(list);
     var after = document.createElement("p");
-    after.textContent = "You can still send your question: moderators and doctors will see that it is urgent.";
+    after.textContent = gettext("You can still send your question: moderators and doctors will see that it is urgent.");
     section.appendChild(after);
     live.appendChild(section);
   }

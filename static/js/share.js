@@ -2,6 +2,13 @@
 // Every other share link is a plain link and works without this script.
 (function () {
   "use strict";
+  // Translated by the djangojs catalogue (forum/urls.py's jsi18n, loaded before this file);
+  // English as written when it is missing.
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
+  var interpolate = window.interpolate || function (text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (all, name) { return String(values[name]); });
+  };
   var status = document.querySelector("[data-share-status]");
 
   function say(text) {
@@ -17,8 +24,8 @@
       }
       event.preventDefault();
       navigator.clipboard.writeText(link.href).then(
-        function () { say("Link copied."); },
-        function () { say("Could not copy. The address is " + link.href); }
+        function () { say(gettext("Link copied.")); },
+        function () { say(interpolate(gettext("Could not copy. The address is %(url)s"), { url: link.href }, true)); }
       );
     });
   });
