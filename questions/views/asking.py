@@ -89,6 +89,11 @@ def _ask_context(form, *, question=None) -> dict:
     }
 
 
+def _safety_numbers(emergency_notices: list[dict]) -> list[dict]:
+    """Each number the notices give, once, in the order first given (the safety step)."""
+    return list({n["number"]: n for notice in emergency_notices for n in notice["numbers"]}.values())
+
+
 SAVE_FAILED_MESSAGE = (
     "We could not save your question because of a problem on our side. Your text is still "
     "here: please try sending it again in a minute."
@@ -195,11 +200,7 @@ def ask(request):
     # safe right now?"), with everything typed kept and a button that sends it anyway.
     context["safety_check"] = safety_check
     if safety_check:
-        context["safety_numbers"] = list(
-            {
-                n["number"]: n for notice in context["emergency_notices"] for n in notice["numbers"]
-            }.values()
-        )
+        context["safety_numbers"] = _safety_numbers(context["emergency_notices"])
     allowed_at = None if form.non_field_errors() else next_question_allowed_at(request.user)
     context["limit_notice"] = _limit_message(allowed_at) if allowed_at else ""
     return render(request, "questions/ask.html", context)

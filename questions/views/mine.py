@@ -31,6 +31,7 @@ from questions.views.asking import (
     _ask_context,
     _author_question_or_404,
     _personal_data_message,
+    _safety_numbers,
 )
 
 logger = logging.getLogger("questions.patients")
@@ -53,7 +54,15 @@ def edit_question(request, pk):
     if not can_edit_question(request.user, question):
         return render(request, "questions/edit_closed.html", {"question": question}, status=403)
     form = AskForm(request.POST or None, author=request.user, question=question)
-    if request.method == "POST" and form.is_valid():
+    # The same safety step as asking: red flags in the edited text stop the first Save on
+    # the page with the help numbers first, and the hidden confirm_urgent saves it anyway.
+    safety_check = (
+        request.method == "POST"
+        and form.is_valid()
+        and form.screening.is_urgent
+        and not form.cleaned_data.get("confirm_urgent")
+    )
+    if request.method == "POST" and form.is_valid() and not safety_check:
         try:
             edit_pending_question(question=question, author=request.user, **form.question_data())
         except PersonalDataFound as exc:
@@ -64,7 +73,11 @@ def edit_question(request, pk):
             return render(request, "questions/edit_closed.html", {"question": question}, status=403)
         messages.success(request, "Your changes are saved. Your question is waiting for review.")
         return redirect("questions:mine")
-    return render(request, "questions/ask.html", _ask_context(form, question=question))
+    context = _ask_context(form, question=question)
+    context["safety_check"] = safety_check
+    if safety_check:
+        context["safety_numbers"] = _safety_numbers(context["emergency_notices"])
+    return render(request, "questions/ask.html", context)
 
 
 def _iso(value) -> str | None:
