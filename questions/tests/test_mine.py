@@ -179,9 +179,7 @@ def test_an_edit_without_red_flags_is_saved_at_once(patient_client, patient, spe
     assert not question.is_urgent
 
 
-def test_personal_data_in_an_edit_is_refused_with_the_text_kept(
-    patient_client, patient, specialty
-):
+def test_personal_data_in_an_edit_is_refused_with_the_text_kept(patient_client, patient, specialty):
     question = PendingQuestionFactory(author=patient, specialty=specialty)
     old_body = question.body
     body = "我胸口悶痛兩天了，方便的話加我的LINE：chen_mei88 再跟我說。"

@@ -91,7 +91,9 @@ def _ask_context(form, *, question=None) -> dict:
 
 def _safety_numbers(emergency_notices: list[dict]) -> list[dict]:
     """Each number the notices give, once, in the order first given (the safety step)."""
-    return list({n["number"]: n for notice in emergency_notices for n in notice["numbers"]}.values())
+    return list(
+        {n["number"]: n for notice in emergency_notices for n in notice["numbers"]}.values()
+    )
 
 
 SAVE_FAILED_MESSAGE = (
