@@ -1097,9 +1097,23 @@ _DATE_THEN_BIRTH = re.compile(
 # Keyword-led personal data: the keywords (personal_data.toml) are found with str.find on
 # the lower-cased text, then a short anchored pattern reads what follows. Trying a long
 # case-insensitive alternation at every position cost ten times as much.
+# After the app's name: an ID word ("LINE ID", "微信號"), then what introduces the account
+# ("is", ":", "是", ", my id is", "，帳號", " username is"), then the account name. A name
+# after a bare comma or space must look like an account (a digit, "_" or "."), so that
+# "on Facebook, which" is not one: see _find_personal_data.
 _AFTER_APP = re.compile(
-    r"(?:\s?+(?:id|ID|Id|號|帳號|账号))?+(?:\s?+(?:is|:|是|為|=|-|,)|\s?+(?i:my\s+id\s+is))?+"
-    r"\s?+@?+([A-Za-z][A-Za-z0-9_.-]{3,31}+)"
+    r"(?:\s?+(?:id|ID|Id|號|帳號|账号))?+"
+    r"(?:[\s,，]{0,3}+(?:(?i:my|the)\s++)?+"
+    r"(?i:id|user\s?name|handle|account|帳號|账号|號)(?:\s++(?i:is)\b)?+\s?+[:：]?+"
+    r"|\s?+(?:(?i:is)\b|[:：]|是|為|=|-))?+"
+    r"(?:\s?+[,，])?+\s?+@?+([A-Za-z][A-Za-z0-9_.-]{3,31}+)"
+)
+# Further on, within a few words of the app's name: "on WeChat too, my username is
+# lily_wong_92". Searched only in the APP_REACH characters after the name.
+APP_REACH = 40
+_ACCOUNT_LATER = re.compile(
+    r"(?i:user\s?name|handle|account|\bid)\s++(?i:is\b|:)\s*+@?+([A-Za-z][A-Za-z0-9_.-]{3,31}+)"
+    r"|(?:帳號|账号|ID|id)\s?+(?:是|為|[:：])?+\s?+([A-Za-z][A-Za-z0-9_.-]{3,31}+)"
 )
 # "WhatsApp: +886 955 321 987": a messaging account that is a phone number.
 _AFTER_APP_NUMBER = re.compile(
@@ -1145,6 +1159,10 @@ def _keyword_ends(lower: str, keywords) -> list[int]:
                 ends.append(start + len(word))
             start = lower.find(word, start + 1)
     return sorted(set(ends))
+
+
+def _looks_like_account(name: str) -> bool:
+    return any(ch.isdigit() or ch in "_." for ch in name)
 
 
 _ID_LETTERS = "ABCDEFGHJKLMNPQRSTUVXYWZIO"  # A=10 ... in the order of their codes
@@ -1224,8 +1242,14 @@ def _find_personal_data(text: str) -> list[Finding]:
             if m := _AFTER_NHI_LABEL.match(text, end):
                 add("nhi_card", m, 1)
     for end in _keyword_ends(lower, keywords["apps"]):
-        if m := _AFTER_APP.match(text, end) or _AFTER_APP_NUMBER.match(text, end):
+        m = _AFTER_APP.match(text, end)
+        if m and not text[end : m.start(1)].strip(" ,，") and not _looks_like_account(m.group(1)):
+            m = None  # "on Facebook, which ...": a word, not an account
+        if m := m or _AFTER_APP_NUMBER.match(text, end):
             found.append((Finding("handle", m.group(1)), m.start(1), m.end()))
+        elif later := _ACCOUNT_LATER.search(text, end, end + APP_REACH):
+            group = 1 if later.group(1) else 2
+            found.append((Finding("handle", later.group(group)), later.start(group), later.end()))
     for end in _keyword_ends(lower, keywords["links"]):
         if m := _AFTER_LINK.match(text, end):
             found.append(
@@ -1303,6 +1327,7 @@ def patterns() -> dict[str, re.Pattern]:
         "date_of_birth": _DATE_OF_BIRTH,
         "date_then_birth": _DATE_THEN_BIRTH,
         "after_app": _AFTER_APP,
+        "account_later": _ACCOUNT_LATER,
         "after_app_number": _AFTER_APP_NUMBER,
         "after_link": _AFTER_LINK,
         "after_at": _AFTER_AT,
