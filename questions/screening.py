@@ -34,7 +34,6 @@ import dataclasses
 import re
 import tomllib
 import unicodedata
-from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -548,6 +547,10 @@ class Ruleset:
     # The Chinese strings rules start from, as one alternation of literals (no quantifier:
     # at each position at most one try per string).
     trigger_pattern: re.Pattern
+    # First terms of the phrases indexed with their second token, and whether any phrase
+    # starts with a number: a token that is neither, with no cached candidates, is passed
+    # over without a look-up of its pair.
+    pair_firsts: frozenset[str] = frozenset()
 
 
 @cache
@@ -634,6 +637,7 @@ def ruleset() -> Ruleset:
         trigger_prefixes=prefixes,
         trigger_lengths=tuple(sorted({len(p) for p in prefixes})),
         trigger_first_characters=set(strings),
+        pair_firsts=frozenset(first for first, second in by_exact if second is not None),
         trigger_pattern=re.compile(
             "|".join(
                 re.escape(literal)
@@ -649,10 +653,14 @@ def _phrase_at(tokens: Tokens, i: int, phrase: Phrase, limit: int) -> int:
     """The token after `phrase` if it starts at token i (and ends before `limit`), else -1."""
     if i + len(phrase) > limit:
         return -1
-    texts, kinds, values = tokens.texts, tokens.kinds, tokens.values
+    texts = tokens.texts
     for k, term in enumerate(phrase):
         j = i + k
-        if not term.matches(texts[j], kinds[j], values[j]):
+        exact = term.exact
+        if exact is not None:  # most terms: compared here, without a call
+            if texts[j] != exact:
+                return -1
+        elif not term.matches(texts[j], tokens.kinds[j], tokens.values[j]):
             return -1
     return i + len(phrase)
 
@@ -675,6 +683,21 @@ class PhraseSet:
             else:
                 self.numbers.append(phrase)
         self.prefix_lengths = tuple(sorted({len(p) for p in self.prefix}))
+        # Token text -> the phrases it may start (numbers aside), filled as texts are met:
+        # a scan over every token of a region then costs one look-up per token.
+        self._by_text: dict[str, tuple[Phrase, ...]] = {}
+
+    def starting_text(self, text: str, kind: str) -> tuple[Phrase, ...]:
+        """The phrases a token with this text may start, phrases starting with a number
+        aside (a text is always of one kind, but for one Chinese numeral: the numbers
+        are added by the caller from the token's value)."""
+        found = self._by_text.get(text)
+        if found is None:
+            found = tuple(self.starting(text, kind, None))
+            if len(self._by_text) > 50_000:
+                self._by_text.clear()
+            self._by_text[text] = found
+        return found
 
     def __bool__(self) -> bool:
         return bool(self.phrases)
@@ -707,8 +730,14 @@ class PhraseSet:
         """The token after the longest phrase starting at token i, else -1."""
         if i >= limit:
             return -1
+        text = tokens.texts[i]
+        phrases = self._by_text.get(text)
+        if phrases is None:
+            phrases = self.starting_text(text, tokens.kinds[i])
+        if self.numbers and tokens.values[i] is not None:
+            phrases += tuple(self.numbers)
         best = -1
-        for phrase in self.starting(tokens.texts[i], tokens.kinds[i], tokens.values[i]):
+        for phrase in phrases:
             end = _phrase_at(tokens, i, phrase, limit)
             if end > best:
                 best = end
@@ -768,32 +797,48 @@ def _is_negated(tokens: Tokens, start: int, floor: int, context: Context) -> boo
     return False
 
 
-def _cue_hits(tokens: Tokens, context: Context, memo: dict) -> dict[str, tuple[list, list]]:
-    """Where each kind of cue phrase starts and ends in these tokens (one pass, kept in
-    `memo` for the region)."""
-    hits = memo.get("cues")
+def _sentence_cues(tokens: Tokens, context: Context, memo: dict, s: int) -> dict[str, list]:
+    """Where each kind of cue phrase starts and ends in sentence s, as (start, end) token
+    pairs; found when a red flag first asks, and kept in `memo`: only the sentences
+    around a red flag are read (cue phrases hold no sentence mark, so none crosses one)."""
+    per_sentence = memo.setdefault("cues", {})
+    hits = per_sentence.get(s)
     if hits is None:
-        hits = {name: ([], []) for name in CUE_SETS}
+        hits = {}
         texts, kinds, values, n = tokens.texts, tokens.kinds, tokens.values, len(tokens.texts)
-        for j in range(n):
-            for phrase in context.all_cues.starting(texts[j], kinds[j], values[j]):
+        starts = tokens.sentence_starts
+        cues = context.all_cues
+        by_text, numbers = cues._by_text, tuple(cues.numbers)
+        for j in range(starts[s], starts[s + 1] if s + 1 < len(starts) else n):
+            phrases = by_text.get(texts[j])
+            if phrases is None:
+                phrases = cues.starting_text(texts[j], kinds[j])
+            if numbers and values[j] is not None:
+                phrases += numbers
+            if not phrases:
+                continue
+            following = texts[j + 1] if j + 1 < n else None
+            for phrase in phrases:
+                # Most cues start with a common word ("in", "was"): the second word, compared
+                # here, rules out nearly all of them without a call.
+                if len(phrase) > 1 and phrase[1].exact is not None and phrase[1].exact != following:
+                    continue
                 end = _phrase_at(tokens, j, phrase, n)
                 if end != -1:
                     for name in context.cue_sets[phrase]:
-                        hits[name][0].append(j)
-                        hits[name][1].append(end)
-        memo["cues"] = hits
+                        hits.setdefault(name, []).append((j, end))
+        per_sentence[s] = hits
     return hits
 
 
-def _has_cue(hits: dict, start: int, end: int, name: str) -> bool:
+def _has_cue(tokens: Tokens, context: Context, memo: dict, start: int, end: int, name: str) -> bool:
     """Whether a cue of that kind lies wholly within tokens start..end."""
-    starts, ends = hits[name]
-    k = bisect_left(starts, start)
-    while k < len(starts) and starts[k] < end:
-        if ends[k] <= end:
-            return True
-        k += 1
+    if start >= end:
+        return False
+    for s in range(tokens.sentence[start], tokens.sentence[min(end, len(tokens.texts)) - 1] + 1):
+        for first, last in _sentence_cues(tokens, context, memo, s).get(name, ()):
+            if first >= start and last <= end:
+                return True
     return False
 
 
@@ -821,15 +866,15 @@ def _in_the_past(tokens: Tokens, i: int, context: Context, memo: dict) -> bool:
     if end < len(tokens.texts):
         next_end = _sentence_bounds(tokens, end)[1]
     start, end, next_end = max(start, low), min(end, high), min(next_end, high)
-    hits = _cue_hits(tokens, context, memo)
-    again = _has_cue(hits, *clause, "again")
-    current = again or _has_cue(hits, *clause, "current")
-    answer = _has_cue(hits, *clause, "hypothetical") or (
+
+    def has(first: int, last: int, name: str) -> bool:
+        return _has_cue(tokens, context, memo, first, last, name)
+
+    again = has(*clause, "again")
+    current = again or has(*clause, "current")
+    answer = has(*clause, "hypothetical") or (
         not again
-        and (
-            _has_cue(hits, start, next_end, "resolved")
-            or (not current and _has_cue(hits, start, end, "past"))
-        )
+        and (has(start, next_end, "resolved") or (not current and has(start, end, "past")))
     )
     memo[clause] = answer
     return answer
@@ -860,11 +905,7 @@ def _find_slots(tokens, rule, context, i, phrase, sentence_end) -> tuple[int, in
     for slot in rule.near_slots:
         if not slot.may_start_in(nearby):
             return None
-        if not any(
-            _any_phrase_at(tokens, j, slot, high) != -1
-            and not _is_negated(tokens, j, _sentence_bounds(tokens, j)[0], context)
-            for j in range(low, high)
-        ):
+        if not _found_unnegated(tokens, slot, low, high, context):
             return None
     # Last, as the dearest: what stands before the first phrase.
     if rule.unless_before and _any_phrase_ending_at(tokens, i, rule.unless_before, 0):
@@ -872,6 +913,26 @@ def _find_slots(tokens, rule, context, i, phrase, sentence_end) -> tuple[int, in
     if _is_negated(tokens, i, _sentence_bounds(tokens, i)[0], context):
         return None
     return i, end
+
+
+def _found_unnegated(tokens: Tokens, slot: PhraseSet, low: int, high: int, context) -> bool:
+    """Whether a phrase of `slot` stands in tokens low..high, not negated. The tokens where
+    none can start are passed over with one look-up each."""
+    texts, values, by_text = tokens.texts, tokens.values, slot._by_text
+    numbers = tuple(slot.numbers)
+    for j in range(low, high):
+        phrases = by_text.get(texts[j])
+        if phrases is None:
+            phrases = slot.starting_text(texts[j], tokens.kinds[j])
+        if numbers and values[j] is not None:
+            phrases += numbers
+        if not phrases:
+            continue
+        if any(_phrase_at(tokens, j, p, high) != -1 for p in phrases) and not _is_negated(
+            tokens, j, _sentence_bounds(tokens, j)[0], context
+        ):
+            return True
+    return False
 
 
 _TERM_CACHE: dict[tuple[str, str], list[tuple[int, Phrase]]] = {}
@@ -903,61 +964,16 @@ def _candidates(rules: Ruleset, tokens: Tokens, i: int) -> list[tuple[int, Phras
     return found
 
 
-_WORD = re.compile(r"[a-z]++(?:'[a-z]++)?+")
-# Sentence ends, for cutting the text into the regions worth tokenizing (not the "." of
-# "38.5").
-_SENTENCE_END = re.compile(r"[!?;。！？；\n]|\.(?![0-9])")
-
-
-_TRIGGER_WORDS: dict[str, bool] = {}
-
-
-def _hot_regions(rules: Ruleset, lower: str) -> list[tuple[int, int]]:
-    """The stretches of text around each word or Chinese string a rule can start from:
-    its sentence with the one before and the one after. Only these are tokenized and
-    matched, so an ordinary question costs a few look-ups per word."""
-    hits = []
-    words, prefixes, lengths = rules.trigger_words, rules.trigger_prefixes, rules.trigger_lengths
-    is_trigger = _TRIGGER_WORDS
-    for m in _WORD.finditer(lower):
-        word = m.group()
-        hit = is_trigger.get(word)
-        if hit is None:
-            spelled = _SPELLINGS.get(word, word)
-            hit = spelled in words or any(
-                spelled[:n] in prefixes for n in lengths if n <= len(spelled)
-            )
-            if len(is_trigger) > 50_000:
-                is_trigger.clear()
-            is_trigger[word] = hit
-        if hit:
-            hits.append(m.start())
-    if rules.trigger_first_characters.intersection(lower):
-        hits += [m.start() for m in rules.trigger_pattern.finditer(lower)]
-    if not hits:
-        return []
-    ends = [0] + [m.end() for m in _SENTENCE_END.finditer(lower)]
-    if ends[-1] != len(lower):
-        ends.append(len(lower))
-    regions: list[tuple[int, int]] = []
-    for at in sorted(hits):
-        k = max(0, bisect_left(ends, at + 1) - 1)  # the sentence starting at ends[k]
-        start, end = ends[max(0, k - 1)], ends[min(len(ends) - 1, k + 2)]
-        if regions and start <= regions[-1][1]:
-            regions[-1] = (regions[-1][0], max(end, regions[-1][1]))
-        else:
-            regions.append((start, end))
-    return regions
-
-
 def _find_red_flags(text: str) -> list[Finding]:
     rules = ruleset()
     lower = text.lower()
     if len(lower) != len(text):  # a rare letter whose lower case is longer: keep offsets
         lower = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
     found: list[tuple[int, Finding]] = []
-    for start, end in _hot_regions(rules, lower):
-        _match_region(rules, text, lower, start, end, found)
+    # The whole text is tokenized once and matched: finding the stretches worth matching
+    # first cost as much as tokenizing them, and a question's sentences nearly all hold a
+    # word some rule starts from. A token no rule starts from costs one look-up.
+    _match_region(rules, text, lower, 0, len(lower), found)
     found.sort(key=lambda item: item[0])
     return [finding for _start, finding in found]
 
@@ -966,9 +982,15 @@ def _match_region(rules: Ruleset, text: str, lower: str, offset: int, stop: int,
     tokens = tokenize(lower[offset:stop])
     seen: set[tuple[str, int]] = set()
     past_memo: dict[str, dict] = {language: {} for language in LANGUAGES}
+    texts, values = tokens.texts, tokens.values
+    term_cache, pair_firsts = _TERM_CACHE, rules.pair_firsts
     for i, kind in enumerate(tokens.kinds):
         if kind in (SENTENCE, CLAUSE):
             continue
+        if values[i] is None and texts[i] not in pair_firsts:
+            cached = term_cache.get((texts[i], kind))
+            if cached is not None and not cached:
+                continue  # no rule starts at this token: most tokens
         candidates = _candidates(rules, tokens, i)
         if not candidates:
             continue
@@ -1075,9 +1097,23 @@ _DATE_THEN_BIRTH = re.compile(
 # Keyword-led personal data: the keywords (personal_data.toml) are found with str.find on
 # the lower-cased text, then a short anchored pattern reads what follows. Trying a long
 # case-insensitive alternation at every position cost ten times as much.
+# After the app's name: an ID word ("LINE ID", "微信號"), then what introduces the account
+# ("is", ":", "是", ", my id is", "，帳號", " username is"), then the account name. A name
+# after a bare comma or space must look like an account (a digit, "_" or "."), so that
+# "on Facebook, which" is not one: see _find_personal_data.
 _AFTER_APP = re.compile(
-    r"(?:\s?+(?:id|ID|Id|號|帳號|账号))?+(?:\s?+(?:is|:|是|為|=|-|,)|\s?+(?i:my\s+id\s+is))?+"
-    r"\s?+@?+([A-Za-z][A-Za-z0-9_.-]{3,31}+)"
+    r"(?:\s?+(?:id|ID|Id|號|帳號|账号))?+"
+    r"(?:[\s,，]{0,3}+(?:(?i:my|the)\s++)?+"
+    r"(?i:id|user\s?name|handle|account|帳號|账号|號)(?:\s++(?i:is)\b)?+\s?+[:：]?+"
+    r"|\s?+(?:(?i:is)\b|[:：]|是|為|=|-))?+"
+    r"(?:\s?+[,，])?+\s?+@?+([A-Za-z][A-Za-z0-9_.-]{3,31}+)"
+)
+# Further on, within a few words of the app's name: "on WeChat too, my username is
+# lily_wong_92". Searched only in the APP_REACH characters after the name.
+APP_REACH = 40
+_ACCOUNT_LATER = re.compile(
+    r"(?i:user\s?name|handle|account|\bid)\s++(?i:is\b|:)\s*+@?+([A-Za-z][A-Za-z0-9_.-]{3,31}+)"
+    r"|(?:帳號|账号|ID|id)\s?+(?:是|為|[:：])?+\s?+([A-Za-z][A-Za-z0-9_.-]{3,31}+)"
 )
 # "WhatsApp: +886 955 321 987": a messaging account that is a phone number.
 _AFTER_APP_NUMBER = re.compile(
@@ -1123,6 +1159,10 @@ def _keyword_ends(lower: str, keywords) -> list[int]:
                 ends.append(start + len(word))
             start = lower.find(word, start + 1)
     return sorted(set(ends))
+
+
+def _looks_like_account(name: str) -> bool:
+    return any(ch.isdigit() or ch in "_." for ch in name)
 
 
 _ID_LETTERS = "ABCDEFGHJKLMNPQRSTUVXYWZIO"  # A=10 ... in the order of their codes
@@ -1175,7 +1215,10 @@ def _find_personal_data(text: str) -> list[Finding]:
         for m in _NATIONAL_ID.finditer(text):
             if _national_id_checksum_ok(m.group()):
                 add("national_id", m)
-        for pattern in _ADDRESSES:
+        # The Chinese address needs 路, 街 or 大道: without them its scan of every Chinese
+        # character is skipped.
+        chinese_street = "路" in text or "街" in text or "大道" in text
+        for pattern in _ADDRESSES if chinese_street else _ADDRESSES[:2]:
             for m in pattern.finditer(text):
                 add("address", m)
         if any(word in lower for word in _BIRTH_WORDS):
@@ -1199,8 +1242,14 @@ def _find_personal_data(text: str) -> list[Finding]:
             if m := _AFTER_NHI_LABEL.match(text, end):
                 add("nhi_card", m, 1)
     for end in _keyword_ends(lower, keywords["apps"]):
-        if m := _AFTER_APP.match(text, end) or _AFTER_APP_NUMBER.match(text, end):
+        m = _AFTER_APP.match(text, end)
+        if m and not text[end : m.start(1)].strip(" ,，") and not _looks_like_account(m.group(1)):
+            m = None  # "on Facebook, which ...": a word, not an account
+        if m := m or _AFTER_APP_NUMBER.match(text, end):
             found.append((Finding("handle", m.group(1)), m.start(1), m.end()))
+        elif later := _ACCOUNT_LATER.search(text, end, end + APP_REACH):
+            group = 1 if later.group(1) else 2
+            found.append((Finding("handle", later.group(group)), later.start(group), later.end()))
     for end in _keyword_ends(lower, keywords["links"]):
         if m := _AFTER_LINK.match(text, end):
             found.append(
@@ -1278,6 +1327,7 @@ def patterns() -> dict[str, re.Pattern]:
         "date_of_birth": _DATE_OF_BIRTH,
         "date_then_birth": _DATE_THEN_BIRTH,
         "after_app": _AFTER_APP,
+        "account_later": _ACCOUNT_LATER,
         "after_app_number": _AFTER_APP_NUMBER,
         "after_link": _AFTER_LINK,
         "after_at": _AFTER_AT,

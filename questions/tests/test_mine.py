@@ -135,6 +135,74 @@ def test_editing_rescreens_the_text(patient_client, patient, specialty):
     assert "0912" not in question.body
 
 
+def test_red_flags_in_an_edit_stop_the_first_save_on_the_safety_step(
+    patient_client, patient, specialty, settings
+):
+    settings.EMERGENCY_NUMBER = "119"
+    settings.CRISIS_LINE_NUMBER = "1925"
+    question = PendingQuestionFactory(author=patient, specialty=specialty)
+    old_body = question.body
+    body = "Since the test results came back I keep thinking I would be better off dead."
+    data = ask_data(specialty, title="Results and how I feel", body=body, consent=None)
+    response = patient_client.post(edit_url(question), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Are you safe right now?" in html
+    numbers = [html.index('href="tel:1925"'), html.index('href="tel:119"')]
+    assert max(numbers) < html.index('id="ask-form"')
+    assert "Suicidal thoughts." in html
+    # What was typed is kept, and the button says it saves anyway.
+    assert body in html
+    assert 'value="Results and how I feel"' in html
+    assert '<input type="hidden" name="confirm_urgent" value="1">' in html
+    assert "I am safe: save my changes" in html
+    question.refresh_from_db()
+    assert question.body == old_body
+    assert not question.is_urgent
+
+    response = patient_client.post(edit_url(question), {**data, "confirm_urgent": "1"})
+    assert response.status_code == 302
+    assert response.url == MINE
+    question.refresh_from_db()
+    assert question.body == body
+    assert question.is_urgent
+    assert question.urgent_reasons == ["Suicidal thoughts"]
+
+
+def test_an_edit_without_red_flags_is_saved_at_once(patient_client, patient, specialty):
+    question = PendingQuestionFactory(author=patient, specialty=specialty)
+    body = "The headache is worse in the morning and better after coffee, for two weeks now."
+    response = patient_client.post(edit_url(question), ask_data(specialty, body=body))
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.body == body
+    assert not question.is_urgent
+
+
+def test_personal_data_in_an_edit_is_refused_with_the_text_kept(patient_client, patient, specialty):
+    question = PendingQuestionFactory(author=patient, specialty=specialty)
+    old_body = question.body
+    body = "我胸口悶痛兩天了，方便的話加我的LINE：chen_mei88 再跟我說。"
+    response = patient_client.post(
+        edit_url(question), ask_data(specialty, body=body, confirm_urgent="1")
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "please remove what looks like personal" in html
+    assert "(messaging or social media account)" in html
+    assert body in html
+    question.refresh_from_db()
+    assert question.body == old_body
+
+
+def test_the_edit_page_points_its_script_at_the_screening_endpoint(patient_client, patient):
+    question = PendingQuestionFactory(author=patient)
+    html = patient_client.get(edit_url(question)).content.decode()
+    assert f'data-screen-url="{reverse("questions:screen-text")}"' in html
+    assert 'id="live-emergency"' in html
+    assert "Are you safe right now?" not in html
+
+
 def test_edit_is_404_for_someone_else(client, question):
     question.status = Question.Status.PENDING
     question.save()
@@ -155,8 +223,17 @@ def test_edit_is_403_once_reviewed(patient_client, question, specialty, django_a
     assert question.title == old_title
 
 
-def test_edit_needs_an_account(client, question):
-    assert client.get(edit_url(question)).status_code == 302
+def test_edit_needs_an_account(client, question, specialty):
+    question.status = Question.Status.PENDING
+    question.save()
+    response = client.get(edit_url(question))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+    body = "I took thirty sleeping pills."
+    response = client.post(edit_url(question), ask_data(specialty, body=body, confirm_urgent="1"))
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.body != body
 
 
 # --- Export ---------------------------------------------------------------------------

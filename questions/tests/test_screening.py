@@ -331,6 +331,12 @@ def test_a_red_flag_that_is_back_alarms_despite_a_past_episode():
         ("DM me on Instagram @jenny.health", "handle", None),
         ("see facebook.com/peter.chen.1990", "handle", None),
         ("Telegram t.me/healthyjoe", "handle", None),
+        # The account introduced after the app's name, not right after it.
+        ("Add me on LINE, my id is Sunny_Lee", "handle", "Sunny_Lee"),
+        ("I'm on WeChat too, my username is lilywong, thanks", "handle", "lilywong"),
+        ("find me on Facebook, my account is mike.tsai.77", "handle", "mike.tsai.77"),
+        ("可以加我微信，帳號 chenxiao", "handle", "chenxiao"),
+        ("我的LINE帳號是 sunnywu", "handle", "sunnywu"),
         ("My WhatsApp is +886 955 321 987", "phone", None),
         ("My name is Grace Lin and I have eczema", "name", "Grace Lin"),
         ("你好，我叫陳美玲，最近咳嗽", "name", "陳美玲"),
@@ -347,6 +353,19 @@ def test_screen_finds_personal_data_in_both_languages(text, kind, found):
     assert kind in kinds(result.personal_data), result
     if found:
         assert found in [f.text for f in result.personal_data]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I read about this rash on Facebook, which worried me.",
+        "My line of work is accounting.",
+        "We waited in line, then the nurse called us.",
+        "在臉書上看到這種疹子，好擔心。",
+    ],
+)
+def test_an_app_named_in_passing_is_no_account(text):
+    assert screen(text).personal_data == ()
 
 
 def test_an_id_number_with_a_wrong_check_digit_needs_a_label():
