@@ -26,7 +26,7 @@ from questions.tests.factories import QuestionFactory, TagFactory
 from questions.tests.test_qa_page import (
     QA_PAGE_QUERIES,
     assert_in_order,
-    full_page,  # noqa: F401  (a fixture)
+    full_page,  # noqa: F401  (the fixture model_page asks for)
     json_ld,
 )
 
@@ -70,6 +70,12 @@ def cold_cache():
 
 
 @pytest.fixture
+def model_page(request):
+    """The Q&A page's every part (questions/tests/test_qa_page.py's full_page)."""
+    return request.getfixturevalue("full_page")
+
+
+@pytest.fixture
 def neurology(specialty):
     specialty.name_zh_hant = "神經內科"
     specialty.save()
@@ -95,12 +101,12 @@ def english(client, url, **params):
 
 
 def test_qa_page_in_chinese_has_the_model_pages_parts_in_chinese(
-    client, full_page, doctor, neurology
+    client, model_page, doctor, neurology
 ):
     doctor.display_name = "林美華"
     doctor.save()
 
-    html = chinese(client, full_page.get_absolute_url())
+    html = chinese(client, model_page.get_absolute_url())
     text = visible_text(html)
 
     assert_in_order(
@@ -140,12 +146,12 @@ def test_qa_page_in_chinese_has_the_model_pages_parts_in_chinese(
 
 
 def test_qa_page_in_chinese_names_doctors_in_chinese_in_its_structured_data(
-    client, full_page, doctor, neurology
+    client, model_page, doctor, neurology
 ):
     doctor.display_name = "林美華"
     doctor.save()
 
-    html = chinese(client, full_page.get_absolute_url())
+    html = chinese(client, model_page.get_absolute_url())
 
     page = json_ld(html)[0]
     authors = [answer["author"]["name"] for answer in page["mainEntity"]["suggestedAnswer"]]
@@ -155,10 +161,25 @@ def test_qa_page_in_chinese_names_doctors_in_chinese_in_its_structured_data(
 @pytest.mark.parametrize(
     ("sex", "age", "chinese_line", "english_line"),
     [
-        ("female", "10~19", "Heihei，10~19歲女性。發問日期：", "Heihei, 10~19 year old female. Ask Date: "),
-        ("male", "30~39", "Heihei，30~39歲男性。發問日期：", "Heihei, 30~39 year old male. Ask Date: "),
+        (
+            "female",
+            "10~19",
+            "Heihei，10~19歲女性。發問日期：",
+            "Heihei, 10~19 year old female. Ask Date: ",
+        ),
+        (
+            "male",
+            "30~39",
+            "Heihei，30~39歲男性。發問日期：",
+            "Heihei, 30~39 year old male. Ask Date: ",
+        ),
         ("other", "90+", "Heihei，90+歲。發問日期：", "Heihei, 90+ year old person. Ask Date: "),
-        ("undisclosed", "0~9", "Heihei，0~9歲。發問日期：", "Heihei, 0~9 year old person. Ask Date: "),
+        (
+            "undisclosed",
+            "0~9",
+            "Heihei，0~9歲。發問日期：",
+            "Heihei, 0~9 year old person. Ask Date: ",
+        ),
     ],
 )
 def test_patient_line_is_one_sentence_per_sex_in_each_language(
@@ -254,7 +275,7 @@ def test_search_in_chinese_counts_and_explains(client, neurology):
     assert "您想找什麼？" in visible_text(html)
     assert "請輸入症狀、疾病或藥名，例如「每天早上頭痛」。" in visible_text(html)
     assert '<option value="neurology">神經內科</option>' in html
-    assert "<option value=\"\">所有科別</option>" in html
+    assert '<option value="">所有科別</option>' in html
 
 
 def test_search_in_english_still_reads_as_before(client, neurology):
@@ -387,8 +408,10 @@ def test_pager_in_chinese():
 def test_feed_links_in_chinese(db):
     request = RequestFactory().get("/")
     with translation.override("zh-hant"):
-        html = engines["jinja2"].from_string(
-            '{% include "forum/_feed_links.html" %}'
-        ).render({"SITE_NAME": "Ask a Doctor"}, request)
+        html = (
+            engines["jinja2"]
+            .from_string('{% include "forum/_feed_links.html" %}')
+            .render({"SITE_NAME": "Ask a Doctor"}, request)
+        )
     assert 'title="Ask a Doctor：最新回覆的問題（RSS）"' in html
     assert 'title="Ask a Doctor：最新回覆的問題（Atom）"' in html
