@@ -12,6 +12,7 @@ import html as html_lib
 import re
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.template import engines
 from django.test import RequestFactory
@@ -82,6 +83,10 @@ def neurology(specialty):
     return specialty
 
 
+def model_page_url(question) -> str:
+    return settings.SITE_URL + question.get_absolute_url()
+
+
 def chinese(client, url, **params):
     """The page at `url` as a visitor reading the site in Traditional Chinese sees it."""
     with translation.override("zh-hant"):
@@ -142,7 +147,17 @@ def test_qa_page_in_chinese_has_the_model_pages_parts_in_chinese(
     assert '<a href="/doctors/' in html.split("林美華 醫師</a>回覆", 1)[0][-200:]
     assert 'aria-label="分享此頁"' in html
     assert "（在新分頁開啟）" in html
+    # What the share script says comes from the page, translated.
+    assert 'data-copied="已複製連結。"' in html
+    assert f'data-copy-failed="無法複製。本頁網址是 {model_page_url(model_page)}"' in html
     assert "<title>Muscle twitches: causes and care - 神經內科 - " in html
+
+
+def test_qa_page_in_english_keeps_its_share_messages(client, model_page):
+    html = english(client, model_page.get_absolute_url())
+
+    assert 'data-copied="Link copied."' in html
+    assert f'data-copy-failed="Could not copy. The address is {model_page_url(model_page)}"' in html
 
 
 def test_qa_page_in_chinese_names_doctors_in_chinese_in_its_structured_data(

@@ -1,8 +1,10 @@
 // Q&A page share links: "Copy link" copies the page address instead of opening it.
-// Every other share link is a plain link and works without this script.
+// Every other share link is a plain link and works without this script. What it says
+// comes translated from the page (data-copied, data-copy-failed on the status line).
 (function () {
   "use strict";
   var status = document.querySelector("[data-share-status]");
+  var messages = status ? status.dataset : {};
 
   function say(text) {
     if (status) {
@@ -17,8 +19,8 @@
       }
       event.preventDefault();
       navigator.clipboard.writeText(link.href).then(
-        function () { say("Link copied."); },
-        function () { say("Could not copy. The address is " + link.href); }
+        function () { say(messages.copied || "Link copied."); },
+        function () { say(messages.copyFailed || "Could not copy. The address is " + link.href); }
       );
     });
   });
