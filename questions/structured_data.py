@@ -8,6 +8,7 @@ for a <script type="application/ld+json"> element.
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from questions.models import Question
 
@@ -51,7 +52,8 @@ MEDICAL_SPECIALTIES = {
 
 
 def _doctor(doctor) -> dict:
-    data = {"@type": "Person", "name": f"Dr. {doctor.display_name}"}
+    # The name as the page shows it ("Dr. Lin" / 「林醫師」), in the page's language.
+    data = {"@type": "Person", "name": gettext("Dr. %(name)s") % {"name": doctor.display_name}}
     if doctor.is_verified:
         data["url"] = settings.SITE_URL + doctor.get_absolute_url()
     return data
@@ -61,7 +63,7 @@ def specialty_data(specialty) -> str | dict:
     member = MEDICAL_SPECIALTIES.get(specialty.slug)
     if member:
         return f"https://schema.org/{member}"
-    return {"@type": "MedicalSpecialty", "name": specialty.name}
+    return {"@type": "MedicalSpecialty", "name": specialty.localized_name}
 
 
 def qa_page_data(*, question: Question, replies: list, url: str, name: str) -> dict:

@@ -76,7 +76,7 @@ def patient(question) -> str:
     """Who asked, as the doctor and moderation pages name them: "Heihei, 30~39 year old
     female" (「Heihei，30~39歲女性」). One sentence per sex, so each language orders the
     words its own way; other and undisclosed sexes read as "person"."""
-    values = {"nickname": question.nickname, "age": question.age_range}
+    values = {"nickname": question.nickname, "age": question.get_age_range_display()}
     if question.sex == "female":
         return gettext("%(nickname)s, %(age)s year old female") % values
     if question.sex == "male":

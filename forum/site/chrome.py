@@ -164,7 +164,8 @@ def page_header(context) -> Header:
 
 
 def footer() -> Footer:
-    """The medical disclaimer, the footer's links and the copyright line."""
+    """The medical disclaimer, the footer's links (home, FAQ and the legal texts every
+    page must lead to) and the copyright line."""
     return Footer(
         disclaimer_title=_("Medical disclaimer:"),
         disclaimer=_(
@@ -178,6 +179,9 @@ def footer() -> Footer:
         links=[
             Link(_("Home"), fast_reverse("forum:home")),
             Link(_("FAQ"), fast_reverse("answers:faqs")),
+            Link(_("Privacy notice"), fast_reverse("forum:privacy")),
+            Link(_("Terms of use"), fast_reverse("forum:terms")),
+            Link(_("Accessibility"), fast_reverse("forum:accessibility")),
         ],
         copyright=f"{timezone.localdate().year} {settings.SITE_NAME}",
     )

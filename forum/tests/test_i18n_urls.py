@@ -291,7 +291,7 @@ def test_feeds_per_language(client, answered):
 
 def test_javascript_catalogue_per_language(client):
     chinese = client.get("/zh-hant/jsi18n/").content.decode()
-    assert json.dumps("已複製連結。") in chinese  # the catalogue is JSON, ASCII-escaped
+    assert json.dumps("文字太長，無法預覽。") in chinese  # the catalogue is JSON, ASCII-escaped
     assert client.get("/jsi18n/").status_code == 200
 
 

@@ -1,15 +1,10 @@
 // Q&A page share links: "Copy link" copies the page address instead of opening it.
-// Every other share link is a plain link and works without this script.
+// Every other share link is a plain link and works without this script. What it says
+// comes translated from the page (data-copied, data-copy-failed on the status line).
 (function () {
   "use strict";
-  // Translated by the djangojs catalogue (forum/urls.py's jsi18n, loaded before this file);
-  // English as written when it is missing.
-  var gettext = window.gettext || function (text) { return text; };
-  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
-  var interpolate = window.interpolate || function (text, values) {
-    return text.replace(/%\((\w+)\)s/g, function (all, name) { return String(values[name]); });
-  };
   var status = document.querySelector("[data-share-status]");
+  var messages = status ? status.dataset : {};
 
   function say(text) {
     if (status) {
@@ -24,8 +19,8 @@
       }
       event.preventDefault();
       navigator.clipboard.writeText(link.href).then(
-        function () { say(gettext("Link copied.")); },
-        function () { say(interpolate(gettext("Could not copy. The address is %(url)s"), { url: link.href }, true)); }
+        function () { say(messages.copied || "Link copied."); },
+        function () { say(messages.copyFailed || "Could not copy. The address is " + link.href); }
       );
     });
   });
