@@ -141,7 +141,8 @@ def approve_question(browser_page: BrowserPage, moderator) -> None:
     assert page.get_by_role("article", name=TITLE).count() == 0
     # The audit log now holds an entry written a moment ago (checked by the HTML checker).
     page = browser_page.goto("/moderation/log/")
-    assert page.get_by_role("cell", name=re.compile("Approved question")).count() >= 1
+    entry = re.compile(f"{re.escape(moderator.email)} approved the question “{re.escape(TITLE)}”")
+    assert page.get_by_role("cell", name=entry).count() >= 1
 
 
 def publish_reply(browser_page: BrowserPage, doctor) -> None:

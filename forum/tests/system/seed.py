@@ -12,15 +12,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from forum import roles
+from forum.legal import record_consent
 from forum.models import DoctorProfile, Specialty, User
 from questions.cache import invalidate_all_pages, invalidate_question_page
 from questions.models import Question
 
 
 def patient(email: str, password: str) -> User:
-    """A patient with a verified e-mail address who can log in."""
+    """A patient with a verified e-mail address who can log in, and who agreed to the
+    current privacy notice and terms at sign-up (forum/legal.py)."""
     user = User.objects.create_user(email=email, password=password)
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    record_consent(user, "en")
     return user
 
 
