@@ -170,7 +170,7 @@ def publish_article(browser_page: BrowserPage, editor, doctor) -> None:
     log_in(browser_page, editor.email, two_factor=True)
     page = browser_page.goto("/admin/answers/article/add/")
     page.get_by_label("Title:").fill(ARTICLE_TITLE)
-    page.get_by_label("Body:").fill(
+    page.get_by_label("Text:").fill(
         "## Why night work hurts\n\nThe body clock expects sleep at night.\n\n"
         "- Keep the same sleep hours on days off\n- Darken the bedroom\n"
     )
@@ -179,7 +179,7 @@ def publish_article(browser_page: BrowserPage, editor, doctor) -> None:
     page.locator(".select2-search__field").fill("night shifts")
     page.locator(".select2-results__option", has_text=TITLE).click()
     page.get_by_label("Status:").select_option(label="Published")
-    page.get_by_label("Reviewer:").select_option(label=str(doctor))
+    page.get_by_label("Medical reviewer:").select_option(label=str(doctor))
     page.get_by_role("link", name="Today").click()
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_url("**/admin/answers/article/")
