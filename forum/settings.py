@@ -297,7 +297,7 @@ if LANGUAGE_CODE not in dict(LANGUAGES):
         f"DJANGO_LANGUAGE_CODE must be one of {', '.join(dict(LANGUAGES))}, not {LANGUAGE_CODE!r}"
     )
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# The visitor's choice from the language switcher (forum/site/languages.py): a year, sent
+# The visitor's choice from the language switcher (forum/i18n.py): a year, sent
 # on same-site navigation only, unreadable by scripts (none needs it); Secure like the
 # session cookie below.
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60

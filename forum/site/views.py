@@ -7,6 +7,7 @@ profile and search, robots.txt and the sitemap sections (their routes: forum/sit
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.sitemaps.views import x_robots_tag
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.cache import cache
@@ -118,10 +119,18 @@ def doctor_detail(request, slug):
 
 
 def robots_txt(request):
+    # The account pages in every language: unprefixed in the default one, under the
+    # other language's prefix otherwise (forum/urls.py).
+    accounts = [
+        f"Disallow: /{code}/accounts/"
+        for code, _ in settings.LANGUAGES
+        if code != settings.LANGUAGE_CODE
+    ]
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /accounts/",
+        *accounts,
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
         "",
     ]

@@ -94,6 +94,12 @@ def test_admin_and_robots_have_no_language_prefix(client):
     assert client.get("/zh-hant/admin/").status_code == 404
     assert client.get("/zh-hant/robots.txt").status_code == 404
     assert client.get("/robots.txt").status_code == 200
+
+
+def test_robots_keeps_crawlers_out_of_the_account_pages_in_both_languages(client):
+    lines = client.get("/robots.txt").content.decode().splitlines()
+    assert "Disallow: /accounts/" in lines
+    assert "Disallow: /zh-hant/accounts/" in lines
     assert client.get("/healthz").status_code == 200
 
 
