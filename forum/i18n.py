@@ -21,11 +21,12 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -182,7 +183,8 @@ def switch_language(request: HttpRequest) -> HttpResponse:
             return refusal
     language = request.POST.get("language", "")
     if language not in dict(settings.LANGUAGES):
-        return HttpResponseBadRequest("Unknown language.", content_type="text/plain")
+        # The site's own 400 page (templates/400.html), in the visitor's language.
+        return defaults.bad_request(request, None)
     target = None
     next_path = local_path(request.POST.get("next"))
     if next_path is not None:

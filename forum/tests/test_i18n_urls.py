@@ -131,7 +131,9 @@ def test_switcher_keeps_the_visitor_on_the_same_page_and_the_choice_sticks(clien
 
 
 def test_switcher_refuses_unknown_languages_and_foreign_next(client):
-    assert client.post(reverse("switch-language"), {"language": "fr"}).status_code == 400
+    refused = client.post(reverse("switch-language"), {"language": "fr"})
+    assert refused.status_code == 400
+    assert "<h1>Bad request</h1>" in refused.content.decode()  # the site's own 400 page
     response = client.post(
         reverse("switch-language"), {"language": ZH, "next": "https://evil.example/"}
     )
