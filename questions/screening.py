@@ -299,6 +299,11 @@ _TOKEN = re.compile(
     r"|(?P<p>[,，:：()（）\[\]「」\"])"
 )
 SENTENCE, CLAUSE, WORD, NUMBER, CHARACTER = "s", "p", "w", "n", "c"
+# Units after a number that make it a dose or an amount rather than a count of tablets.
+_DOSE_UNITS = frozenset(
+    "mg mgs mcg ug g gram grams milligram milligrams microgram micrograms ml mls millilitre "
+    "millilitres milliliter milliliters iu units mmol".split()
+)
 # Written without the apostrophe, or spelled out: one spelling for the rules.
 _SPELLINGS = {
     "cannot": "can't",
@@ -382,6 +387,9 @@ def tokenize(text: str) -> Tokens:
         if kind == WORD:
             token = spellings.get(token, token)
             value = number_words.get(token)
+            if token in _DOSE_UNITS and kinds and kinds[-1] == NUMBER:
+                # "500 mg" is a dose, not a count: no number range ("#10-") matches it.
+                values[-1] = None
         elif kind == NUMBER:
             value = float(token)
         elif kind == "z":

@@ -307,6 +307,42 @@ def test_negated_past_and_calm_texts_do_not_alarm(text):
     assert screen(text).red_flags == (), text
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # Passive ideation and preparation without the words "suicide" or "die".
+        ("Everyone would be better off, I just want it to stop.", "suicide"),
+        ("It would be easier if I never woke up.", "suicide"),
+        ("I have worked out how I would do it.", "suicide"),
+        ("Last night I wrote goodbye notes.", "suicide"),
+        ("Nowadays I can't see the point in living.", "suicide"),
+        # A household product a child drank, and a count of tablets beside their dose.
+        ("My toddler drank some fabric softener.", "poisoning"),
+        ("He swallowed 20 tablets of 500 mg paracetamol.", "poisoning"),
+    ],
+)
+def test_paraphrased_red_flags_alarm(text, kind):
+    assert kind in screen(text).red_flag_kinds, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A dose is an amount, not a number of tablets.
+        "I took 1 tablet of 400 mg ibuprofen at noon.",
+        "She took 2 capsules of 250 mg amoxicillin twice today.",
+        # A relative's death and a question about signs are not an emergency now.
+        "My grandfather died of a heart attack at 80; should I be screened?",
+        "I read about stroke signs: is sudden dizziness always a stroke?",
+        "聽說吃太多魚油會中毒，一天吃多少才安全？",
+        # Better off doing something else.
+        "My family would be better off with a bigger car for the wheelchair.",
+    ],
+)
+def test_doses_relatives_and_questions_about_signs_do_not_alarm(text):
+    assert screen(text).red_flags == (), text
+
+
 def test_a_red_flag_that_is_back_alarms_despite_a_past_episode():
     assert (
         "stroke"
