@@ -18,6 +18,7 @@ from django.template import engines
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
+from django.utils.timezone import localtime
 
 from answers.tests.factories import ArticleFactory, FAQFactory, ReplyFactory
 from forum.i18n import url_in_language
@@ -203,7 +204,7 @@ def test_patient_line_is_one_sentence_per_sex_in_each_language(
     client, question, neurology, sex, age, chinese_line, english_line
 ):
     Question.objects.filter(pk=question.pk).update(sex=sex, age_range=age)
-    date = question.created_at.strftime("%Y/%m/%d")
+    date = localtime(question.created_at).strftime("%Y/%m/%d")
 
     assert chinese_line + date in visible_text(chinese(client, question.get_absolute_url()))
     cache.clear()
@@ -348,7 +349,7 @@ def test_doctor_page_in_chinese(client, doctor, neurology):
     assert "<title>林美華 醫師 - " in html
     assert "科別 神經內科" in text
     assert "最新回覆" in text
-    assert f"神經內科 · 回覆日期：{reply.published_at:%Y/%m/%d}" in text
+    assert f"神經內科 · 回覆日期：{localtime(reply.published_at):%Y/%m/%d}" in text
     assert "Reply Date" not in text and "Specialties" not in text
 
 
