@@ -178,7 +178,7 @@ class ReportDecisionForm(forms.Form):
         widget=forms.RadioSelect,
         choices=[
             ("dismiss", _("Dismiss: nothing wrong (shown again if the reports hid it)")),
-            ("hide", _("Hide it pending nothing further")),
+            ("hide", _("Hide it from the public pages")),
             ("remove", _("Remove it")),
             ("redact", _("Edit to redact, then show it")),
         ],

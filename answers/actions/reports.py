@@ -213,7 +213,7 @@ def decide_reports(
     """Close every open report of an item with the moderator's decision:
 
     - dismiss: nothing wrong; an item the reports hid is shown again;
-    - hide: the item stays (or goes) off the page pending nothing further;
+    - hide: the item stays (or goes) off the public pages;
     - remove: a question is taken off the site, a reply hidden for good;
     - redact: the text is edited (`fields`: title and body, or body) and the item, if
       the reports hid it, shown again.
