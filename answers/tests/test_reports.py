@@ -251,8 +251,13 @@ def test_the_threshold_hides_a_question_and_its_page_goes(client, settings, ques
     settings.REPORT_HIDE_THRESHOLD = 2
     page = question.get_absolute_url()
     assert client.get(page).status_code == 200  # cached for anonymous visitors
-    for reader in _people(2):
-        _report(reader, question, kind="question", reason=Report.Reason.PERSONAL_DATA)
+    first, second = _people(2)
+    _report(first, question, kind="question", reason=Report.Reason.PERSONAL_DATA)
+    with (
+        assert_pages_invalidated(question_ids=[question.pk], all_pages=True),
+        assert_search_refreshed([question.pk]),
+    ):
+        _report(second, question, kind="question", reason=Report.Reason.PERSONAL_DATA)
     question.refresh_from_db()
     assert question.status == Question.Status.REMOVED
     assert client.get(page).status_code == 404
@@ -557,3 +562,13 @@ def test_moderators_tabs_link_the_report_queue(client, moderator):
 def test_role_groups_are_as_expected(world):
     assert roles.is_moderator(world["moderator"]) and not roles.is_moderator(world["editor"])
     assert isinstance(EditorFactory, type) and isinstance(ModeratorFactory, type)
+
+
+def test_the_audit_log_names_the_reports_and_the_moderator(client, settings, reply, moderator):
+    settings.REPORT_HIDE_THRESHOLD = 1
+    _report(UserFactory(), reply)
+    decide_reports(kind="reply", item=reply, moderator=moderator, decision="dismiss")
+    sign_in(client, moderator)
+    page = client.get(reverse("answers:moderation-log")).content.decode()
+    assert "Readers&#x27; reports hid " in page or "Readers' reports hid " in page
+    assert f"{moderator.email} dismissed the reports of " in page
