@@ -2,6 +2,8 @@
 page for every role, one report per person and item, the hide threshold, the rate
 limit, and the moderators' queue and decisions with the audit log and e-mails."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
@@ -572,3 +574,36 @@ def test_the_audit_log_names_the_reports_and_the_moderator(client, settings, rep
     page = client.get(reverse("answers:moderation-log")).content.decode()
     assert "Readers&#x27; reports hid " in page or "Readers' reports hid " in page
     assert f"{moderator.email} dismissed the reports of " in page
+
+
+def test_the_doctors_flag_link_opens_the_form_with_the_flag_chosen(client, world, reply, question):
+    sign_in(client, world["verified"])
+    page = client.get(question.get_absolute_url()).content.decode()
+    link = report_url("reply", reply.pk) + "?reason=questionable"
+    assert link in page
+    form = client.get(link).content.decode()
+    chosen = re.findall(r'<input type="radio" name="reason" value="(\w+)"[^>]* checked>', form)
+    assert chosen == ["questionable"]
+
+
+def test_unpublished_pages_show_their_author_no_report_links(client, patient, question, reply):
+    Question.objects.filter(pk=question.pk).update(status=Question.Status.REJECTED)
+    client.force_login(patient)
+    page = client.get(question.get_absolute_url()).content.decode()
+    assert "/report/" not in page
+
+
+def test_the_outcome_emails_unsubscribe_link_turns_the_setting_off(
+    client, reply, moderator, django_capture_on_commit_callbacks
+):
+    reader = UserFactory()
+    _report(reader, reply)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        decide_reports(kind="reply", item=reply, moderator=moderator, decision="dismiss")
+    (message,) = mail.outbox
+    link = re.search(r"https?://[^/\s]+(/email/unsubscribe/\S+/)", message.body)
+    assert link, message.body
+    client.post(link.group(1))
+    reader.refresh_from_db()
+    assert reader.email_report_outcomes is False

@@ -75,7 +75,10 @@ def report(request, kind: str, pk: int):
     already = Report.objects.filter(
         reporter=request.user, target_kind=kind, target_id=item.pk
     ).exists()
-    form = ReportForm(request.POST or None, doctor_flag=doctor_flag)
+    # "Flag as medically questionable" links here with that reason chosen.
+    form = ReportForm(
+        request.POST or None, initial={"reason": request.GET.get("reason")}, doctor_flag=doctor_flag
+    )
     status = 200
     if request.method == "POST" and not already and form.is_valid():
         if not ratelimit.consume(request, action="report", user=request.user):
