@@ -13,10 +13,10 @@ def decision(route: str, name: str):
 urlpatterns = [
     path("faq/", public.faq_list, name="faqs"),
     path("replies/<int:pk>/thank/", public.thank, name="thank"),
-    path("report/<slug:kind>/<int:pk>/", reports.report, name="report"),
     path("replies/<int:pk>/agree/", reports.agree, name="agree"),
+    # kind: a forum.Report.Kind ("question", "reply"); anything else is a 404.
+    path("report/<slug:kind>/<int:pk>/", reports.report, name="report"),
 ]
-
 # Doctors and moderators: dashboard, reply flow, moderation queue and audit log.
 urlpatterns += [
     path("doctor/", doctors.dashboard, name="dashboard"),
