@@ -41,13 +41,14 @@ def notify_reply_moderated(*, reply: Reply) -> None:
     )
 
 
-def notify_report_outcome(*, report) -> None:
+def notify_report_outcome(*, report, item_url: str = "") -> None:
     """Tell a reporter what a moderator decided about what they reported (a setting of
-    their e-mail settings); never who else reported it."""
+    their e-mail settings), with a link to it while it is public; never who else
+    reported it."""
     send_template_email(
         recipient=report.reporter,
         template="emails/report_outcome.txt",
         subject=lambda: gettext("Your report has been reviewed"),
-        context={"report": report},
+        context={"report": report, "item_url": item_url},
         topic=REPORT_OUTCOMES,
     )

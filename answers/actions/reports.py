@@ -256,6 +256,8 @@ def decide_reports(
         report.decided_by = moderator
         report.decided_at = now
     Report.objects.bulk_update(reports, ["status", "outcome", "decided_by", "decided_at"])
+    item = rules.items().get(pk=item.pk)
+    item_url = item.get_absolute_url() if rules.is_visible(item) else ""
     for report in reports:
-        notify_report_outcome(report=report)
+        notify_report_outcome(report=report, item_url=item_url)
     return reports

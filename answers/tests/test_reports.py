@@ -202,6 +202,7 @@ def test_hidden_unknown_or_missing_items_cannot_be_reported(client, kind, questi
         pk = reply.pk
     assert client.get(report_url(kind, pk)).status_code == 404
     assert client.get(report_url("reply", 10**9)).status_code == 404
+    assert client.get(report_url("reply", 10**30)).status_code == 404
 
 
 def test_reports_are_rate_limited_per_person(client, settings, specialty):
@@ -306,6 +307,7 @@ def test_dismissing_restores_what_the_reports_hid_and_tells_each_reporter(
     assert sorted(message.to[0] for message in mail.outbox) == sorted(r.email for r in readers)
     body = mail.outbox[0].body
     assert "stays as it is" in body
+    assert reply.get_absolute_url() in body
     assert all(reader.email not in body for reader in readers)
 
 
@@ -347,6 +349,7 @@ def test_removing_a_question_after_the_threshold_logs_the_removal(
     )
     assert [m.to for m in mail.outbox] == [[reader.email]]
     assert "removed it from the site" in mail.outbox[0].body
+    assert question.get_absolute_url() not in mail.outbox[0].body
 
 
 def test_redacting_a_question_edits_it_and_shows_it_again(client, settings, question, moderator):
@@ -607,3 +610,11 @@ def test_the_outcome_emails_unsubscribe_link_turns_the_setting_off(
     client.post(link.group(1))
     reader.refresh_from_db()
     assert reader.email_report_outcomes is False
+
+
+def test_out_of_range_ids_are_not_found(client, moderator, doctor):
+    sign_in(client, moderator)
+    assert client.get(decide_url("question", 10**30)).status_code == 404
+    client.logout()
+    sign_in(client, doctor.user)
+    assert client.post(reverse("answers:agree", kwargs={"pk": 10**30})).status_code == 404
