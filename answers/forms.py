@@ -207,8 +207,15 @@ class ReportDecisionForm(forms.Form):
         if decision in ("hide", "remove") and not cleaned.get("reason", "").strip():
             self.add_error("reason", _("A reason is required."))
         if decision == "redact":
-            if not cleaned.get("body", "").strip():
+            body, title = cleaned.get("body", "").strip(), cleaned.get("title", "").strip()
+            if not body:
                 self.add_error("body", _("The text cannot be empty."))
-            if self.has_title and not cleaned.get("title", "").strip():
+            if self.has_title and not title:
                 self.add_error("title", _("The title cannot be empty."))
+            unchanged = body == self.initial.get("body", "").strip() and (
+                not self.has_title or title == self.initial.get("title", "").strip()
+            )
+            if body and unchanged:
+                # An edit that changes nothing would leave no trace in the audit log.
+                self.add_error("body", _("Nothing was changed: edit the text, or dismiss."))
         return cleaned

@@ -144,7 +144,8 @@ class ReportableKind:
     hide: Callable[[Any, Any, str, str], None]  # hide(item, actor, reason, action)
     restore: Callable[[Any, Any, str], None]
     redact: Callable[[Any, Any, dict, str], None]  # redact(item, moderator, fields, reason)
-    remove_action: str  # the audit-log action of "remove"
+    hide_action: str  # the audit-log actions of "hide" and "remove"
+    remove_action: str
 
 
 KINDS: dict[str, ReportableKind] = {
@@ -155,6 +156,7 @@ KINDS: dict[str, ReportableKind] = {
         hide=_hide_question,
         restore=_restore_question,
         redact=_redact_question,
+        hide_action=Action.HIDE_QUESTION,
         remove_action=Action.REMOVE_QUESTION,
     ),
     Report.Kind.REPLY: ReportableKind(
@@ -164,10 +166,10 @@ KINDS: dict[str, ReportableKind] = {
         hide=_hide_reply,
         restore=_restore_reply,
         redact=_redact_reply,
+        hide_action=Action.HIDE_REPLY,
         remove_action=Action.HIDE_REPLY,
     ),
 }
-HIDE_ACTIONS = {Report.Kind.QUESTION: Action.HIDE_QUESTION, Report.Kind.REPLY: Action.HIDE_REPLY}
 
 
 @transaction.atomic
@@ -199,7 +201,7 @@ def report_item(
             item,
             None,
             _("Hidden pending review: %(count)d open reports.") % {"count": open_reports},
-            HIDE_ACTIONS[kind],
+            rules.hide_action,
         )
         report.hid_item = True
         report.save(update_fields=["hid_item"])
@@ -239,7 +241,7 @@ def decide_reports(
         )
         outcome = Outcome.DISMISSED
     elif decision == "hide":
-        rules.hide(item, moderator, required_reason(reason), HIDE_ACTIONS[kind])
+        rules.hide(item, moderator, required_reason(reason), rules.hide_action)
         outcome = Outcome.HIDDEN
     elif decision == "remove":
         rules.hide(item, moderator, required_reason(reason), rules.remove_action)

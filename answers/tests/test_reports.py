@@ -618,3 +618,14 @@ def test_out_of_range_ids_are_not_found(client, moderator, doctor):
     client.logout()
     sign_in(client, doctor.user)
     assert client.post(reverse("answers:agree", kwargs={"pk": 10**30})).status_code == 404
+
+
+def test_an_edit_that_changes_nothing_is_refused(client, reply, question, moderator):
+    _report(UserFactory(), reply)
+    sign_in(client, moderator)
+    response = client.post(
+        decide_url("reply", reply.pk), {"decision": "redact", "body": reply.body}
+    )
+    assert response.status_code == 200
+    assert "Nothing was changed" in response.content.decode()
+    assert Report.objects.get().status == Report.Status.OPEN
