@@ -7,7 +7,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from forum.models import DoctorProfile, ModerationEvent, Specialty, User
+from forum.models import DoctorProfile, ModerationEvent, Report, Specialty, User
 
 REPLY_MIN_LENGTH = 40
 REPLY_MAX_LENGTH = 8000
@@ -137,3 +137,85 @@ class ModerationLogFilterForm(forms.Form):
         queryset=User.objects.filter(moderation_events__isnull=False).distinct().order_by("email"),
         empty_label=_("Anyone"),
     )
+
+
+REPORT_TEXT_MAX_LENGTH = 1000
+
+
+class ReportForm(forms.Form):
+    """A reader's report of a question or reply. The doctor's flag ("medically
+    questionable") is offered only to doctors who may flag the reply (`doctor_flag`)."""
+
+    reason = forms.ChoiceField(label=_("What is wrong?"), widget=forms.RadioSelect)
+    text = forms.CharField(
+        label=_("Details"),
+        max_length=REPORT_TEXT_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Needed for “Other”. Moderators read it; please do not repeat personal data."),
+    )
+
+    def __init__(self, *args, doctor_flag: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        reasons = Report.Reason
+        choices = [(value, label) for value, label in reasons.choices]
+        if not doctor_flag:
+            choices = [c for c in choices if c[0] != reasons.QUESTIONABLE]
+        self.fields["reason"].choices = choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") == Report.Reason.OTHER and not cleaned.get("text", "").strip():
+            self.add_error("text", _("Please say what is wrong."))
+        return cleaned
+
+
+class ReportDecisionForm(forms.Form):
+    """A moderator's decision on an item's open reports; the text fields only for "edit"."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("dismiss", _("Dismiss: nothing wrong (shown again if the reports hid it)")),
+            ("hide", _("Hide it from the public pages")),
+            ("remove", _("Remove it")),
+            ("redact", _("Edit to redact, then show it")),
+        ],
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required to hide or remove. For the audit log and the author."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=150, required=False)
+    body = forms.CharField(
+        label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 10})
+    )
+
+    def __init__(self, *args, has_title: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.has_title = has_title
+        if not has_title:
+            del self.fields["title"]
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if decision in ("hide", "remove") and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("A reason is required."))
+        if decision == "redact":
+            body, title = cleaned.get("body", "").strip(), cleaned.get("title", "").strip()
+            if not body:
+                self.add_error("body", _("The text cannot be empty."))
+            if self.has_title and not title:
+                self.add_error("title", _("The title cannot be empty."))
+            unchanged = body == self.initial.get("body", "").strip() and (
+                not self.has_title or title == self.initial.get("title", "").strip()
+            )
+            if body and unchanged:
+                # An edit that changes nothing would leave no trace in the audit log.
+                self.add_error("body", _("Nothing was changed: edit the text, or dismiss."))
+        return cleaned

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -45,20 +46,44 @@ class ReplyQuerySet(models.QuerySet["Reply"]):
         return self.select_related("question__specialty", "doctor")
 
     def for_doctor_history(self) -> ReplyQuerySet:
-        """A doctor's replies, newest first, with the question each answers."""
-        return self.select_related("question__specialty").order_by("-created_at", "-id")
+        """A doctor's replies, newest first, with the question each answers and how many
+        doctors agree with each (agreement_count)."""
+        return (
+            self.select_related("question__specialty")
+            .with_agreement_counts()
+            .order_by("-created_at", "-id")
+        )
+
+    def with_agreement_counts(self) -> ReplyQuerySet:
+        """Each reply's `agreement_count`: the verified doctors who agree with it."""
+        agreements = (
+            Agreement.objects.filter(
+                reply=models.OuterRef("pk"), doctor__status=DoctorProfile.Status.VERIFIED
+            )
+            .order_by()
+            .values("reply")
+            .annotate(n=models.Count("id"))
+            .values("n")
+        )
+        return self.annotate(
+            agreement_count=Coalesce(
+                models.Subquery(agreements, output_field=models.IntegerField()), 0
+            )
+        )
 
     def history_stats(self, *, now: datetime) -> dict[str, Any]:
-        """Published replies in total and this month, thanks received, and the median time
+        """Published replies in total and this month, thanks and doctors' agreements
+        received, and the median time
         from a question's publication to the reply (None without replies)."""
         published = self.published()
         month_start = timezone.localtime(now).replace(
             day=1, hour=0, minute=0, second=0, microsecond=0
         )
-        stats = published.aggregate(
+        stats = published.with_agreement_counts().aggregate(
             total=models.Count("id"),
             this_month=models.Count("id", filter=models.Q(published_at__gte=month_start)),
             thanks=models.Sum("thanks_count"),
+            agreements=models.Sum("agreement_count"),
         )
         # (asked: never None, filtered out; median: of timedeltas, which typeshed omits)
         delays = sorted(
@@ -68,6 +93,7 @@ class ReplyQuerySet(models.QuerySet["Reply"]):
             ).values_list("created_at", "question__published_at")
         )
         stats["thanks"] = stats["thanks"] or 0
+        stats["agreements"] = stats["agreements"] or 0
         stats["median_delay"] = statistics.median(delays) if delays else None  # type: ignore[type-var]
         return stats
 
@@ -182,6 +208,35 @@ class Thank(models.Model):
 
     def __str__(self) -> str:
         return gettext("Thanks for reply %(reply)s") % {"reply": self.reply_id}
+
+
+class Agreement(models.Model):
+    """A verified doctor's "I agree" with another doctor's published reply (once each)."""
+
+    reply = models.ForeignKey(
+        Reply, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("reply")
+    )
+    doctor = models.ForeignKey(
+        DoctorProfile,
+        on_delete=models.CASCADE,
+        related_name="agreements",
+        verbose_name=_("doctor"),
+    )
+    created_at = models.DateTimeField(_("agreed"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["reply", "doctor"], name="one_agreement_per_doctor")
+        ]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+
+    def __str__(self) -> str:
+        return gettext("%(doctor)s agrees with reply %(reply)s") % {
+            "doctor": self.doctor,
+            "reply": self.reply_id,
+        }
 
 
 class QuestionClaimQuerySet(models.QuerySet["QuestionClaim"]):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.utils.translation import gettext
 
 from answers.models import Reply
-from forum.mail import send_template_email
+from forum.mail import REPORT_OUTCOMES, send_template_email
 from forum.models import DoctorProfile
 
 
@@ -38,4 +38,17 @@ def notify_reply_moderated(*, reply: Reply) -> None:
         template="emails/reply_moderated.txt",
         subject=subject,
         context={"reply": reply},
+    )
+
+
+def notify_report_outcome(*, report, item_url: str = "") -> None:
+    """Tell a reporter what a moderator decided about what they reported (a setting of
+    their e-mail settings), with a link to it while it is public; never who else
+    reported it."""
+    send_template_email(
+        recipient=report.reporter,
+        template="emails/report_outcome.txt",
+        subject=lambda: gettext("Your report has been reviewed"),
+        context={"report": report, "item_url": item_url},
+        topic=REPORT_OUTCOMES,
     )

@@ -26,7 +26,7 @@ import json
 
 from django.db import connections, models, router
 
-from answers.models import FAQ, Article, Reply, TaggedFAQ
+from answers.models import FAQ, Agreement, Article, Reply, TaggedFAQ
 from forum.models import DoctorProfile, Specialty, localized_specialty_name
 from forum.reversing import fast_reverse
 from questions.models import Question, Tag, TaggedQuestion
@@ -72,7 +72,9 @@ def load_question(pk: int) -> Question | None:
     - `has_published_articles`: whether a published article is attached;
     - `page_similar`: the Similar Q&A items of its stored list (similar_items), or None
       when no list is stored (questions/similar.py ranks one then);
-    - `page_faqs`: the Related FAQ (_related_faqs_json_sql), with FAQ_FIELDS loaded.
+    - `page_faqs`: the Related FAQ (_related_faqs_json_sql), with FAQ_FIELDS loaded;
+    - each reply's `page_agreements`: the verified doctors who agree with it
+      (_agreements_json_sql), as dicts of id, name and profile URL.
 
     The question and what hangs on it are one row, computed once (a materialized common
     table expression); the replies are joined to it, a row each.
@@ -101,7 +103,7 @@ def load_question(pk: int) -> Question | None:
             f"FROM {_table(Question)} q INNER JOIN {_table(Specialty)} s ON s.id = q.specialty_id "
             f"WHERE q.id = %s) "
             f"SELECT page.*, {_columns('r', Reply, reply_fields)}, "
-            f"{_columns('d', DoctorProfile, DOCTOR_FIELDS)} FROM page "
+            f"{_columns('d', DoctorProfile, DOCTOR_FIELDS)}, ({_agreements_json_sql()}) FROM page "
             f"LEFT JOIN {_table(Reply)} r ON r.question_id = page.c0 AND r.status = %s "
             f"LEFT JOIN {_table(DoctorProfile)} d ON d.id = r.doctor_id "
             f"ORDER BY r.published_at, r.id"
@@ -113,6 +115,7 @@ def load_question(pk: int) -> Question | None:
         True,
         RELATED_FAQ_COUNT,
         pk,
+        DoctorProfile.Status.VERIFIED,
         Reply.Status.PUBLISHED,
     ]
     rows = _fetch(connection, sql, params)
@@ -137,14 +140,36 @@ def load_question(pk: int) -> Question | None:
     ]
     question.page_replies = []
     doctor_start = page_columns + len(reply_fields)
+    agreements_at = doctor_start + len(DOCTOR_FIELDS)
     for row in rows:
         if row[page_columns] is None:
             continue  # no reply: the question's row alone
         reply = _instance(connection, Reply, reply_fields, row[page_columns:doctor_start])
-        reply.doctor = _instance(connection, DoctorProfile, DOCTOR_FIELDS, row[doctor_start:])
+        reply.doctor = _instance(
+            connection, DoctorProfile, DOCTOR_FIELDS, row[doctor_start:agreements_at]
+        )
+        reply.page_agreements = [
+            {"id": doctor_id, "name": name, "url": fast_reverse("forum:doctor", slug=slug)}
+            for doctor_id, name, slug in json.loads(row[agreements_at] or "[]")
+        ]
         reply.question = question
         question.page_replies.append(reply)
     return question
+
+
+def _agreements_json_sql() -> str:
+    """The verified doctors who agree with reply r (id, display name, slug), in the order
+    they agreed, as a JSON array of arrays: a probe of the (reply, doctor) unique index."""
+    agreements = (
+        f"SELECT {_columns('ad', DoctorProfile, ('id', 'display_name', 'slug'))}, "
+        f"ag.{qn('created_at')} AS {qn('agreed_at')}, ag.{qn('id')} AS {qn('agreement_id')} "
+        f"FROM {_table(Agreement)} ag "
+        f"INNER JOIN {_table(DoctorProfile)} ad ON ad.id = ag.{qn('doctor_id')} "
+        f"WHERE ag.{qn('reply_id')} = r.id AND ad.status = %s"
+    )
+    return _json_rows_sql(
+        agreements, ("id", "display_name", "slug"), order=("x.agreed_at", "x.agreement_id")
+    )
 
 
 def _tags_json_sql() -> str:

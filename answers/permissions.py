@@ -36,3 +36,24 @@ def can_thank_reply(user, reply: Reply) -> bool:
         and question.author_id == user.pk
         and reply.doctor.user_id != user.pk
     )
+
+
+def can_agree_with(
+    doctor: DoctorProfile | None,
+    reply: Reply,
+    *,
+    doctor_specialty_ids: set[int],
+    author_specialty_ids: set[int],
+) -> bool:
+    """A verified doctor may agree with, or flag, another doctor's published reply on a
+    published question when they practise a relevant specialty: the question's, or one
+    of the replying doctor's own (`author_specialty_ids`)."""
+    relevant = {reply.question.specialty_id, *author_specialty_ids}
+    return (
+        doctor is not None
+        and doctor.is_verified
+        and reply.doctor_id != doctor.pk
+        and reply.status == Reply.Status.PUBLISHED
+        and reply.question.is_published
+        and bool(doctor_specialty_ids & relevant)
+    )

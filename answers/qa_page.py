@@ -17,6 +17,7 @@ from django.template import engines
 from django.utils.functional import SimpleLazyObject
 
 from answers.page_data import excerpt, load_articles, load_question, similar_questions
+from answers.views.agreeing import viewer_agreements
 from forum import roles
 from forum.actions import log_moderation_event
 from forum.models import ModerationEvent
@@ -85,6 +86,7 @@ def question_detail(request, pk, slug):
         return redirect(question, permanent=True)
     context = _qa_page_context(question)
     context.update(_viewer_thanks(request, question, context["replies"]))
+    context.update(viewer_agreements(request, question, context["replies"]))
     response = HttpResponse(QA_PAGE.render(context, request))
     # A page that made a CSRF token carries a per-visitor cookie: never share it.
     if cacheable and question.is_published and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):

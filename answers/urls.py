@@ -1,6 +1,6 @@
 from django.urls import path
 
-from answers.views import decisions, doctors, moderation, public
+from answers.views import decisions, doctors, moderation, public, reports
 
 app_name = "answers"
 
@@ -13,8 +13,10 @@ def decision(route: str, name: str):
 urlpatterns = [
     path("faq/", public.faq_list, name="faqs"),
     path("replies/<int:pk>/thank/", public.thank, name="thank"),
+    path("replies/<int:pk>/agree/", reports.agree, name="agree"),
+    # kind: a forum.Report.Kind ("question", "reply"); anything else is a 404.
+    path("report/<slug:kind>/<int:pk>/", reports.report, name="report"),
 ]
-
 # Doctors and moderators: dashboard, reply flow, moderation queue and audit log.
 urlpatterns += [
     path("doctor/", doctors.dashboard, name="dashboard"),
@@ -27,6 +29,8 @@ urlpatterns += [
     path("moderation/replies/", moderation.moderation_replies, name="moderation-replies"),
     path("moderation/doctors/", moderation.moderation_doctors, name="moderation-doctors"),
     path("moderation/log/", moderation.moderation_log, name="moderation-log"),
+    path("moderation/reports/", reports.moderation_reports, name="moderation-reports"),
+    path("moderation/reports/<slug:kind>/<int:pk>/", reports.report_decide, name="report-decide"),
     path("moderation/questions/<int:pk>/edit/", moderation.question_edit, name="question-edit"),
     decision("moderation/questions/<int:pk>/approve/", "question-approve"),
     decision("moderation/questions/<int:pk>/reject/", "question-reject"),

@@ -58,6 +58,9 @@ PUBLIC_TEXT_ROUTES = (
     "forum:specialty-feed-rss",
     "forum:specialty-feed-atom",
     "sitemap-section",
+    # The kind of item reported ("question", "reply"): forum.Report.Kind.
+    "answers:report",
+    "answers:report-decide",
 )
 
 # Linear-time patterns (bounded or non-overlapping quantifiers): they run on every log

@@ -57,6 +57,9 @@ class User(AbstractUser):
     email_moderation_alerts = models.BooleanField(
         _("e-mail me when questions wait too long for moderation"), default=True
     )
+    email_report_outcomes = models.BooleanField(
+        _("e-mail me what moderators decided about what I reported"), default=True
+    )
 
     objects = UserManager()
 
@@ -202,6 +205,10 @@ class ModerationEvent(models.Model):
         UNPUBLISH_ARTICLE = "unpublish_article", _("Unpublished article")
         MERGE_TAGS = "merge_tags", _("Merged tags")
         READ_UNPUBLISHED = "read_unpublished", _("Read unpublished question")
+        HIDE_QUESTION = "hide_question", _("Hid question pending review")
+        RESTORE_QUESTION = "restore_question", _("Restored question")
+        EDIT_REPLY = "edit_reply", _("Edited reply")
+        DISMISS_REPORTS = "dismiss_reports", _("Dismissed reports")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -233,6 +240,97 @@ class ModerationEvent(models.Model):
         return gettext("%(action)s: %(target)s") % {
             "action": self.get_action_display(),
             "target": self.target_repr,
+        }
+
+
+class ReportQuerySet(models.QuerySet["Report"]):
+    def open(self) -> ReportQuerySet:
+        """Reports no moderator has decided on yet."""
+        return self.filter(status=Report.Status.OPEN)
+
+    def about(self, kind: str, target_id: int) -> ReportQuerySet:
+        """The reports on one item."""
+        return self.filter(target_kind=kind, target_id=target_id)
+
+
+class Report(models.Model):
+    """A signed-in person's report of one question, reply (or other kind of item, by
+    `target_kind`) to the moderators, with a reason. One per person and item. Enough
+    open reports hide the item pending review (settings.REPORT_HIDE_THRESHOLD); a
+    moderator's decision closes every open report of the item with one outcome."""
+
+    class Kind(models.TextChoices):
+        # What can be reported; answers/reports.py says how each kind is found, hidden,
+        # restored and redacted.
+        QUESTION = "question", _("question")
+        REPLY = "reply", _("reply")
+
+    class Reason(models.TextChoices):
+        PERSONAL_DATA = "personal_data", _("My personal data is in it")
+        DANGEROUS = "dangerous", _("Dangerous or wrong medical advice")
+        NOT_A_DOCTOR = "not_a_doctor", _("Not a real doctor")
+        SPAM = "spam", _("Spam or advertising")
+        QUESTIONABLE = "questionable", _("Medically questionable (a doctor's flag)")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        DECIDED = "decided", _("decided")
+
+    class Outcome(models.TextChoices):
+        DISMISSED = "dismissed", _("dismissed")
+        HIDDEN = "hidden", _("hidden")
+        REMOVED = "removed", _("removed")
+        REDACTED = "redacted", _("edited")
+
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reports",
+        verbose_name=_("reported by"),
+    )
+    target_kind = models.CharField(_("kind of item"), max_length=20, choices=Kind.choices)
+    target_id = models.PositiveBigIntegerField(_("item ID"))
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    text = models.TextField(_("details"), blank=True)
+    # A verified doctor of a relevant specialty flagged it: listed first in the queue.
+    from_doctor = models.BooleanField(_("from a doctor"), default=False)
+    # This report reached the threshold and hid the item: dismissing restores it.
+    hid_item = models.BooleanField(_("hid the item"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporter", "target_kind", "target_id"], name="one_report_per_item"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "target_kind", "target_id"], name="report_open_item")
+        ]
+
+    def __str__(self) -> str:
+        return gettext("Report of %(kind)s %(id)s") % {
+            "kind": self.get_target_kind_display(),
+            "id": self.target_id,
         }
 
 

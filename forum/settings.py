@@ -278,6 +278,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     # The ask form's screening as the patient types (questions.views.screen_text).
     "screen_text": "60/m/user,120/m/ip",
+    # Reports of questions and replies (answers.views.reports.report).
+    "report": "10/h/user,30/h/ip",
 }
 # Patients (accounts): e-mails after commit with failures logged, no address in messages,
 # security notices (password changed, address added) to the account's address.
@@ -416,6 +418,8 @@ RETENTION_EXPIRED_CLAIM_DAYS = int(os.environ.get("RETENTION_EXPIRED_CLAIM_DAYS"
 QUESTIONS_PER_DAY = int(os.environ.get("QUESTIONS_PER_DAY", "5"))
 HELD_REPLIES_FOR_NEW_DOCTORS = int(os.environ.get("HELD_REPLIES_FOR_NEW_DOCTORS", "3"))
 CLAIM_MINUTES = int(os.environ.get("CLAIM_MINUTES", "15"))
+# Open reports from this many people hide a question or reply pending a moderator's review.
+REPORT_HIDE_THRESHOLD = int(os.environ.get("REPORT_HIDE_THRESHOLD", "3"))
 MODERATION_ALERT_HOURS = float(os.environ.get("MODERATION_ALERT_HOURS", "2"))
 EMERGENCY_NUMBER = os.environ.get("EMERGENCY_NUMBER", "119")
 CRISIS_LINE_NUMBER = os.environ.get("CRISIS_LINE_NUMBER", "1925")

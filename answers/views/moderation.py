@@ -206,7 +206,14 @@ LOG_SENTENCES = {
     Action.UNPUBLISH_ARTICLE: gettext_lazy("%(actor)s moved %(target)s back to draft."),
     Action.MERGE_TAGS: gettext_lazy("%(actor)s merged tags into %(target)s."),
     Action.READ_UNPUBLISHED: gettext_lazy("%(actor)s read %(target)s while it was unpublished."),
+    Action.HIDE_QUESTION: gettext_lazy("%(actor)s hid %(target)s pending review."),
+    Action.RESTORE_QUESTION: gettext_lazy("%(actor)s restored %(target)s."),
+    Action.EDIT_REPLY: gettext_lazy("%(actor)s edited %(target)s."),
+    Action.DISMISS_REPORTS: gettext_lazy("%(actor)s dismissed the reports of %(target)s."),
 }
+# Entries without an actor that readers' reports caused (answers/actions/reports.py: the
+# threshold hides the item).
+REPORTED_HIDES = {Action.HIDE_QUESTION, Action.HIDE_REPLY}
 
 # What the log calls each kind of target it names by number (a purged question: "question
 # 12 (deleted)"); other kinds go by their model's verbose name.
@@ -272,6 +279,8 @@ def _describe_targets(events, *, can_edit_articles: Callable[[], bool]) -> None:
             actor = event.actor.email
         elif event.actor_label:
             actor = _("%(name)s (account closed)") % {"name": event.actor_label}
+        elif event.action in REPORTED_HIDES:
+            actor = _("Readers' reports")
         else:
             actor = _("An unknown account")
         sentence = LOG_SENTENCES.get(event.action)

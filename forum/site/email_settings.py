@@ -35,6 +35,9 @@ class EmailSettingsForm(forms.Form):
     moderation_alerts = forms.BooleanField(
         label=_("E-mail me when questions wait too long for moderation"), required=False
     )
+    report_outcomes = forms.BooleanField(
+        label=_("E-mail me what moderators decided about what I reported"), required=False
+    )
 
     def __init__(self, *args, user, doctor: DoctorProfile | None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,6 +56,7 @@ def email_settings(request):
         "question_updates": user.email_question_updates,
         "digest": bool(doctor and doctor.wants_digest),
         "moderation_alerts": user.email_moderation_alerts,
+        "report_outcomes": user.email_report_outcomes,
     }
     form = EmailSettingsForm(request.POST or None, initial=initial, user=user, doctor=doctor)
     if request.method == "POST" and form.is_valid():
@@ -60,6 +64,7 @@ def email_settings(request):
             "question_updates": mail.QUESTION_UPDATES,
             "digest": mail.DIGEST,
             "moderation_alerts": mail.MODERATION_ALERTS,
+            "report_outcomes": mail.REPORT_OUTCOMES,
         }
         for field, wanted in form.cleaned_data.items():
             mail.set_topic(user=user, topic=topics[field], wanted=wanted)

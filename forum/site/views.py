@@ -104,7 +104,9 @@ def doctor_detail(request, slug):
     answers = Reply.objects.published().filter(
         doctor=doctor, question__status=Question.Status.PUBLISHED
     )
-    totals = answers.aggregate(count=Count("id"), thanks=Sum("thanks_count"))
+    totals = answers.with_agreement_counts().aggregate(
+        count=Count("id"), thanks=Sum("thanks_count"), agreements=Sum("agreement_count")
+    )
     latest = answers.select_related("question__specialty").order_by("-published_at", "-id")[:10]
     return render(
         request,
@@ -113,6 +115,7 @@ def doctor_detail(request, slug):
             "doctor": doctor,
             "answer_count": totals["count"],
             "thanks_count": totals["thanks"] or 0,
+            "agreement_count": totals["agreements"] or 0,
             "latest_answers": latest,
         },
     )
