@@ -1,10 +1,12 @@
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from forum.models import DoctorProfile, ModerationEvent, Specialty, User
+from forum import mail
+from forum.models import DoctorProfile, ModerationEvent, OutgoingEmail, Specialty, User
 
 admin.site.site_header = format_lazy(_("{site} administration"), site=settings.SITE_NAME)
 admin.site.site_title = format_lazy(_("{site} admin"), site=settings.SITE_NAME)
@@ -59,3 +61,55 @@ class ModerationEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """The outbox, for whoever runs the site: whether each e-mail went out, how many
+    attempts it took and why it failed, and a way to send failed ones again. Only
+    superusers and accounts given the outbox's permissions see it (no role's group has
+    them): a message's text is about a patient's question, so it is never shown here,
+    nor its headers, whose unsubscribe link would act for the recipient."""
+
+    list_display = ["id", "kind", "status", "attempts", "last_error", "created_at", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["=id", "=to"]
+    date_hierarchy = "created_at"
+    fields = [
+        "kind",
+        "topic",
+        "to",
+        "status",
+        "attempts",
+        "last_error",
+        "question_id",
+        "created_at",
+        "sent_at",
+    ]
+    readonly_fields = fields
+    actions = ["send_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_send_again_permission(self, request):
+        return request.user.has_perm("forum.change_outgoingemail")
+
+    @admin.action(
+        description=_("Send the selected failed e-mails again"), permissions=["send_again"]
+    )
+    def send_again(self, request, queryset):
+        count = mail.retry_failed(queryset.values_list("pk", flat=True))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d failed e-mail will be sent again.",
+                "%(count)d failed e-mails will be sent again.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )

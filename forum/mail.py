@@ -374,3 +374,20 @@ def requeue_stalled(*, dry_run: bool = False) -> int:
                     transaction.on_commit(lambda pk=message.pk: deliver(pk))
         count += 1
     return count
+
+
+def retry_failed(ids) -> int:
+    """Send again the messages among `ids` that failed (a staff action in admin, once the
+    mail server is fixed): each starts over with a fresh count of attempts. How many."""
+    count = 0
+    with transaction.atomic():
+        failed = OutgoingEmail.objects.select_for_update().filter(
+            pk__in=list(ids), status=OutgoingEmail.Status.FAILED
+        )
+        for message in failed:
+            OutgoingEmail.objects.filter(pk=message.pk).update(
+                status=OutgoingEmail.Status.PENDING, attempts=0, claimed_until=None, last_error=""
+            )
+            _enqueue(message)
+            count += 1
+    return count

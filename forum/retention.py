@@ -1,8 +1,9 @@
 """Retention: what the site deletes when its purpose is served, and what the audit log
 keeps afterwards.
 
-Each app purges its own rows (forum: sign-ups never verified; questions: rejected and
-removed questions; answers: expired claims); ``manage.py purge_expired`` runs them all.
+Each app purges its own rows (forum: sign-ups never verified and the outbox's old
+e-mails; questions: rejected and removed questions; answers: expired claims);
+``manage.py purge_expired`` runs them all.
 Periods are settings (RETENTION_*), stated in the privacy notice. A purge is idempotent:
 a second run finds nothing more to delete.
 
@@ -24,7 +25,7 @@ from django.db.models import CharField, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import translation
 
-from forum.models import ModerationEvent, User
+from forum.models import ModerationEvent, OutgoingEmail, User
 
 
 @dataclass(frozen=True)
@@ -79,3 +80,26 @@ def purge_unverified_signups(*, now: datetime, dry_run: bool) -> Purged:
         ids = list(users.select_for_update(of=("self",)).values_list("pk", flat=True))
         User.objects.filter(pk__in=ids).delete()
     return Purged("sign-ups never verified", len(ids), days)
+
+
+def old_emails(now: datetime):
+    """Outbox rows whose purpose is served: sent or cancelled messages older than
+    RETENTION_SENT_EMAIL_DAYS, failed ones older than RETENTION_FAILED_EMAIL_DAYS (kept
+    longer, so that staff can send them again once the mail server is fixed). A pending
+    message is never purged: it has yet to go out."""
+    sent_cutoff = now - timedelta(days=settings.RETENTION_SENT_EMAIL_DAYS)
+    failed_cutoff = now - timedelta(days=settings.RETENTION_FAILED_EMAIL_DAYS)
+    Status = OutgoingEmail.Status
+    return OutgoingEmail.objects.filter(
+        models.Q(status__in=[Status.SENT, Status.CANCELLED], created_at__lt=sent_cutoff)
+        | models.Q(status=Status.FAILED, created_at__lt=failed_cutoff)
+    )
+
+
+def purge_old_emails(*, now: datetime, dry_run: bool) -> Purged:
+    messages = old_emails(now)
+    days = settings.RETENTION_SENT_EMAIL_DAYS
+    if dry_run:
+        return Purged("e-mails sent", messages.count(), days)
+    deleted, _by_model = messages.delete()
+    return Purged("e-mails sent", deleted, days)

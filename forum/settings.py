@@ -413,6 +413,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 RETENTION_CLOSED_QUESTION_DAYS = int(os.environ.get("RETENTION_CLOSED_QUESTION_DAYS", "90"))
 RETENTION_UNVERIFIED_SIGNUP_DAYS = int(os.environ.get("RETENTION_UNVERIFIED_SIGNUP_DAYS", "30"))
 RETENTION_EXPIRED_CLAIM_DAYS = int(os.environ.get("RETENTION_EXPIRED_CLAIM_DAYS", "7"))
+# The outbox's copy of an e-mail: sent (or cancelled) ones, and failed ones, which staff
+# may send again from admin until then.
+RETENTION_SENT_EMAIL_DAYS = int(os.environ.get("RETENTION_SENT_EMAIL_DAYS", "30"))
+RETENTION_FAILED_EMAIL_DAYS = int(os.environ.get("RETENTION_FAILED_EMAIL_DAYS", "90"))
 
 # Product settings.
 QUESTIONS_PER_DAY = int(os.environ.get("QUESTIONS_PER_DAY", "5"))

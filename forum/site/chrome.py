@@ -138,7 +138,10 @@ def header(request, user, *, doctor, moderator) -> Header:
         ]
     if user.is_staff:
         links.append(link(_("Admin"), "admin:index"))
-    links.append(link(_("Account"), "account_email"))
+    links += [
+        link(_("Account"), "account_email"),
+        link(_("E-mail settings"), "forum:email-settings", marks_current=True),
+    ]
     return Header(
         home=home,
         links=links,

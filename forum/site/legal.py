@@ -24,6 +24,8 @@ def _document(request, name: str, version: str):
                 "closed_question_days": settings.RETENTION_CLOSED_QUESTION_DAYS,
                 "unverified_signup_days": settings.RETENTION_UNVERIFIED_SIGNUP_DAYS,
                 "expired_claim_days": settings.RETENTION_EXPIRED_CLAIM_DAYS,
+                "sent_email_days": settings.RETENTION_SENT_EMAIL_DAYS,
+                "failed_email_days": settings.RETENTION_FAILED_EMAIL_DAYS,
             },
             "contact_email": settings.PRIVACY_CONTACT_EMAIL,
             "operator": settings.SITE_OPERATOR,

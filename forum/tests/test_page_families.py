@@ -63,14 +63,21 @@ def viewer(request, db):
 
 LINKS = {
     "anonymous": ["Ask a doctor", "Log in", "Sign up"],
-    "patient": ["Ask a doctor", "My questions", "Apply as a doctor", "Account", "Log out"],
-    "doctor": ["Ask a doctor", "My questions", "Dashboard", "Account", "Log out"],
+    "patient": [
+        "Ask a doctor",
+        "My questions",
+        "Apply as a doctor",
+        "Account",
+        "E-mail settings",
+        "Log out",
+    ],
+    "doctor": ["Ask a doctor", "My questions", "Dashboard", "Account", "E-mail settings"],
     "moderator": ["Ask a doctor", "My questions", "Apply as a doctor", "Moderation", "Log"],
     "editor": ["Ask a doctor", "My questions", "Apply as a doctor", "Admin", "Log out"],
     "staff": ["Ask a doctor", "My questions", "Apply as a doctor", "Admin", "Log out"],
 }
 NOT_SHOWN = {
-    "anonymous": ["My questions", "Dashboard", "Moderation", "Admin", "Log out"],
+    "anonymous": ["My questions", "Dashboard", "Moderation", "Admin", "E-mail settings", "Log out"],
     "patient": ["Log in", "Dashboard", "Moderation", "Admin"],
     "doctor": ["Log in", "Apply as a doctor", "Moderation", "Admin"],
     "moderator": ["Log in", "Dashboard", "Admin"],

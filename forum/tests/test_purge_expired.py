@@ -6,12 +6,14 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from answers.models import Reply
 from answers.tests.factories import ReplyFactory
 from forum.actions import log_moderation_event
-from forum.models import DoctorProfile, ModerationEvent, User
+from forum.i18n import url_in_language
+from forum.models import DoctorProfile, ModerationEvent, OutgoingEmail, User
 from forum.tests.factories import DoctorProfileFactory, UserFactory
 from questions.models import Question
 from questions.tests.changes import assert_pages_invalidated
@@ -156,3 +158,46 @@ def test_a_second_run_finds_nothing_more(rejected_long_ago):
     assert "Deleted 0 rejected or removed questions" in out
     assert "Deleted 0 expired claims" in out
     assert "Deleted 0 sign-ups never verified" in out
+
+
+def test_old_outbox_e_mails_go_after_their_periods_pending_ones_never(patient, settings):
+    settings.RETENTION_SENT_EMAIL_DAYS = 30
+    settings.RETENTION_FAILED_EMAIL_DAYS = 90
+    Status = OutgoingEmail.Status
+
+    def email(status: str, days: float) -> OutgoingEmail:
+        message = OutgoingEmail.objects.create(
+            recipient=patient,
+            to=patient.email,
+            from_email="forum@example.org",
+            subject=f"{status} {days}",
+            body="About your question.",
+            kind="emails/question_answered",
+            status=status,
+        )
+        age(OutgoingEmail, message, "created_at", days)
+        return message
+
+    kept = [
+        email(Status.SENT, 29),
+        email(Status.CANCELLED, 29),
+        email(Status.FAILED, 89),
+        email(Status.PENDING, 400),
+    ]
+    gone = [email(Status.SENT, 31), email(Status.CANCELLED, 31), email(Status.FAILED, 91)]
+
+    assert "Would delete 3 e-mails sent (older than 30 days)" in purge("--dry-run")
+    assert OutgoingEmail.objects.count() == 7
+    assert "Deleted 3 e-mails sent (older than 30 days)" in purge()
+    assert set(OutgoingEmail.objects.values_list("pk", flat=True)) == {m.pk for m in kept}
+    assert not OutgoingEmail.objects.filter(pk__in=[m.pk for m in gone]).exists()
+    assert "Deleted 0 e-mails sent" in purge()
+
+
+def test_the_privacy_notice_states_the_outbox_periods(client, settings):
+    settings.RETENTION_SENT_EMAIL_DAYS = 21
+    settings.RETENTION_FAILED_EMAIL_DAYS = 60
+    page = client.get(reverse("forum:privacy")).content.decode()
+    assert "our copy is deleted 21 days after it was sent, or 60 days after" in page
+    chinese = client.get(url_in_language(reverse("forum:privacy"), "zh-hant")).content.decode()
+    assert "寄出後 21 天刪除；無法寄達者於 60 天後刪除" in chinese

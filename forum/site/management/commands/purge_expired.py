@@ -5,16 +5,17 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from answers.retention import purge_expired_claims
-from forum.retention import purge_unverified_signups
+from forum.retention import purge_old_emails, purge_unverified_signups
 from questions.retention import purge_closed_questions
 
-STEPS = (purge_closed_questions, purge_expired_claims, purge_unverified_signups)
+STEPS = (purge_closed_questions, purge_expired_claims, purge_unverified_signups, purge_old_emails)
 
 
 class Command(BaseCommand):
     help = (
-        "Delete rejected and removed questions, expired claims and sign-ups never verified "
-        "once their retention periods (RETENTION_* settings) have passed. Meant for cron."
+        "Delete rejected and removed questions, expired claims, sign-ups never verified and "
+        "old outbox e-mails once their retention periods (RETENTION_* settings) have passed. "
+        "Meant for cron."
     )
 
     def add_arguments(self, parser):
