@@ -209,6 +209,7 @@ class ModerationEvent(models.Model):
         RESTORE_QUESTION = "restore_question", _("Restored question")
         EDIT_REPLY = "edit_reply", _("Edited reply")
         DISMISS_REPORTS = "dismiss_reports", _("Dismissed reports")
+        WITHDRAW_QUESTION = "withdraw_question", _("Question withdrawn by its author")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from forum.actions import log_moderation_event
 from forum.models import ModerationEvent, Specialty, User
+from forum.retention import scrub_audit_log
 from questions import changes
 from questions.limits import next_question_allowed_at
 from questions.models import Question
@@ -228,6 +229,33 @@ def edit_pending_question(
     locked.save()
     locked.tags.set(list(tags))
     return locked
+
+
+class QuestionNotWithdrawable(Exception):
+    """The question is not this person's (or is gone already)."""
+
+
+@transaction.atomic
+def withdraw_question(*, question: Question, author: User) -> None:
+    """The author takes one question back, whatever its status: it is deleted at once
+    with its replies, tags, claims and stored lists (CASCADE), as closing the account
+    deletes the questions it does not keep. The replies go too: they answer the
+    patient's own account of their health and would tell it again without the question.
+    The audit log keeps that the author withdrew question N and when, and nothing of
+    its words (retention's scrub). Its page, search, feeds, the sitemap and every page
+    whose Similar Q&A may list it are refreshed on the next request."""
+    locked = Question.objects.select_for_update().filter(pk=question.pk).first()
+    if locked is None or locked.author_id != author.pk:
+        raise QuestionNotWithdrawable(f"Question {question.pk} cannot be withdrawn.")
+    was_public = locked.status == Question.Status.PUBLISHED
+    # No actor: the log names no patient; the sentence says "the author".
+    log_moderation_event(actor=None, action=ModerationEvent.Action.WITHDRAW_QUESTION, target=locked)
+    pk = locked.pk
+    locked.delete()
+    scrub_audit_log(Question, [pk])
+    if was_public:
+        changes.questions_removed([pk])
+    logger.info("question withdrawn by its author question=%s", pk)
 
 
 @transaction.atomic

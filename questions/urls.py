@@ -34,6 +34,7 @@ urlpatterns = [
     path("mine/delete-account/", views.delete_my_account, name="delete-account"),
     path("<int:pk>/edit/", views.edit_question, name="edit"),
     path("<int:pk>/emails/", views.question_emails, name="emails"),
+    path("<int:pk>/withdraw/", views.withdraw_question, name="withdraw"),
     # Reading. The Q&A page (detail, detail-short) shows replies and articles too: its view
     # is answers/qa_page.py, routed in this namespace by forum/urls.py.
     path("tags/<uslug:slug>/", views.tag_detail, name="tag"),

@@ -210,6 +210,8 @@ LOG_SENTENCES = {
     Action.RESTORE_QUESTION: gettext_lazy("%(actor)s restored %(target)s."),
     Action.EDIT_REPLY: gettext_lazy("%(actor)s edited %(target)s."),
     Action.DISMISS_REPORTS: gettext_lazy("%(actor)s dismissed the reports of %(target)s."),
+    # Logged without an actor: the log names no patient.
+    Action.WITHDRAW_QUESTION: gettext_lazy("The author withdrew %(target)s."),
 }
 # Entries without an actor that readers' reports caused (answers/actions/reports.py: the
 # threshold hides the item).

@@ -18,9 +18,11 @@ from django.views.decorators.http import require_GET
 from questions.actions import (
     PersonalDataFound,
     QuestionNotEditable,
+    QuestionNotWithdrawable,
     delete_account,
     edit_pending_question,
 )
+from questions.actions import withdraw_question as withdraw
 from questions.forms import AskForm, DeleteAccountForm
 from questions.models import Question
 from questions.permissions import (
@@ -74,6 +76,28 @@ def edit_question(request, pk):
         return redirect("questions:mine")
     context = _with_safety_check(_ask_context(form, question=question), safety_check)
     return render(request, "questions/ask.html", context)
+
+
+@login_required
+def withdraw_question(request, pk):
+    """The author takes one question back (questions.actions.withdraw_question): a page
+    that says what goes, then a POST. Anyone else gets a 404, as for editing."""
+    question = _author_question_or_404(request, pk, Question.objects.select_related("specialty"))
+    if request.method == "POST":
+        try:
+            withdraw(question=question, author=request.user)
+        except QuestionNotWithdrawable:
+            pass  # withdrawn meanwhile (a second tab): the outcome the author asked for
+        messages.success(
+            request,
+            gettext("Your question “%(title)s” is withdrawn and deleted, with its answers.")
+            % {"title": question.title},
+        )
+        return redirect("questions:mine")
+    replies = question.replies.filter(status="published").count()
+    return render(
+        request, "questions/withdraw.html", {"question": question, "published_replies": replies}
+    )
 
 
 def _iso(value) -> str | None:
