@@ -134,7 +134,6 @@ def test_the_moderation_log_says_the_author_withdrew_it(
     assert patient.email not in log
 
 
-
 def test_the_withdraw_page_in_chinese(client, patient, answered):
     from forum.i18n import url_in_language
 
