@@ -155,18 +155,37 @@ class ReportForm(forms.Form):
         help_text=_("Needed for “Other”. Moderators read it; please do not repeat personal data."),
     )
 
-    def __init__(self, *args, doctor_flag: bool = False, **kwargs):
+    def __init__(self, *args, doctor_flag: bool = False, author: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         reasons = Report.Reason
-        choices = [(value, label) for value, label in reasons.choices]
-        if not doctor_flag:
-            choices = [c for c in choices if c[0] != reasons.QUESTIONABLE]
+        if author:
+            # The question's author asks for a correction (or for their personal data
+            # to be taken out): the other reasons are about someone else's post.
+            choices = [
+                (reasons.CORRECTION, reasons.CORRECTION.label),
+                (reasons.PERSONAL_DATA, reasons.PERSONAL_DATA.label),
+            ]
+            self.fields["reason"].label = _("What should the moderators do?")
+            self.fields["text"].help_text = _(
+                "Say what to correct, for example the age range or a sentence to change. "
+                "Moderators read it; please do not add personal data."
+            )
+        else:
+            choices = [
+                (value, label)
+                for value, label in reasons.choices
+                if value != reasons.CORRECTION and (doctor_flag or value != reasons.QUESTIONABLE)
+            ]
         self.fields["reason"].choices = choices
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("reason") == Report.Reason.OTHER and not cleaned.get("text", "").strip():
-            self.add_error("text", _("Please say what is wrong."))
+        reason = cleaned.get("reason")
+        if not cleaned.get("text", "").strip():
+            if reason == Report.Reason.OTHER:
+                self.add_error("text", _("Please say what is wrong."))
+            elif reason == Report.Reason.CORRECTION:
+                self.add_error("text", _("Please say what to correct."))
         return cleaned
 
 

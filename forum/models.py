@@ -272,6 +272,9 @@ class Report(models.Model):
         NOT_A_DOCTOR = "not_a_doctor", _("Not a real doctor")
         SPAM = "spam", _("Spam or advertising")
         QUESTIONABLE = "questionable", _("Medically questionable (a doctor's flag)")
+        # The question's own author asks the moderators to correct it (a published
+        # question; a pending one its author edits). Never counts towards hiding it.
+        CORRECTION = "correction", _("Please correct my question")
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):

@@ -195,7 +195,10 @@ def report_item(
             )
     except IntegrityError as error:
         raise AlreadyReported from error
-    open_reports = Report.objects.open().about(kind, item.pk).count()
+    # An author's request for a correction is no complaint: it never hides the question.
+    open_reports = (
+        Report.objects.open().about(kind, item.pk).exclude(reason=Report.Reason.CORRECTION).count()
+    )
     if open_reports >= settings.REPORT_HIDE_THRESHOLD:
         rules.hide(
             item,

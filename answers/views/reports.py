@@ -72,12 +72,16 @@ def _item_url(kind: str, item) -> str:
 def report(request, kind: str, pk: int):
     item = _item(kind, pk, visible=True)
     doctor_flag = kind == Report.Kind.REPLY and _may_flag(request.user, item)
+    author = kind == Report.Kind.QUESTION and item.author_id == request.user.pk
     already = Report.objects.filter(
         reporter=request.user, target_kind=kind, target_id=item.pk
     ).exists()
     # "Flag as medically questionable" links here with that reason chosen.
     form = ReportForm(
-        request.POST or None, initial={"reason": request.GET.get("reason")}, doctor_flag=doctor_flag
+        request.POST or None,
+        initial={"reason": Report.Reason.CORRECTION if author else request.GET.get("reason")},
+        doctor_flag=doctor_flag,
+        author=author,
     )
     status = 200
     if request.method == "POST" and not already and form.is_valid():
@@ -103,7 +107,12 @@ def report(request, kind: str, pk: int):
                 messages.error(request, str(error))
                 return redirect("forum:home")
             else:
-                messages.success(request, _("Thank you. A moderator will review your report."))
+                messages.success(
+                    request,
+                    _("Thank you. A moderator will review your request and e-mail you.")
+                    if author
+                    else _("Thank you. A moderator will review your report."),
+                )
                 if made.hid_item and kind == Report.Kind.QUESTION:
                     return redirect("forum:home")
                 return redirect(_item_url(kind, item))
@@ -116,6 +125,7 @@ def report(request, kind: str, pk: int):
             "item": item,
             "item_url": _item_url(kind, item),
             "already": already,
+            "author": author,
         },
         status=status,
     )
@@ -142,8 +152,9 @@ def agree(request, pk: int):
 @moderator_required
 @require_GET
 def moderation_reports(request):
-    """Items with open reports: doctors' flags first, then the most reported, then the
-    longest waiting; what each was reported for, never by whom."""
+    """Items with open reports: doctors' flags first, then authors' requests for a
+    correction, then the most reported, then the longest waiting; what each was reported
+    for, never by whom."""
     groups = (
         Report.objects.open()
         .values("target_kind", "target_id")
@@ -153,9 +164,16 @@ def moderation_reports(request):
             flagged=Max(
                 Case(When(from_doctor=True, then=1), default=0, output_field=IntegerField())
             ),
+            correction=Max(
+                Case(
+                    When(reason=Report.Reason.CORRECTION, then=1),
+                    default=0,
+                    output_field=IntegerField(),
+                )
+            ),
             hidden=Max(Case(When(hid_item=True, then=1), default=0, output_field=IntegerField())),
         )
-        .order_by("-flagged", "-count", "first_at", "target_kind", "target_id")
+        .order_by("-flagged", "-correction", "-count", "first_at", "target_kind", "target_id")
     )
     page = Paginator(groups, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
