@@ -129,6 +129,13 @@ def _tag_help_text() -> str:
 TAG_HELP_TEXT = lazy(_tag_help_text, str)()
 
 
+class SpecialtyChoiceField(forms.ModelChoiceField):
+    """Specialties named in the page's language (神經內科 on the Chinese form)."""
+
+    def label_from_instance(self, obj: Specialty) -> str:
+        return obj.localized_name
+
+
 class AskForm(forms.Form):
     """A patient's question; `author` for the nickname check, `question` when editing."""
 
@@ -173,7 +180,7 @@ class AskForm(forms.Form):
             "invalid_choice": _("Please choose the sex from the list."),
         },
     )
-    specialty = forms.ModelChoiceField(
+    specialty = SpecialtyChoiceField(
         queryset=Specialty.objects.all(),
         label=_("Specialty"),
         empty_label=_("Choose a specialty"),

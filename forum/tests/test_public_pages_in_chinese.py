@@ -433,3 +433,11 @@ def test_feed_links_in_chinese(db):
         )
     assert 'title="Ask a Doctor：最新回覆的問題（RSS）"' in html
     assert 'title="Ask a Doctor：最新回覆的問題（Atom）"' in html
+
+
+def test_the_ask_form_names_the_specialties_in_chinese(client, patient, neurology):
+    client.force_login(patient)
+    html = chinese(client, reverse("questions:ask"))
+    assert f'<option value="{neurology.pk}">神經內科</option>' in html
+    english = client.get(reverse("questions:ask")).content.decode()
+    assert f'<option value="{neurology.pk}">Neurology</option>' in english

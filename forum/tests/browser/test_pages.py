@@ -1,4 +1,5 @@
-"""The public pages that exist today, in a real Chromium at desktop and phone sizes.
+"""The public pages that exist today, in a real Chromium at desktop and phone sizes, in
+English and in Traditional Chinese.
 
 Each page: answers 200, raises no console error or failed sub-request (CSS, icons),
 fits the screen without sideways scrolling, has no serious or critical axe-core finding,
@@ -8,6 +9,7 @@ and leaves a screenshot in artifacts/screenshots/.
 import pytest
 
 from answers.tests.factories import ArticleFactory, ReplyFactory
+from forum.i18n import url_in_language
 from forum.tests.browser.support import serious_accessibility_violations
 from questions.search_index import refresh_question_document
 from questions.tests.factories import TagFactory
@@ -41,13 +43,19 @@ PAGES = {
 }
 
 
+@pytest.mark.parametrize("language", ["en", "zh-hant"])
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 @pytest.mark.parametrize("name", list(PAGES))
-def test_public_page_is_accessible_and_fits_the_screen(open_page, answered, name, viewport):
+def test_public_page_is_accessible_and_fits_the_screen(
+    open_page, answered, name, viewport, language
+):
     browser_page = open_page(viewport)
-    page = browser_page.goto(PAGES[name](answered))
-    browser_page.screenshot(name)
+    page = browser_page.goto(url_in_language(PAGES[name](answered), language))
+    browser_page.screenshot(name if language == "en" else f"{name}-{language}")
 
+    assert page.evaluate("document.documentElement.lang") == (
+        "en" if language == "en" else "zh-Hant"
+    )
     assert page.locator("main h1").count() == 1
     assert serious_accessibility_violations(page) == []
     assert browser_page.errors == []

@@ -1,5 +1,6 @@
-"""Signed-in pages at phone and desktop size: the doctor's dashboard and history, the
-patient's questions and the ask form fit the screen, pass axe, and leave screenshots."""
+"""Signed-in pages at phone and desktop size, in English and Traditional Chinese: the
+doctor's dashboard and history, the patient's questions and the ask form fit the screen,
+pass axe, and leave screenshots."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.conf import settings
 from django.test import Client
 
 from answers.tests.factories import ReplyFactory
+from forum.i18n import url_in_language
 from forum.tests.browser.support import serious_accessibility_violations
 from questions.tests.factories import QuestionFactory
 
@@ -60,6 +62,7 @@ def doctor_with_replies(doctor, specialty, patient):
     return doctor
 
 
+@pytest.mark.parametrize("language", ["en", "zh-hant"])
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
 @pytest.mark.parametrize(
     "name, path, who",
@@ -71,12 +74,12 @@ def doctor_with_replies(doctor, specialty, patient):
     ],
 )
 def test_signed_in_page_fits_the_screen_and_is_accessible(
-    open_page, live_server, doctor_with_replies, patient, name, path, who, viewport
+    open_page, live_server, doctor_with_replies, patient, name, path, who, viewport, language
 ):
     user = doctor_with_replies.user if who == "doctor" else patient
     browser_page = signed_in(open_page(viewport), live_server, user)
-    page = browser_page.goto(path)
-    browser_page.screenshot(name)
+    page = browser_page.goto(url_in_language(path, language))
+    browser_page.screenshot(name if language == "en" else f"{name}-{language}")
 
     assert page.locator("main h1").count() == 1
     assert page.evaluate(OVERFLOWING) == []
