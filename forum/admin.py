@@ -30,6 +30,7 @@ class UserAdmin(BaseUserAdmin):
 @admin.register(Specialty)
 class SpecialtyAdmin(admin.ModelAdmin):
     list_display = ["name", "name_zh_hant", "slug", "position"]
+    fields = ["name", "name_zh_hant", "slug", "description", "description_zh_hant", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "name_zh_hant"]

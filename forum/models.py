@@ -90,6 +90,7 @@ class Specialty(models.Model):
     )
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     description = models.TextField(_("description"), blank=True)
+    description_zh_hant = models.TextField(_("description in Traditional Chinese"), blank=True)
     position = models.PositiveIntegerField(
         _("position"), default=0, help_text=_("Lower numbers are listed first.")
     )
@@ -109,6 +110,11 @@ class Specialty(models.Model):
     def localized_name(self) -> str:
         """The name in the active language (English when no Chinese name is set)."""
         return localized_specialty_name(self.name, self.name_zh_hant)
+
+    @property
+    def localized_description(self) -> str:
+        """The description in the active language (English when no Chinese one is set)."""
+        return localized_specialty_name(self.description, self.description_zh_hant)
 
 
 class DoctorProfileQuerySet(models.QuerySet):

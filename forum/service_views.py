@@ -1,5 +1,5 @@
 """Views of the service itself rather than of a page: /healthz for load balancers and
-the handlers Django calls for a 400 or 500 (settings: forum/urls.py).
+the handlers Django calls for a 400, 404 or 500 (settings: forum/urls.py).
 
 They read no app's tables and import nothing above `forum`, so they stay in the bottom
 layer with the middleware and security code they extend: an error page must not depend
@@ -11,10 +11,12 @@ import sys
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.utils import translation
 from django.utils.module_loading import import_string
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
+from forum import i18n
 from forum.middleware import DATABASE_ERRORS, database_unavailable_response
 
 
@@ -74,3 +76,17 @@ def bad_request(request, exception):
     from inside the middleware that asked: the header middleware below it would never
     see the page, so it goes through them here."""
     return with_security_headers(request, defaults.bad_request(request, exception))
+
+
+def page_not_found(request, exception):
+    """handler404. A URL with a language prefix names its language; one without it (a
+    mistyped or old link, which no page answers, so the language redirect never sent it
+    on) is answered in the visitor's preferred language: the switcher's cookie, the
+    account's language, then Accept-Language."""
+    if i18n.is_prefixed(request.path_info):
+        return defaults.page_not_found(request, exception)
+    language = i18n.preferred_language(request, getattr(request, "user", None))
+    with translation.override(language):
+        response = defaults.page_not_found(request, exception)
+    i18n.vary_on_language(response)
+    return response

@@ -18,6 +18,7 @@ handler500 = "forum.service_views.server_error"
 # A bad Host header is refused inside a middleware: this view adds the headers the
 # middleware below it would have (issue 14, finding 11).
 handler400 = "forum.service_views.bad_request"
+handler404 = "forum.service_views.page_not_found"
 
 # The "questions" namespace: questions' own routes, then the Q&A page, whose view is in
 # answers (it shows replies and articles). After them, so "<pk>/edit/" stays the edit page.

@@ -81,6 +81,22 @@ def fold(text: str) -> str:
     return text.translate(_t2s_table()).lower()
 
 
+@functools.cache
+def _s2tw():
+    import opencc
+
+    return opencc.OpenCC("s2tw")
+
+
+def to_traditional(text: str) -> str:
+    """`text` in Traditional characters as Taiwan writes them (OpenCC's s2tw, phrase by
+    phrase): where search compares folded text, a LIKE on stored titles needs the
+    Traditional form of a word typed in Simplified (偏头痛 -> 偏頭痛)."""
+    if text.isascii():
+        return text
+    return _s2tw().convert(text)
+
+
 class _AlignedFold(dict):
     """str.translate table folding one character into one (fold() of the character when
     that is a single character, else the character lower-cased), filled as it meets

@@ -10,6 +10,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from django.urls import clear_url_caches, reverse
@@ -17,8 +18,9 @@ from django.utils import translation
 
 from answers.tests.factories import FAQFactory, ReplyFactory
 from forum.models import User
+from forum.tests.factories import UserFactory
 from questions.cache import cached_page, invalidate_all_pages, invalidate_question_page
-from questions.tests.factories import TagFactory
+from questions.tests.factories import QuestionFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -339,3 +341,57 @@ def test_with_english_as_the_default_the_contract_url_answers_in_english(client,
     page = f"/questions/{answered.pk}/{answered.slug}/"
     response = client.get(page)
     assert response.status_code == 200 and b'<html lang="en">' in response.content
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        {"HTTP_ACCEPT_LANGUAGE": "zh-TW,zh;q=0.9,en;q=0.5"},
+        {"HTTP_COOKIE": f"{settings.LANGUAGE_COOKIE_NAME}=zh-hant"},
+    ],
+)
+def test_an_unknown_unprefixed_url_is_a_404_in_the_visitors_language(client, how):
+    response = client.get("/no-such-page/", **how)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert '<html lang="zh-Hant">' in html and "找不到頁面" in html
+    assert "Accept-Language" in response["Vary"]
+
+
+def test_an_unknown_url_is_a_404_in_the_language_its_prefix_names_or_the_default(client):
+    chinese_browser = {"HTTP_ACCEPT_LANGUAGE": "zh-TW"}
+    assert '<html lang="en">' in client.get("/no-such-page/").content.decode()
+    prefixed = client.get("/zh-hant/no-such-page/").content.decode()
+    assert '<html lang="zh-Hant">' in prefixed
+    # A signed-in patient who chose English in their account reads English.
+    user = UserFactory(email="english@example.org", language="en")
+    client.force_login(user)
+    english = client.get("/no-such-page/", **chinese_browser).content.decode()
+    assert '<html lang="en">' in english
+
+
+def test_every_public_page_makes_as_many_queries_in_chinese_as_in_english(
+    client, answered, doctor, specialty
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(answered.get_absolute_url())  # the first view ranks and stores Similar Q&A
+    counts = {}
+    for page, (name, kwargs) in public_pages(answered, doctor, specialty).items():
+        for language in ("en", ZH):
+            cache.clear()
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url(name, kwargs, language)).status_code == 200
+            counts[page, language] = len(queries)
+        assert counts[page, "en"] == counts[page, ZH], (page, counts)
+    # A second answered question in the specialty changes no page's count.
+    ReplyFactory(
+        question=QuestionFactory(specialty=specialty, title="Migraine with aura twice a week"),
+        doctor=doctor,
+    )
+    for page, (name, kwargs) in public_pages(answered, doctor, specialty).items():
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url(name, kwargs, ZH))
+        assert len(queries) == counts[page, ZH], page

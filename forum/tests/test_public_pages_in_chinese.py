@@ -441,3 +441,19 @@ def test_the_ask_form_names_the_specialties_in_chinese(client, patient, neurolog
     assert f'<option value="{neurology.pk}">神經內科</option>' in html
     english = client.get(reverse("questions:ask")).content.decode()
     assert f'<option value="{neurology.pk}">Neurology</option>' in english
+
+
+def test_a_specialty_page_shows_its_description_in_the_page_language(client, neurology):
+    neurology.description = "Headaches, dizziness, numbness and other nerve problems."
+    neurology.description_zh_hant = "頭痛、頭暈、手腳麻木等神經系統的問題。"
+    neurology.save()
+    url = neurology.get_absolute_url()
+    html = chinese(client, url)
+    assert '<p class="lead" lang="zh-Hant">頭痛、頭暈、手腳麻木等神經系統的問題。</p>' in html
+    english = client.get(url).content.decode()
+    assert '<p class="lead" lang="en">Headaches, dizziness, numbness' in english
+    # No Chinese description: the English one, marked as English, on the Chinese page.
+    neurology.description_zh_hant = ""
+    neurology.save()
+    cache.clear()
+    assert '<p class="lead" lang="en">Headaches' in chinese(client, url)

@@ -326,6 +326,18 @@ def test_similar_titles_folds_simplified_and_full_width_queries(client, specialt
     assert titles("MRI 報告") == ["ＭＲＩ報告看不懂"]
 
 
+def test_similar_titles_typed_in_simplified_find_traditional_titles_and_back(client, specialty):
+    now = timezone.now()
+    QuestionFactory(title="偏頭痛發作時可以吃止痛藥嗎", answered_at=now)
+    QuestionFactory(title="胃食道逆流要做胃镜吗", answered_at=now)  # asked in Simplified
+    titles = lambda q: [  # noqa: E731
+        r["title"]
+        for r in client.get(reverse("questions:similar-titles"), {"q": q}).json()["results"]
+    ]
+    assert titles("偏头痛吃止痛药") == ["偏頭痛發作時可以吃止痛藥嗎"]
+    assert titles("胃食道逆流 胃鏡") == ["胃食道逆流要做胃镜吗"]
+
+
 def test_similar_titles_answers_a_long_chinese_title_in_two_queries(
     client, django_assert_num_queries
 ):

@@ -74,14 +74,13 @@ def _similar_title_rows(words: list[str]) -> list[dict]:
     enough of them. Both reads walk the (status, answered_at) index newest first, stop at a
     LIMIT and look no further back than the newest SIMILAR_SCAN_WINDOW answered questions,
     so neither a common nor a rare word makes the database read the whole table.
-    A Chinese word is looked for as written and in its folded (Simplified) form."""
-    from questions.search_text import fold
+    A Chinese word is looked for as written, in its folded (Simplified) form and in its
+    Traditional form, so a word typed in either script finds titles written in the other."""
+    from questions.search_text import fold, to_traditional
 
     def contains(word: str) -> Q:
-        folded = fold(word)
-        if folded == word.lower():
-            return Q(title__icontains=word)
-        return Q(title__icontains=word) | Q(title__icontains=folded)
+        forms = dict.fromkeys([word, fold(word), to_traditional(word)])
+        return reduce(operator.or_, (Q(title__icontains=form) for form in forms))
 
     answered = Question.objects.published().answered().order_by("-answered_at", "-id")
     cutoff = _similar_titles_cutoff()
