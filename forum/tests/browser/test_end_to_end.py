@@ -256,5 +256,7 @@ def test_patient_signs_up_and_verifies_the_email_from_the_sent_message(open_page
 
     assert EmailAddress.objects.get(email="new.patient@example.org").verified
     page = browser_page.page
+    # On a phone the header's links are behind the "Menu" disclosure.
+    page.get_by_text("Menu", exact=True).click()
     assert page.get_by_role("button", name="Log out").count() == 1
     assert serious_accessibility_violations(page) == []
