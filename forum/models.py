@@ -200,6 +200,8 @@ class ModerationEvent(models.Model):
         RESTORE_REPLY = "restore_reply", _("Restored reply")
         PUBLISH_ARTICLE = "publish_article", _("Published article")
         UNPUBLISH_ARTICLE = "unpublish_article", _("Unpublished article")
+        CONFIRM_ARTICLE_REVIEW = "confirm_article_review", _("Re-confirmed article review")
+        CONFIRM_REPLY_ACCURACY = "confirm_reply_accuracy", _("Confirmed reply still accurate")
         MERGE_TAGS = "merge_tags", _("Merged tags")
         READ_UNPUBLISHED = "read_unpublished", _("Read unpublished question")
 
