@@ -370,6 +370,35 @@ class Article(models.Model):
         return start is not None and start <= today
 
 
+class ReviewReminder(models.Model):
+    """An overdue article already named to a recipient in a review reminder, for that
+    next review date: never sent twice, sent again once re-confirmed and overdue anew."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("recipient"),
+    )
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="+", verbose_name=_("article")
+    )
+    due_on = models.DateField(_("review due on"))
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "article", "due_on"], name="unique_review_reminder"
+            )
+        ]
+        verbose_name = _("review reminder")
+        verbose_name_plural = _("review reminders")
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id}:{self.article_id}:{self.due_on}"
+
+
 class TaggedFAQ(ItemBase):
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="faq_links")
     content_object = models.ForeignKey("FAQ", on_delete=models.CASCADE, related_name="tag_links")

@@ -49,10 +49,12 @@ logger = logging.getLogger("forum.mail")
 QUESTION_UPDATES = "questions"
 DIGEST = "digest"
 MODERATION_ALERTS = "moderation"
+REVIEW_REMINDERS = "reviews"
 TOPICS = {
     QUESTION_UPDATES: _("e-mails about my questions (published, answered)"),
     DIGEST: _("the digest of new questions in my specialties"),
     MODERATION_ALERTS: _("alerts about questions waiting for moderation"),
+    REVIEW_REMINDERS: _("reminders of articles past their review date"),
 }
 # An unsubscribe link for one question only ("stop e-mails about this question").
 ONE_QUESTION = "question"
@@ -89,6 +91,8 @@ def wants_email(user: User, topic: str, question_id: int | None = None) -> bool:
         wanted = DoctorProfile.objects.filter(user=user, wants_digest=True).exists()
     elif topic == MODERATION_ALERTS:
         wanted = user.email_moderation_alerts
+    elif topic == REVIEW_REMINDERS:
+        wanted = user.email_review_reminders
     else:
         raise ValueError(f"unknown e-mail topic {topic!r}")
     if wanted and question_id is not None:
@@ -104,6 +108,9 @@ def set_topic(*, user: User, topic: str, wanted: bool) -> None:
     elif topic == MODERATION_ALERTS:
         User.objects.filter(pk=user.pk).update(email_moderation_alerts=wanted)
         user.email_moderation_alerts = wanted
+    elif topic == REVIEW_REMINDERS:
+        User.objects.filter(pk=user.pk).update(email_review_reminders=wanted)
+        user.email_review_reminders = wanted
     elif topic == DIGEST:
         DoctorProfile.objects.filter(user=user).update(wants_digest=wanted)
     else:

@@ -57,6 +57,9 @@ class User(AbstractUser):
     email_moderation_alerts = models.BooleanField(
         _("e-mail me when questions wait too long for moderation"), default=True
     )
+    email_review_reminders = models.BooleanField(
+        _("e-mail me when articles are past their review date"), default=True
+    )
 
     objects = UserManager()
 

@@ -10,9 +10,9 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils import formats, timezone
-from django.views.decorators.http import require_POST
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from answers.actions.articles import (
     confirm_article_review,
@@ -61,9 +61,7 @@ class ReviewDueFilter(admin.SimpleListFilter):
         if self.value() == "overdue":
             return queryset.filter(pk__in=Article.objects.review_overdue(today=today).values("pk"))
         if self.value() == "soon":
-            return queryset.filter(
-                pk__in=Article.objects.review_due_soon(today=today).values("pk")
-            )
+            return queryset.filter(pk__in=Article.objects.review_due_soon(today=today).values("pk"))
         return queryset
 
 
@@ -191,9 +189,7 @@ class ArticleAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
         if obj.next_review_on is None:
             return "-"
         shown = formats.date_format(obj.next_review_on, "Y/m/d")
-        if obj.status == Article.Status.PUBLISHED and obj.is_review_overdue(
-            timezone.localdate()
-        ):
+        if obj.status == Article.Status.PUBLISHED and obj.is_review_overdue(timezone.localdate()):
             return gettext("%(date)s (review due)") % {"date": shown}
         return shown
 
@@ -276,7 +272,6 @@ class ArticleAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
             ngettext("%d article moved to draft.", "%d articles moved to draft.", done) % done,
         )
 
-
     @admin.action(description=_("Reviewed, still accurate"), permissions=["change"])
     def confirm_reviews(self, request, queryset):
         done = 0
@@ -286,7 +281,9 @@ class ArticleAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
         self.message_user(
             request,
             ngettext(
-                "%d article re-confirmed as reviewed.", "%d articles re-confirmed as reviewed.", done
+                "%d article re-confirmed as reviewed.",
+                "%d articles re-confirmed as reviewed.",
+                done,
             )
             % done,
         )
