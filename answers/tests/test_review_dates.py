@@ -11,6 +11,7 @@ import pytest
 from django.apps import apps
 from django.core import mail
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -49,9 +50,7 @@ def _staff(**fields):
 # --- Dates and the re-confirmation ----------------------------------------------------
 
 
-def test_saving_a_reviewed_article_sets_its_next_review_an_interval_later(
-    editor, doctor, settings
-):
+def test_saving_a_reviewed_article_sets_its_next_review_an_interval_later(editor, doctor, settings):
     settings.ARTICLE_REVIEW_INTERVAL_DAYS = 200
     article = Article(
         title="Sleep and headaches",
@@ -81,7 +80,7 @@ def test_the_migration_dates_existing_articles_from_their_review_or_publication(
         reviewed_on=None,
         reviewer=None,
         status="draft",
-        published_at=timezone.make_aware(datetime(2025, 5, 2, 9)),
+        published_at=datetime(2025, 5, 2, 9, tzinfo=timezone.get_current_timezone()),
     )
     never = ArticleFactory(reviewed_on=None, reviewer=None, status="draft", published_at=None)
     Article.objects.update(next_review_on=None)
@@ -130,9 +129,7 @@ def test_confirming_a_review_dates_it_today_logs_it_and_refreshes_the_pages(
 # --- Admin ------------------------------------------------------------------------------
 
 
-def test_article_list_filters_overdue_and_due_soon_and_marks_the_column(
-    client, editor, settings
-):
+def test_article_list_filters_overdue_and_due_soon_and_marks_the_column(client, editor, settings):
     settings.ARTICLE_REVIEW_DUE_SOON_DAYS = 30
     today = _today()
     ArticleFactory(title="Old advice on migraines", next_review_on=today - timedelta(days=3))
@@ -273,9 +270,7 @@ def test_readers_see_the_notice_once_the_grace_period_is_over(client, question, 
 
     text = strip_tags(page)
     due = past.next_review_on.strftime("%Y/%m/%d")
-    assert (
-        f"This article is past its review date (due {due}); it may be out of date." in text
-    )
+    assert f"This article is past its review date (due {due}); it may be out of date." in text
     assert text.count(NOTICE) == 1
     assert NOTICE in _article_head(page, past)
     assert NOTICE not in _article_head(page, within)
@@ -322,7 +317,7 @@ def test_a_cached_page_is_not_served_without_the_notice_after_the_grace_date(
 ):
     """No write happens when the grace period ends: the kept copy must expire then."""
     settings.ARTICLE_REVIEW_GRACE_DAYS = 30
-    evening = timezone.make_aware(datetime(2026, 6, 10, 23, 58))
+    evening = datetime(2026, 6, 10, 23, 58, tzinfo=timezone.get_current_timezone())
     ArticleFactory(next_review_on=date(2026, 5, 11)).questions.add(question)  # notice from 6/11
     url = question.get_absolute_url()
 
@@ -433,9 +428,7 @@ def test_confirming_is_post_only(client, question, doctor):
 def test_only_the_reply_s_own_verified_doctor_may_confirm_it(
     client, question, doctor, editor, role, status
 ):
-    author = DoctorProfileFactory(
-        status="suspended" if role == "suspended author" else "verified"
-    )
+    author = DoctorProfileFactory(status="suspended" if role == "suspended author" else "verified")
     reply = _old_reply(question, author)
     users = {
         "patient": lambda: question.author,
@@ -527,6 +520,27 @@ def test_editors_get_every_overdue_article_and_reviewers_their_own_once(
     assert sorted(message.to[0] for message in mail.outbox) == sorted(
         [editor.email, other_doctor.user.email]
     )
+
+
+def test_a_review_reminder_s_one_click_unsubscribe_stops_the_next_ones(
+    editor, question, send, settings
+):
+    _overdue_article(question, days=3)
+    send()
+    link = mail.outbox[0].extra_headers["List-Unsubscribe"][1:-1]
+    path = link.removeprefix(settings.SITE_URL)
+
+    response = Client(enforce_csrf_checks=True).post(
+        path, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == 200
+    editor.refresh_from_db()
+    assert editor.email_review_reminders is False
+    mail.outbox.clear()
+    new = _overdue_article(question, days=1)
+    send()
+    assert [message.to for message in mail.outbox] == [[new.reviewer.user.email]]
 
 
 def test_review_reminders_respect_the_setting_and_dry_run(editor, question, doctor, send):
