@@ -574,3 +574,17 @@ def test_email_settings_offer_review_reminders_to_editors_and_reviewers_only(
     client.post(reverse("forum:email-settings"), {"question_updates": "on"})
     editor.refresh_from_db()
     assert editor.email_review_reminders is False
+
+
+@pytest.mark.parametrize("reviewed", [1, 5])
+def test_email_settings_page_query_count_does_not_grow_with_reviewed_articles(
+    client, doctor, question, reviewed, django_assert_num_queries
+):
+    for _ in range(reviewed):
+        _overdue_article(question, reviewer=doctor)
+    sign_in(client, doctor.user)
+    # session, user, the doctor profile, whether they review an article, the header's
+    # roles and doctor profile
+    with django_assert_num_queries(6):
+        response = client.get(reverse("forum:email-settings"))
+    assert "past their review date" in response.content.decode()
