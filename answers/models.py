@@ -146,14 +146,12 @@ class Reply(models.Model):
         return self.status == self.Status.HIDDEN and self.published_at is None
 
     def is_due_accuracy_check(self, now: datetime) -> bool:
-        """Published at least REPLY_ACCURACY_CHECK_DAYS ago: its doctor may confirm it as
-        still accurate (again, on a later day)."""
-        return (
-            self.is_published
-            and self.published_at is not None
-            and self.published_at <= now - timedelta(days=settings.REPLY_ACCURACY_CHECK_DAYS)
-            and self.confirmed_accurate_on != timezone.localdate(now)
-        )
+        """Published, and published or last confirmed at least REPLY_ACCURACY_CHECK_DAYS
+        ago: its doctor may confirm it as still accurate."""
+        if not self.is_published or self.published_at is None:
+            return False
+        last = self.confirmed_accurate_on or timezone.localdate(self.published_at)
+        return last <= timezone.localdate(now) - timedelta(days=settings.REPLY_ACCURACY_CHECK_DAYS)
 
 
 class ReplyVersion(models.Model):

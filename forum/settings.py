@@ -416,7 +416,7 @@ RETENTION_EXPIRED_CLAIM_DAYS = int(os.environ.get("RETENTION_EXPIRED_CLAIM_DAYS"
 # ARTICLE_REVIEW_INTERVAL_DAYS after its last one; editors see it as due
 # ARTICLE_REVIEW_DUE_SOON_DAYS before that and overdue from the day after, and readers
 # see a notice ARTICLE_REVIEW_GRACE_DAYS after it. A doctor may confirm a reply as still
-# accurate once it is REPLY_ACCURACY_CHECK_DAYS old.
+# accurate once it is REPLY_ACCURACY_CHECK_DAYS old, and again that long after each time.
 ARTICLE_REVIEW_INTERVAL_DAYS = int(os.environ.get("ARTICLE_REVIEW_INTERVAL_DAYS", "365"))
 ARTICLE_REVIEW_DUE_SOON_DAYS = int(os.environ.get("ARTICLE_REVIEW_DUE_SOON_DAYS", "30"))
 ARTICLE_REVIEW_GRACE_DAYS = int(os.environ.get("ARTICLE_REVIEW_GRACE_DAYS", "30"))

@@ -144,9 +144,7 @@ def confirm_reply_accuracy(*, reply: Reply, doctor: DoctorProfile) -> Reply:
     if not locked.is_published or not locked.question.is_published:
         raise ActionNotAllowed(_("Only a published reply can be confirmed as still accurate."))
     if not locked.is_due_accuracy_check(now):
-        raise ActionNotAllowed(
-            _("This reply is too recent to confirm, or was already confirmed today.")
-        )
+        raise ActionNotAllowed(_("This reply is too recent to confirm, or was confirmed recently."))
     locked.confirmed_accurate_on = timezone.localdate(now)
     locked.save(update_fields=["confirmed_accurate_on", "updated_at"])
     log_moderation_event(

@@ -385,6 +385,15 @@ def test_doctor_confirms_an_old_reply_from_history_and_the_qa_page_shows_it(
     )
     assert strip_tags(page).count("Confirmed still accurate") == 1
 
+    # Confirmed: not due again until the check period has passed once more.
+    sign_in(client, doctor.user)
+    assert _confirm_url(old) not in client.get(reverse("answers:history")).content.decode()
+    again = client.post(_confirm_url(old), follow=True).content.decode()
+    assert "confirmed recently" in again
+    assert ModerationEvent.objects.count() == 1
+    Reply.objects.filter(pk=old.pk).update(confirmed_accurate_on=_today() - timedelta(days=365))
+    assert _confirm_url(old) in client.get(reverse("answers:history")).content.decode()
+
 
 def test_confirmation_shows_in_chinese(client, question, doctor):
     reply = _old_reply(question, doctor)
