@@ -98,24 +98,23 @@ def question_detail(request, pk, slug):
             "content": response.content,
         }
         # Stored by AnonymousPageCacheMiddleware on the way out, with the final headers.
-        seconds = _seconds_until_change(context["articles"], timezone.now())
+        seconds = _seconds_until_change(context["articles"], context["today"], timezone.now())
         setattr(response, PAGE_ATTRIBUTE, (pk, stamp, entry, seconds))
     return response
 
 
-def _seconds_until_change(articles: list, now: datetime) -> int:
-    """How long the page may be kept: PAGE_CACHE_SECONDS, or less when an article's
-    notice to readers that it is past its review date starts sooner. That changes the
-    page with the calendar and no write, so no invalidation would drop the old copy."""
+def _seconds_until_change(articles: list, today, now: datetime) -> int:
+    """How long the page, drawn for `today`, may be kept: PAGE_CACHE_SECONDS, or less when
+    an article's notice to readers that it is past its review date starts sooner. That
+    changes the page with the calendar and no write, so no invalidation would drop the old
+    copy. (A page drawn just before midnight and stored just after is kept a second.)"""
     seconds = PAGE_CACHE_SECONDS
     for article in articles:
         start = article.reader_notice_from()
-        if start is None:
-            continue
+        if start is None or start <= today:
+            continue  # no notice, or shown already
         begins = timezone.make_aware(datetime.combine(start, time.min))
-        left = (begins - now).total_seconds()
-        if left > 0:
-            seconds = min(seconds, max(1, math.ceil(left)))
+        seconds = min(seconds, max(1, math.ceil((begins - now).total_seconds())))
     return seconds
 
 

@@ -336,6 +336,20 @@ def test_a_cached_page_is_not_served_without_the_notice_after_the_grace_date(
         assert NOTICE in client.get(url).content.decode()
 
 
+def test_a_page_drawn_before_midnight_and_stored_after_is_kept_a_second_only(settings):
+    from answers.qa_page import PAGE_CACHE_SECONDS, _seconds_until_change
+
+    settings.ARTICLE_REVIEW_GRACE_DAYS = 0
+    article = Article(next_review_on=date(2026, 6, 11))  # notice from 6/12
+    taipei = timezone.get_current_timezone()
+    evening = datetime(2026, 6, 11, 23, 59, 50, tzinfo=taipei)
+    just_after = datetime(2026, 6, 12, 0, 0, 0, 500_000, tzinfo=taipei)
+
+    assert _seconds_until_change([article], date(2026, 6, 11), evening) == 10
+    assert _seconds_until_change([article], date(2026, 6, 11), just_after) == 1
+    assert _seconds_until_change([article], date(2026, 6, 12), just_after) == PAGE_CACHE_SECONDS
+
+
 # --- "Still accurate" on an old reply ---------------------------------------------------
 
 
