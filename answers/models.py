@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import statistics
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -130,6 +130,12 @@ class Reply(models.Model):
         blank=True,
         help_text=_("Last time the doctor changed the text after publishing."),
     )
+    confirmed_accurate_on = models.DateField(
+        _("confirmed still accurate on"),
+        null=True,
+        blank=True,
+        help_text=_("Last day its doctor confirmed that the reply is still accurate."),
+    )
 
     objects = ReplyQuerySet.as_manager()
 
@@ -164,6 +170,14 @@ class Reply(models.Model):
     def is_returned(self) -> bool:
         """Sent back by a moderator before it was ever published."""
         return self.status == self.Status.HIDDEN and self.published_at is None
+
+    def is_due_accuracy_check(self, now: datetime) -> bool:
+        """Published, and published or last confirmed at least REPLY_ACCURACY_CHECK_DAYS
+        ago: its doctor may confirm it as still accurate."""
+        if not self.is_published or self.published_at is None:
+            return False
+        last = self.confirmed_accurate_on or timezone.localdate(self.published_at)
+        return last <= timezone.localdate(now) - timedelta(days=settings.REPLY_ACCURACY_CHECK_DAYS)
 
 
 class ReplyVersion(models.Model):
@@ -313,6 +327,24 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         """Articles editors have published."""
         return self.filter(status=Article.Status.PUBLISHED)
 
+    def review_overdue(self, *, today: date) -> ArticleQuerySet:
+        """Published articles whose next review date has passed, most overdue first."""
+        return self.published().filter(next_review_on__lt=today).order_by("next_review_on", "id")
+
+    def review_due_soon(self, *, today: date) -> ArticleQuerySet:
+        """Published articles due for review today or within ARTICLE_REVIEW_DUE_SOON_DAYS."""
+        soon = today + timedelta(days=settings.ARTICLE_REVIEW_DUE_SOON_DAYS)
+        return (
+            self.published()
+            .filter(next_review_on__gte=today, next_review_on__lte=soon)
+            .order_by("next_review_on", "id")
+        )
+
+
+def next_review_after(reviewed: date) -> date:
+    """The default next review date of an article reviewed on `reviewed`."""
+    return reviewed + timedelta(days=settings.ARTICLE_REVIEW_INTERVAL_DAYS)
+
 
 class Article(models.Model):
     """A "More Info" explainer written by an editor and attached to questions."""
@@ -349,6 +381,12 @@ class Article(models.Model):
         help_text=_("The verified doctor who medically reviewed the article."),
     )
     reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
+    next_review_on = models.DateField(
+        _("next review"),
+        null=True,
+        blank=True,
+        help_text=_("Left blank, it is set a review interval after the review date."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
@@ -367,6 +405,51 @@ class Article(models.Model):
         if not self.language:
             self.language = detect_language(self.title, self.body)
         super().save(*args, **kwargs)
+
+    def is_review_overdue(self, today: date) -> bool:
+        """Its next review date has passed (editors see "review due")."""
+        return self.next_review_on is not None and self.next_review_on < today
+
+    def reader_notice_from(self) -> date | None:
+        """The first day readers are told the article is past its review date: the grace
+        period after the next review date."""
+        if self.next_review_on is None:
+            return None
+        return self.next_review_on + timedelta(days=settings.ARTICLE_REVIEW_GRACE_DAYS + 1)
+
+    def shows_reader_notice(self, today: date) -> bool:
+        """Readers see the "past its review date" notice today."""
+        start = self.reader_notice_from()
+        return start is not None and start <= today
+
+
+class ReviewReminder(models.Model):
+    """An overdue article already named to a recipient in a review reminder, for that
+    next review date: never sent twice, sent again once re-confirmed and overdue anew."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("recipient"),
+    )
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="+", verbose_name=_("article")
+    )
+    due_on = models.DateField(_("review due on"))
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "article", "due_on"], name="unique_review_reminder"
+            )
+        ]
+        verbose_name = _("review reminder")
+        verbose_name_plural = _("review reminders")
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id}:{self.article_id}:{self.due_on}"
 
 
 class TaggedFAQ(ItemBase):

@@ -7,6 +7,8 @@ so it lives in answers, the lowest layer allowed to know both; questions keeps t
 flow, the tag pages and the ranking of Similar Q&A.
 """
 
+import math
+from datetime import datetime, time
 from urllib.parse import quote
 
 from django.conf import settings
@@ -14,6 +16,7 @@ from django.contrib.messages import get_messages
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect
 from django.template import engines
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from answers.page_data import excerpt, load_articles, load_question, similar_questions
@@ -87,6 +90,7 @@ def question_detail(request, pk, slug):
     context = _qa_page_context(question)
     context.update(_viewer_thanks(request, question, context["replies"]))
     context.update(viewer_agreements(request, question, context["replies"]))
+    context["show_review_due"] = _shows_review_due(request, context)
     response = HttpResponse(QA_PAGE.render(context, request))
     # A page that made a CSRF token carries a per-visitor cookie: never share it.
     if cacheable and question.is_published and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
@@ -96,8 +100,34 @@ def question_detail(request, pk, slug):
             "content": response.content,
         }
         # Stored by AnonymousPageCacheMiddleware on the way out, with the final headers.
-        setattr(response, PAGE_ATTRIBUTE, (pk, stamp, entry, PAGE_CACHE_SECONDS))
+        seconds = _seconds_until_change(context["articles"], context["today"], timezone.now())
+        setattr(response, PAGE_ATTRIBUTE, (pk, stamp, entry, seconds))
     return response
+
+
+def _seconds_until_change(articles: list, today, now: datetime) -> int:
+    """How long the page, drawn for `today`, may be kept: PAGE_CACHE_SECONDS, or less when
+    an article's notice to readers that it is past its review date starts sooner. That
+    changes the page with the calendar and no write, so no invalidation would drop the old
+    copy. (A page drawn just before midnight and stored just after is kept a second.)"""
+    seconds = PAGE_CACHE_SECONDS
+    for article in articles:
+        start = article.reader_notice_from()
+        if start is None or start <= today:
+            continue  # no notice, or shown already
+        begins = timezone.make_aware(datetime.combine(start, time.min))
+        seconds = min(seconds, max(1, math.ceil((begins - now).total_seconds())))
+    return seconds
+
+
+def _shows_review_due(request, context: dict) -> bool:
+    """Editors and staff see "review due" on an overdue article (a role is looked up only
+    when the page has one)."""
+    today = context["today"]
+    if not any(article.is_review_overdue(today) for article in context["articles"]):
+        return False
+    user = request.user
+    return user.is_authenticated and (user.is_staff or roles.is_editor(user))
 
 
 def _page_cacheable(request) -> bool:
@@ -132,6 +162,7 @@ def _qa_page_context(question: Question) -> dict:
         "replies": replies,
         "tags": tags,
         "articles": articles,
+        "today": timezone.localdate(),
         "similar": similar_questions(question=question, tag_ids=tag_ids),
         "faqs": question.page_faqs,  # read with the question
         "heading": heading,

@@ -25,6 +25,11 @@ urlpatterns += [
     path("doctor/digest/", doctors.digest_preference, name="digest"),
     path("doctor/questions/<int:pk>/reply/", doctors.reply, name="reply"),
     path("doctor/replies/<int:pk>/edit/", doctors.reply_edit, name="reply-edit"),
+    path(
+        "doctor/replies/<int:pk>/confirm-accurate/",
+        doctors.reply_confirm_accurate,
+        name="reply-confirm-accurate",
+    ),
     path("moderation/", moderation.moderation, name="moderation"),
     path("moderation/replies/", moderation.moderation_replies, name="moderation-replies"),
     path("moderation/doctors/", moderation.moderation_doctors, name="moderation-doctors"),

@@ -60,6 +60,9 @@ class User(AbstractUser):
     email_report_outcomes = models.BooleanField(
         _("e-mail me what moderators decided about what I reported"), default=True
     )
+    email_review_reminders = models.BooleanField(
+        _("e-mail me when articles are past their review date"), default=True
+    )
 
     objects = UserManager()
 
@@ -209,6 +212,8 @@ class ModerationEvent(models.Model):
         RESTORE_REPLY = "restore_reply", _("Restored reply")
         PUBLISH_ARTICLE = "publish_article", _("Published article")
         UNPUBLISH_ARTICLE = "unpublish_article", _("Unpublished article")
+        CONFIRM_ARTICLE_REVIEW = "confirm_article_review", _("Re-confirmed article review")
+        CONFIRM_REPLY_ACCURACY = "confirm_reply_accuracy", _("Confirmed reply still accurate")
         MERGE_TAGS = "merge_tags", _("Merged tags")
         READ_UNPUBLISHED = "read_unpublished", _("Read unpublished question")
         HIDE_QUESTION = "hide_question", _("Hid question pending review")

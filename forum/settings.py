@@ -418,6 +418,16 @@ RETENTION_EXPIRED_CLAIM_DAYS = int(os.environ.get("RETENTION_EXPIRED_CLAIM_DAYS"
 RETENTION_SENT_EMAIL_DAYS = int(os.environ.get("RETENTION_SENT_EMAIL_DAYS", "30"))
 RETENTION_FAILED_EMAIL_DAYS = int(os.environ.get("RETENTION_FAILED_EMAIL_DAYS", "90"))
 
+# Content review dates (answers/models.py Article, Reply): an article's next review is
+# ARTICLE_REVIEW_INTERVAL_DAYS after its last one; editors see it as due
+# ARTICLE_REVIEW_DUE_SOON_DAYS before that and overdue from the day after, and readers
+# see a notice ARTICLE_REVIEW_GRACE_DAYS after it. A doctor may confirm a reply as still
+# accurate once it is REPLY_ACCURACY_CHECK_DAYS old, and again that long after each time.
+ARTICLE_REVIEW_INTERVAL_DAYS = int(os.environ.get("ARTICLE_REVIEW_INTERVAL_DAYS", "365"))
+ARTICLE_REVIEW_DUE_SOON_DAYS = int(os.environ.get("ARTICLE_REVIEW_DUE_SOON_DAYS", "30"))
+ARTICLE_REVIEW_GRACE_DAYS = int(os.environ.get("ARTICLE_REVIEW_GRACE_DAYS", "30"))
+REPLY_ACCURACY_CHECK_DAYS = int(os.environ.get("REPLY_ACCURACY_CHECK_DAYS", "365"))
+
 # Product settings.
 QUESTIONS_PER_DAY = int(os.environ.get("QUESTIONS_PER_DAY", "5"))
 HELD_REPLIES_FOR_NEW_DOCTORS = int(os.environ.get("HELD_REPLIES_FOR_NEW_DOCTORS", "3"))

@@ -13,6 +13,7 @@ Every public name is importable from `answers.actions` as well as from its modul
 
 from answers.actions.applying import apply_as_doctor
 from answers.actions.articles import (
+    confirm_article_review,
     delete_article,
     delete_faq,
     render_article,
@@ -22,7 +23,11 @@ from answers.actions.articles import (
     set_article_status,
 )
 from answers.actions.claims import claim_question
-from answers.actions.digests import deliver_digest, set_digest_preference
+from answers.actions.digests import (
+    deliver_digest,
+    deliver_review_reminder,
+    set_digest_preference,
+)
 from answers.actions.errors import ActionNotAllowed
 from answers.actions.moderation.doctors import (
     DOCTOR_TRANSITIONS,
@@ -39,7 +44,12 @@ from answers.actions.moderation.replies import (
     restore_reply,
     return_reply,
 )
-from answers.actions.replying import edit_reply, replies_need_approval, submit_reply
+from answers.actions.replying import (
+    confirm_reply_accuracy,
+    edit_reply,
+    replies_need_approval,
+    submit_reply,
+)
 from answers.actions.tags import merge_tags
 from answers.actions.thanks import thank_reply
 
@@ -50,9 +60,12 @@ __all__ = [
     "approve_reply",
     "change_doctor_status",
     "claim_question",
+    "confirm_article_review",
+    "confirm_reply_accuracy",
     "delete_article",
     "delete_faq",
     "deliver_digest",
+    "deliver_review_reminder",
     "edit_reply",
     "hide_reply",
     "merge_tags",

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from answers.models import FAQ, Article
+from answers.models import FAQ, Article, next_review_after
 from forum.actions import log_moderation_event
 from forum.markdown import render_markdown
 from forum.models import ModerationEvent
@@ -62,6 +62,7 @@ def save_article(*, article: Article, questions: Iterable[Question], actor) -> A
     old_question_ids = set(before.questions.values_list("pk", flat=True)) if before else set()
 
     _check_publishable(article)
+    _date_next_review(article, before)
     article.body_html = render_markdown(article.body)
     if article.status == Article.Status.PUBLISHED and article.published_at is None:
         article.published_at = timezone.now()
@@ -75,6 +76,36 @@ def save_article(*, article: Article, questions: Iterable[Question], actor) -> A
         new_question_ids = set(article.questions.values_list("pk", flat=True))
         changes.article_changed(old_question_ids | new_question_ids)
     return article
+
+
+def _date_next_review(article: Article, before: Article | None) -> None:
+    """A blank next review date, or one the editor left as it was while changing the
+    review date, becomes a review interval after the review date."""
+    if article.reviewed_on is None:
+        return
+    # (A date given as text, as a fixture or a script may, is read as the field reads it.)
+    article.reviewed_on = Article._meta.get_field("reviewed_on").to_python(article.reviewed_on)
+    review_moved = before is not None and before.reviewed_on != article.reviewed_on
+    untouched = before is not None and before.next_review_on == article.next_review_on
+    if article.next_review_on is None or (review_moved and untouched):
+        article.next_review_on = next_review_after(article.reviewed_on)
+
+
+@transaction.atomic
+def confirm_article_review(*, article: Article, actor) -> Article:
+    """The article was reviewed and is still accurate: last review today, next review a
+    review interval from now; logged, and its pages refreshed if it is published."""
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    today = timezone.localdate()
+    locked.reviewed_on = today
+    locked.next_review_on = next_review_after(today)
+    locked.save(update_fields=["reviewed_on", "next_review_on", "updated_at"])
+    log_moderation_event(
+        actor=actor, action=ModerationEvent.Action.CONFIRM_ARTICLE_REVIEW, target=locked
+    )
+    if locked.status == Article.Status.PUBLISHED:
+        changes.article_changed(locked.questions.values_list("pk", flat=True))
+    return locked
 
 
 @transaction.atomic

@@ -1,13 +1,21 @@
-"""E-mail digests of questions: a doctor's opt-in, and each delivery sent once."""
+"""E-mail digests: of questions (a doctor's opt-in, moderators' alerts) and of articles
+past their review date (editors and medical reviewers); each delivery sent once."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
 from django.db import transaction
+from django.utils.translation import gettext
 
-from answers.models import DigestDelivery
-from forum.mail import DIGEST, MODERATION_ALERTS, send_template_email, wants_email
+from answers.models import Article, DigestDelivery, ReviewReminder
+from forum.mail import (
+    DIGEST,
+    MODERATION_ALERTS,
+    REVIEW_REMINDERS,
+    send_template_email,
+    wants_email,
+)
 from forum.models import DoctorProfile, User
 from questions.models import Question
 
@@ -55,5 +63,34 @@ def deliver_digest(
         subject=subject,
         context={**(context or {}), "questions": new},
         topic=topic,
+    )
+    return new
+
+
+@transaction.atomic
+def deliver_review_reminder(*, recipient, articles: Sequence[Article]) -> list[Article]:
+    """E-mail the recipient the overdue articles not named to them before for their
+    current next review date, and remember them (as deliver_digest does for questions).
+
+    Returns the articles sent (none when all were sent before, or when the recipient
+    turned review reminders off)."""
+    list(User.objects.select_for_update().filter(pk=recipient.pk).values_list("pk", flat=True))
+    already = set(
+        ReviewReminder.objects.filter(
+            recipient=recipient, article__in=[a.pk for a in articles]
+        ).values_list("article_id", "due_on")
+    )
+    new = [a for a in articles if (a.pk, a.next_review_on) not in already]
+    if not new or not recipient.email or not wants_email(recipient, REVIEW_REMINDERS):
+        return []
+    ReviewReminder.objects.bulk_create(
+        [ReviewReminder(recipient=recipient, article=a, due_on=a.next_review_on) for a in new]
+    )
+    send_template_email(
+        recipient=recipient,
+        template="emails/review_reminder.txt",
+        subject=lambda: gettext("Articles past their review date"),
+        context={"articles": new},
+        topic=REVIEW_REMINDERS,
     )
     return new

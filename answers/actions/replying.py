@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from answers.actions.errors import ActionNotAllowed
 from answers.models import QuestionClaim, Reply, ReplyVersion
 from answers.permissions import can_edit_reply, can_reply_to
-from forum.models import DoctorProfile
+from forum.actions import log_moderation_event
+from forum.models import DoctorProfile, ModerationEvent
 from questions import changes
 from questions.models import Question
 from questions.notifications import notify_question_answered
@@ -130,3 +131,25 @@ def _is_first_published(reply: Reply) -> bool:
         .first()
     )
     return first == reply.pk
+
+
+@transaction.atomic
+def confirm_reply_accuracy(*, reply: Reply, doctor: DoctorProfile) -> Reply:
+    """The doctor confirms their old published reply as still accurate today (logged);
+    the Q&A page shows the date."""
+    locked = Reply.objects.select_for_update().select_related("question").get(pk=reply.pk)
+    if not can_edit_reply(doctor, locked):
+        raise PermissionDenied(_("Doctors can only confirm their own replies."))
+    now = timezone.now()
+    if not locked.is_published or not locked.question.is_published:
+        raise ActionNotAllowed(_("Only a published reply can be confirmed as still accurate."))
+    if not locked.is_due_accuracy_check(now):
+        raise ActionNotAllowed(_("This reply is too recent to confirm, or was confirmed recently."))
+    locked.confirmed_accurate_on = timezone.localdate(now)
+    locked.save(update_fields=["confirmed_accurate_on", "updated_at"])
+    log_moderation_event(
+        actor=doctor.user, action=ModerationEvent.Action.CONFIRM_REPLY_ACCURACY, target=locked
+    )
+    # Only the reply's own page shows the date (not search, not Similar Q&A).
+    changes.question_changed(locked.question_id, what=changes.PAGE)
+    return locked

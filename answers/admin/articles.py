@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.utils import timezone
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from answers.actions.articles import (
+    confirm_article_review,
     delete_article,
     delete_faq,
     save_article,
@@ -41,6 +46,25 @@ class AttachedSpecialtyFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=links.values("article_id"))
 
 
+class ReviewDueFilter(admin.SimpleListFilter):
+    """Published articles past their next review date, or due within
+    ARTICLE_REVIEW_DUE_SOON_DAYS."""
+
+    title = _("review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("Review overdue")), ("soon", _("Review due soon"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.filter(pk__in=Article.objects.review_overdue(today=today).values("pk"))
+        if self.value() == "soon":
+            return queryset.filter(pk__in=Article.objects.review_due_soon(today=today).values("pk"))
+        return queryset
+
+
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
@@ -52,6 +76,7 @@ class ArticleAdminForm(forms.ModelForm):
             "status",
             "reviewer",
             "reviewed_on",
+            "next_review_on",
             "questions",
         ]
         widgets = {"body": markdown_textarea("answers_article_preview")}
@@ -73,6 +98,11 @@ class ArticleAdminForm(forms.ModelForm):
                 self.add_error("reviewer", gettext("A published article needs a medical reviewer."))
             if not reviewed_on:
                 self.add_error("reviewed_on", gettext("A published article needs a review date."))
+        next_review_on = cleaned.get("next_review_on")
+        if reviewed_on and next_review_on and next_review_on <= reviewed_on:
+            self.add_error(
+                "next_review_on", gettext("The next review must come after the last review.")
+            )
         return cleaned
 
 
@@ -86,11 +116,13 @@ class ArticleAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
         "question_count",
         "reviewer",
         "reviewed_on",
+        "next_review",
         "published_at",
         "author",
     ]
     list_filter = [
         "status",
+        ReviewDueFilter,
         AttachedSpecialtyFilter,
         ("reviewer", admin.RelatedOnlyFieldListFilter),
     ]
@@ -108,6 +140,7 @@ class ArticleAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
                     "status",
                     "reviewer",
                     "reviewed_on",
+                    "next_review_on",
                     "author",
                     "published_at",
                     "updated_at",
@@ -115,7 +148,50 @@ class ArticleAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
             },
         ),
     ]
-    actions = ["publish_articles", "unpublish_articles"]
+    actions = ["publish_articles", "unpublish_articles", "confirm_reviews"]
+    change_form_template = "admin/answers/article/change_form.html"
+    change_list_template = "admin/answers/article/change_list.html"
+
+    def get_urls(self):
+        confirm = self.admin_site.admin_view(require_POST(self.confirm_review_view))
+        return [
+            path("<int:pk>/confirm-review/", confirm, name="answers_article_confirm_review"),
+            *super().get_urls(),
+        ]
+
+    def confirm_review_view(self, request, pk):
+        """The change page's "Reviewed, still accurate" button."""
+        article = get_object_or_404(Article, pk=pk)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        article = confirm_article_review(article=article, actor=request.user)
+        self.message_user(
+            request,
+            gettext("Review confirmed; next review on %(date)s.")
+            % {"date": formats.date_format(article.next_review_on, "Y/m/d")},
+        )
+        return redirect("admin:answers_article_change", article.pk)
+
+    def changelist_view(self, request, extra_context=None):
+        today = timezone.localdate()
+        extra_context = {
+            **(extra_context or {}),
+            "overdue_count": Article.objects.review_overdue(today=today).count(),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "today": timezone.localdate()}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description=_("next review"), ordering="next_review_on")
+    def next_review(self, obj: Article) -> str:
+        if obj.next_review_on is None:
+            return "-"
+        shown = formats.date_format(obj.next_review_on, "Y/m/d")
+        if obj.status == Article.Status.PUBLISHED and obj.is_review_overdue(timezone.localdate()):
+            return gettext("%(date)s (review due)") % {"date": shown}
+        return shown
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -194,6 +270,22 @@ class ArticleAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
         self.message_user(
             request,
             ngettext("%d article moved to draft.", "%d articles moved to draft.", done) % done,
+        )
+
+    @admin.action(description=_("Reviewed, still accurate"), permissions=["change"])
+    def confirm_reviews(self, request, queryset):
+        done = 0
+        for article in queryset:
+            confirm_article_review(article=article, actor=request.user)
+            done += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%d article re-confirmed as reviewed.",
+                "%d articles re-confirmed as reviewed.",
+                done,
+            )
+            % done,
         )
 
 

@@ -21,7 +21,12 @@ from answers.actions.applying import apply_as_doctor
 from answers.actions.claims import claim_question
 from answers.actions.digests import set_digest_preference
 from answers.actions.errors import ActionNotAllowed
-from answers.actions.replying import edit_reply, replies_need_approval, submit_reply
+from answers.actions.replying import (
+    confirm_reply_accuracy,
+    edit_reply,
+    replies_need_approval,
+    submit_reply,
+)
 from answers.forms import DashboardFilterForm, DigestForm, DoctorApplicationForm, ReplyForm
 from answers.models import QuestionClaim, Reply
 from answers.permissions import can_reply_to
@@ -110,10 +115,29 @@ def history(request):
     doctor = request.doctor
     replies = Reply.objects.filter(doctor=doctor).for_doctor_history()
     page = Paginator(replies, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    stats = Reply.objects.filter(doctor=doctor).history_stats(now=timezone.now())
+    now = timezone.now()
+    stats = Reply.objects.filter(doctor=doctor).history_stats(now=now)
+    for row in page.object_list:
+        row.accuracy_check_due = row.question.is_published and row.is_due_accuracy_check(now)
     return render(
         request, "answers/history.html", {"doctor": doctor, "page_obj": page, "stats": stats}
     )
+
+
+@doctor_required
+@require_POST
+def reply_confirm_accurate(request, pk):
+    """The doctor's "still accurate" button on an old reply of theirs (history page)."""
+    reply = get_object_or_404(Reply, pk=pk)
+    if reply.doctor_id != request.doctor.pk:
+        raise PermissionDenied(_("Doctors can only confirm their own replies."))
+    try:
+        confirm_reply_accuracy(reply=reply, doctor=request.doctor)
+    except ActionNotAllowed as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Thank you: the reply now shows it is still accurate."))
+    return redirect("answers:history")
 
 
 @doctor_required

@@ -38,14 +38,20 @@ class EmailSettingsForm(forms.Form):
     report_outcomes = forms.BooleanField(
         label=_("E-mail me what moderators decided about what I reported"), required=False
     )
+    review_reminders = forms.BooleanField(
+        label=_("E-mail me when articles I edit or reviewed are past their review date"),
+        required=False,
+    )
 
-    def __init__(self, *args, user, doctor: DoctorProfile | None, **kwargs):
+    def __init__(self, *args, user, doctor: DoctorProfile | None, reviews_articles: bool, **kwargs):
         super().__init__(*args, **kwargs)
         # Each person sees only the settings of mail they can get.
         if doctor is None:
             del self.fields["digest"]
         if not roles.is_moderator(user):
             del self.fields["moderation_alerts"]
+        if not (roles.is_editor(user) or reviews_articles):
+            del self.fields["review_reminders"]
 
 
 @login_required
@@ -57,14 +63,24 @@ def email_settings(request):
         "digest": bool(doctor and doctor.wants_digest),
         "moderation_alerts": user.email_moderation_alerts,
         "report_outcomes": user.email_report_outcomes,
+        "review_reminders": user.email_review_reminders,
     }
-    form = EmailSettingsForm(request.POST or None, initial=initial, user=user, doctor=doctor)
+    # A doctor who is an article's medical reviewer gets that article's review reminders.
+    reviews_articles = doctor is not None and doctor.reviewed_articles.exists()
+    form = EmailSettingsForm(
+        request.POST or None,
+        initial=initial,
+        user=user,
+        doctor=doctor,
+        reviews_articles=reviews_articles,
+    )
     if request.method == "POST" and form.is_valid():
         topics = {
             "question_updates": mail.QUESTION_UPDATES,
             "digest": mail.DIGEST,
             "moderation_alerts": mail.MODERATION_ALERTS,
             "report_outcomes": mail.REPORT_OUTCOMES,
+            "review_reminders": mail.REVIEW_REMINDERS,
         }
         for field, wanted in form.cleaned_data.items():
             mail.set_topic(user=user, topic=topics[field], wanted=wanted)

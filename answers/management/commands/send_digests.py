@@ -6,9 +6,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from answers.actions import deliver_digest
-from answers.models import DigestDelivery
+from answers.actions import deliver_digest, deliver_review_reminder
+from answers.models import Article, DigestDelivery, ReviewReminder
 from forum import roles
+from forum.mail import REVIEW_REMINDERS, wants_email
 from forum.models import DoctorProfile, User
 from questions.models import Question
 
@@ -18,7 +19,8 @@ MAX_QUESTIONS_PER_EMAIL = 30
 class Command(BaseCommand):
     help = (
         "E-mail doctors who asked for it the new unanswered questions in their specialties, "
-        "and moderators the questions waiting longer than MODERATION_ALERT_HOURS. "
+        "moderators the questions waiting longer than MODERATION_ALERT_HOURS, and editors "
+        "and medical reviewers the published articles past their next review date. "
         "Meant for cron; nobody gets the same question twice."
     )
 
@@ -35,11 +37,13 @@ class Command(BaseCommand):
         now = timezone.now()
         doctor_emails, doctor_questions = self._doctor_digests(now - timedelta(days=days), dry_run)
         alert_emails, alert_questions = self._moderation_alerts(now, dry_run)
+        review_emails, review_articles = self._review_reminders(dry_run)
         verb = "Would send" if dry_run else "Sent"
         self.stdout.write(
             self.style.SUCCESS(
-                f"{verb} {doctor_emails} doctor digest(s) ({doctor_questions} question(s)) and "
-                f"{alert_emails} moderation alert(s) ({alert_questions} question(s))."
+                f"{verb} {doctor_emails} doctor digest(s) ({doctor_questions} question(s)), "
+                f"{alert_emails} moderation alert(s) ({alert_questions} question(s)) and "
+                f"{review_emails} review reminder(s) ({review_articles} article(s))."
             )
         )
 
@@ -112,6 +116,47 @@ class Command(BaseCommand):
                 total += len(questions)
                 self.stdout.write(
                     f"moderator #{moderator.pk}: {len(questions)} waiting question(s)"
+                )
+        return emails, total
+
+    def _review_reminders(self, dry_run: bool) -> tuple[int, int]:
+        """Editors get every overdue article; a medical reviewer, the ones they reviewed."""
+        overdue = list(
+            Article.objects.review_overdue(today=timezone.localdate()).select_related(
+                "reviewer__user"
+            )
+        )
+        if not overdue:
+            return 0, 0
+        recipients: dict[int, tuple[User, list[Article]]] = {}
+        editors = (
+            User.objects.filter(is_active=True)
+            .filter(Q(groups__name=roles.EDITORS) | Q(is_superuser=True))
+            .distinct()
+        )
+        for editor in editors:
+            recipients[editor.pk] = (editor, list(overdue))
+        for article in overdue:
+            reviewer = article.reviewer.user if article.reviewer else None
+            if reviewer is None or not reviewer.is_active or reviewer.pk in recipients:
+                continue  # an editor who reviews already has them all
+            recipients.setdefault(reviewer.pk, (reviewer, []))[1].append(article)
+        emails = total = 0
+        for recipient, articles in recipients.values():
+            if dry_run:
+                if not recipient.email or not wants_email(recipient, REVIEW_REMINDERS):
+                    continue
+                sent_before = ReviewReminder.objects.filter(
+                    recipient=recipient, article__in=[a.pk for a in articles]
+                ).values_list("article_id", "due_on")
+                articles = [a for a in articles if (a.pk, a.next_review_on) not in set(sent_before)]
+            else:
+                articles = deliver_review_reminder(recipient=recipient, articles=articles)
+            if articles:
+                emails += 1
+                total += len(articles)
+                self.stdout.write(
+                    f"user #{recipient.pk}: {len(articles)} article(s) due for review"
                 )
         return emails, total
 

@@ -6,7 +6,10 @@ fits the screen without sideways scrolling, has no serious or critical axe-core 
 and leaves a screenshot in artifacts/screenshots/.
 """
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from answers.tests.factories import ArticleFactory, ReplyFactory
 from forum.i18n import url_in_language
@@ -26,8 +29,12 @@ def answered(doctor, question):
     question.title = "Why do I wake up with a headache?"
     question.save()
     question.tags.add(TagFactory(name="headache"), TagFactory(name="sleep"))
-    ReplyFactory(question=question, doctor=doctor)
-    ArticleFactory(title="Headaches in the morning").questions.add(question)
+    ReplyFactory(question=question, doctor=doctor, confirmed_accurate_on=timezone.localdate())
+    # Past its review date and the grace period: readers see the notice.
+    ArticleFactory(
+        title="Headaches in the morning",
+        next_review_on=timezone.localdate() - timedelta(days=400),
+    ).questions.add(question)
     refresh_question_document(question.pk)  # as the reply and article actions would
     question.refresh_from_db()
     return question

@@ -4,9 +4,12 @@ pass axe, and leave screenshots."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from answers.tests.factories import ReplyFactory
 from forum.i18n import url_in_language
@@ -57,7 +60,13 @@ def doctor_with_replies(doctor, specialty, patient):
             author=patient,
             title=f"Numbness in the fingers of the left hand after sleeping, number {number}",
         )
-        ReplyFactory(question=question, doctor=doctor)
+        # The oldest is old enough for its "Still accurate" button, the next confirmed.
+        ReplyFactory(
+            question=question,
+            doctor=doctor,
+            published_at=timezone.now() - timedelta(days=500 - 100 * number),
+            confirmed_accurate_on=timezone.localdate() if number == 1 else None,
+        )
     QuestionFactory(specialty=specialty, title="Dizzy when standing up quickly", is_urgent=True)
     return doctor
 
