@@ -6,6 +6,8 @@
 #   bench/load.sh                  # everything below, 100,000 questions, 60 s runs
 #   bench/load.sh read             # only the anonymous read mix
 #   bench/load.sh cold             # only the cold reads beside the yardstick
+#   bench/load.sh cached           # only cached pages beside the ceiling, one worker
+#   BENCH_REDIS_URL=redis://127.0.0.1:6379/0 bench/load.sh cached   # the same with Redis
 #   WORKERS=5 DURATION=30 bench/load.sh read
 #   BENCH_PGDIR=.pgtest/bench bench/load.sh   # keep the database for the next run
 #   BENCH_REDIS_URL=redis://127.0.0.1:6379/0 bench/load.sh cold   # the cache in Redis
@@ -21,6 +23,12 @@
 #    gunicorn with its default worker count (forum/gunicorn.conf.py); then the same run
 #    on the yardstick view (bench/yardstick_wsgi.py: Django rendering a template of the
 #    median page's size, no database), and the cold rate as a share of the yardstick's;
+# 2c. cached pages (bench/cold_read.lua over CACHED_PATHS Q&A pages, each fetched once
+#    first so that it is in the page cache): CACHED_DURATION seconds on gunicorn with
+#    CACHED_WORKERS (1) worker, then the same run on the ceiling view (bench/yardstick_urls.py:
+#    the median page's number of ready bytes through the whole middleware stack, no
+#    template, no database) in the same server; prints both rates and the ratio, which
+#    must be at least 1 (else the script exits 1);
 # 3. write mix (bench/write_mix.lua): logged-in reads, asks by BENCH_PATIENTS patients
 #    (QUESTIONS_PER_DAY is raised for the bench server, so the daily limit does not
 #    refuse them) and doctor replies (HELD_REPLIES_FOR_NEW_DOCTORS=0: published at once);
@@ -47,6 +55,9 @@ THREADS=${THREADS:-2}
 WORKERS=${WORKERS:-auto}
 COLD_DURATION=${COLD_DURATION:-30}
 COLD_PATHS=${COLD_PATHS:-8000}
+CACHED_DURATION=${CACHED_DURATION:-20}
+CACHED_PATHS=${CACHED_PATHS:-200}
+CACHED_WORKERS=${CACHED_WORKERS:-1}
 PY=${PY:-.venv/bin/python}
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 CORES=$(nproc)
@@ -184,7 +195,7 @@ report() {  # report NAME RESULT_LINE
 paths="$work/paths.txt"
 say "$(grep -c '^qa ' "$paths") Q&A paths; search: $([ "$SEARCH" = 1 ] && echo yes || echo 'not built yet, specialty and tag pages instead')"
 
-if [ "$WORKERS" = auto ] && [ "$MODE" != cold ]; then
+if [ "$WORKERS" = auto ] && [ "$MODE" != cold ] && [ "$MODE" != cached ]; then
   say "choosing the worker count: ${PICK_DURATION} s read runs, $CONNECTIONS connections, $CORES cores"
   best=0 best_rps=0
   for w in $((CORES + 1)) $((2 * CORES + 1)) $((4 * CORES + 1)); do
@@ -235,6 +246,37 @@ if [ "$MODE" = all ] || [ "$MODE" = cold ]; then
       -v y="$(sed -n 's/.* rps=\([0-9.]*\).*/\1/p' <<<"$yard_line")" \
       'BEGIN { printf "cold reads: %.1f requests/s, yardstick view %.1f: %.2f of its rate\n", c, y, c / y }'
   echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+fi
+
+if [ "$MODE" = all ] || [ "$MODE" = cached ]; then
+  store="the database (versions) and the worker's memory (pages)"
+  if [ -n "${REDIS_URL:-}" ]; then store="Redis"; fi
+  say "cached pages: ${CACHED_DURATION} s, $CACHED_PATHS Q&A pages from the page cache in $store, $CONNECTIONS connections, $CACHED_WORKERS worker(s)"
+  awk -v n="$CACHED_PATHS" '$1 == "qa" && kept++ < n { print $2 }' "$paths" >"$work/cached_paths.txt"
+  start_app "$CACHED_WORKERS" bench.yardstick_wsgi
+  # Each page rendered once (kept), then read again: the second answer's size.
+  sizes=$(while read -r path; do
+      curl -fsS -o /dev/null "$base$path"; curl -fsS -o /dev/null -w '%{size_download}\n' "$base$path"
+    done <"$work/cached_paths.txt" | sort -n)
+  page_bytes=$(awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }' <<<"$sizes")
+  echo "workers: $(worker_pids | wc -w); median page: $page_bytes bytes; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+  run_wrk 3 bench/cold_read.lua "$work/cached_paths.txt" "$THREADS" >/dev/null
+  cached_line=$(run_wrk "$CACHED_DURATION" bench/cold_read.lua "$work/cached_paths.txt" "$THREADS")
+  report "cached pages" "$cached_line"
+  ceiling_path="/bench/ceiling/?bytes=$page_bytes"
+  echo "ceiling: $(curl -fsS -o /dev/null -w '%{size_download}' "$base$ceiling_path") bytes"
+  run_wrk 3 bench/yardstick.lua "$ceiling_path" >/dev/null
+  ceiling_line=$(run_wrk "$CACHED_DURATION" bench/yardstick.lua "$ceiling_path")
+  report "ceiling view" "$ceiling_line"
+  stop_app
+  cached_rps=$(sed -n 's/.* rps=\([0-9.]*\).*/\1/p' <<<"$cached_line")
+  ceiling_rps=$(sed -n 's/.* rps=\([0-9.]*\).*/\1/p' <<<"$ceiling_line")
+  awk -v c="$cached_rps" -v y="$ceiling_rps" \
+      'BEGIN { printf "cached pages: %.1f requests/s, ceiling view %.1f: %.2f of its rate\n", c, y, c / y }'
+  echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+  if awk -v c="$cached_rps" -v y="$ceiling_rps" 'BEGIN { exit !(c < y) }'; then
+    echo "cached pages slower than the ceiling view"; failed=1
+  fi
 fi
 
 login() {  # login EMAIL JAR -> "COOKIE_HEADER CSRF"
