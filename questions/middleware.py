@@ -84,7 +84,11 @@ class AnonymousPageCacheMiddleware:
         request.qa_page_lookup = (pk, entry, stamp)
         if entry is None or "headers" not in entry or entry["slug"] != slug:
             return None
-        return HttpResponse(entry["content"], headers=entry["headers"])
+        response = HttpResponse(entry["content"], headers=entry["headers"])
+        # As CommonMiddleware gave the first answer: without it, a server such as
+        # gunicorn sends the page in chunks.
+        response.headers["Content-Length"] = str(len(entry["content"]))
+        return response
 
 
 @functools.lru_cache(maxsize=ROUTES_KEPT)

@@ -31,6 +31,7 @@ PRODUCTION_SHAPE = {
 }
 HEADERS = [
     "Content-Type",
+    "Content-Length",
     "Content-Security-Policy",
     "X-Frame-Options",
     "Referrer-Policy",
@@ -73,6 +74,7 @@ def test_a_hit_is_one_statement_with_every_header_of_the_first_answer(
     for header in HEADERS:
         assert second.get(header) == first.get(header), header
     assert "Content-Security-Policy" in second
+    assert second["Content-Length"] == str(len(second.content))
     assert second["X-Frame-Options"] == "DENY"
     assert not second.cookies
     assert not hasattr(second.wsgi_request, "session")  # answered ahead of the stack
