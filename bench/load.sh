@@ -6,6 +6,8 @@
 #   bench/load.sh                  # everything below, 100,000 questions, 60 s runs
 #   bench/load.sh read             # only the anonymous read mix
 #   bench/load.sh cold             # only the cold reads beside the yardstick
+#   bench/load.sh cached           # only cached pages beside the ceiling, one worker
+#   BENCH_REDIS_URL=redis://127.0.0.1:6379/0 bench/load.sh cached   # the same with Redis
 #   WORKERS=5 DURATION=30 bench/load.sh read
 #   BENCH_PGDIR=.pgtest/bench bench/load.sh   # keep the database for the next run
 #   BENCH_REDIS_URL=redis://127.0.0.1:6379/0 bench/load.sh cold   # the cache in Redis
@@ -21,6 +23,13 @@
 #    gunicorn with its default worker count (forum/gunicorn.conf.py); then the same run
 #    on the yardstick view (bench/yardstick_wsgi.py: Django rendering a template of the
 #    median page's size, no database), and the cold rate as a share of the yardstick's;
+# 2c. cached pages (bench/cold_read.lua over CACHED_PATHS Q&A pages, each fetched once
+#    first so that it is in the page cache) on gunicorn with CACHED_WORKERS (1) worker,
+#    against the ceiling view in the same server (bench/yardstick_urls.py: the median
+#    page's number of ready bytes through the whole middleware stack, no template, no
+#    database): CACHED_ROUNDS (3) pairs of CACHED_DURATION-second runs in turns; prints
+#    both rates and the ratio of each pair, and the median ratio, which must be at least
+#    1 (else the script exits 1);
 # 3. write mix (bench/write_mix.lua): logged-in reads, asks by BENCH_PATIENTS patients
 #    (QUESTIONS_PER_DAY is raised for the bench server, so the daily limit does not
 #    refuse them) and doctor replies (HELD_REPLIES_FOR_NEW_DOCTORS=0: published at once);
@@ -47,6 +56,10 @@ THREADS=${THREADS:-2}
 WORKERS=${WORKERS:-auto}
 COLD_DURATION=${COLD_DURATION:-30}
 COLD_PATHS=${COLD_PATHS:-8000}
+CACHED_DURATION=${CACHED_DURATION:-10}
+CACHED_ROUNDS=${CACHED_ROUNDS:-3}
+CACHED_PATHS=${CACHED_PATHS:-200}
+CACHED_WORKERS=${CACHED_WORKERS:-1}
 PY=${PY:-.venv/bin/python}
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 CORES=$(nproc)
@@ -150,6 +163,24 @@ start_app() {  # start_app WORKERS|default [WSGI_APP]
 }
 
 
+worker_cpu() {  # the workers' CPU time so far (user + system), in clock ticks: the live
+  # ones' own and the master's count of its reaped children (recycled workers)
+  local pid total ticks
+  total=$(awk '{ print $16 + $17 }' "/proc/$gunicorn_pid/stat")
+  for pid in $(worker_pids); do
+    ticks=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || true)
+    total=$((total + ${ticks:-0}))
+  done
+  echo "$total"
+}
+
+cpu_per_request() {  # cpu_per_request TICKS_BEFORE RESULT_LINE
+  local requests
+  requests=$(sed -n 's/.* requests=\([0-9]*\).*/\1/p' <<<"$2")
+  awk -v a="$1" -v b="$(worker_cpu)" -v n="$requests" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "  worker CPU per request: %.3f ms (the rest of its time it waits)\n", (b - a) / hz * 1000 / n }'
+}
+
 memory_report() {
   local pid rss hwm pss lines=""
   for pid in $(worker_pids); do
@@ -184,7 +215,7 @@ report() {  # report NAME RESULT_LINE
 paths="$work/paths.txt"
 say "$(grep -c '^qa ' "$paths") Q&A paths; search: $([ "$SEARCH" = 1 ] && echo yes || echo 'not built yet, specialty and tag pages instead')"
 
-if [ "$WORKERS" = auto ] && [ "$MODE" != cold ]; then
+if [ "$WORKERS" = auto ] && [ "$MODE" != cold ] && [ "$MODE" != cached ]; then
   say "choosing the worker count: ${PICK_DURATION} s read runs, $CONNECTIONS connections, $CORES cores"
   best=0 best_rps=0
   for w in $((CORES + 1)) $((2 * CORES + 1)) $((4 * CORES + 1)); do
@@ -235,6 +266,51 @@ if [ "$MODE" = all ] || [ "$MODE" = cold ]; then
       -v y="$(sed -n 's/.* rps=\([0-9.]*\).*/\1/p' <<<"$yard_line")" \
       'BEGIN { printf "cold reads: %.1f requests/s, yardstick view %.1f: %.2f of its rate\n", c, y, c / y }'
   echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+fi
+
+if [ "$MODE" = all ] || [ "$MODE" = cached ]; then
+  store="the database (versions) and the worker's memory (pages)"
+  if [ -n "${REDIS_URL:-}" ]; then store="Redis"; fi
+  say "cached pages: ${CACHED_DURATION} s, $CACHED_PATHS Q&A pages from the page cache in $store, $CONNECTIONS connections, $CACHED_WORKERS worker(s)"
+  awk -v n="$CACHED_PATHS" '$1 == "qa" && kept++ < n { print $2 }' "$paths" >"$work/cached_paths.txt"
+  # Workers are not recycled in this run (GUNICORN_MAX_REQUESTS=0, unless CACHED_MAX_REQUESTS
+  # says otherwise): a new worker starts with none of the pages in its memory (without
+  # Redis), and this run measures pages from the cache.
+  GUNICORN_MAX_REQUESTS=${CACHED_MAX_REQUESTS:-0} start_app "$CACHED_WORKERS" bench.yardstick_wsgi
+  # Each page rendered once (kept), then read again: the second answer's size.
+  sizes=$(while read -r path; do
+      curl -fsS -o /dev/null "$base$path"; curl -fsS -o /dev/null -w '%{size_download}\n' "$base$path"
+    done <"$work/cached_paths.txt" | sort -n)
+  page_bytes=$(awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }' <<<"$sizes")
+  echo "workers: $(worker_pids | wc -w); median page: $page_bytes bytes; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+  ceiling_path="/bench/ceiling/?bytes=$page_bytes"
+  echo "ceiling: $(curl -fsS -o /dev/null -w '%{size_download}' "$base$ceiling_path") bytes"
+  run_wrk 3 bench/cold_read.lua "$work/cached_paths.txt" "$THREADS" >/dev/null
+  run_wrk 3 bench/yardstick.lua "$ceiling_path" >/dev/null
+  # In turns (cached, ceiling, cached, ...), so that both see the same machine: the ratio
+  # of each pair, and the median of the pairs.
+  ratios=""
+  for round in $(seq 1 "$CACHED_ROUNDS"); do
+    before=$(worker_cpu)
+    cached_line=$(run_wrk "$CACHED_DURATION" bench/cold_read.lua "$work/cached_paths.txt" "$THREADS")
+    report "cached pages, round $round" "$cached_line"
+    cpu_per_request "$before" "$cached_line"
+    before=$(worker_cpu)
+    ceiling_line=$(run_wrk "$CACHED_DURATION" bench/yardstick.lua "$ceiling_path")
+    report "ceiling view, round $round" "$ceiling_line"
+    cpu_per_request "$before" "$ceiling_line"
+    cached_rps=$(sed -n 's/.* rps=\([0-9.]*\).*/\1/p' <<<"$cached_line")
+    ceiling_rps=$(sed -n 's/.* rps=\([0-9.]*\).*/\1/p' <<<"$ceiling_line")
+    ratio=$(awk -v c="$cached_rps" -v y="$ceiling_rps" 'BEGIN { printf "%.2f", c / y }')
+    ratios+="$ratio"$'\n'
+    echo "round $round: cached pages $cached_rps requests/s, ceiling view $ceiling_rps: $ratio of its rate; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  done
+  stop_app
+  median=$(sort -n <<<"${ratios%$'\n'}" | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }')
+  echo "cached pages against the ceiling view: median ratio $median over $CACHED_ROUNDS rounds ($(tr '\n' ' ' <<<"${ratios%$'\n'}"))"
+  if awk -v r="$median" 'BEGIN { exit !(r < 1) }'; then
+    echo "cached pages slower than the ceiling view"; failed=1
+  fi
 fi
 
 login() {  # login EMAIL JAR -> "COOKIE_HEADER CSRF"

@@ -1,5 +1,9 @@
-"""The site's URLs plus the benchmarks' yardstick: /bench/yardstick/?bytes=N, Django's
-template engine rendering a page of about N bytes from rows in memory, no database.
+"""The site's URLs plus the benchmarks' references:
+- the yardstick, /bench/yardstick/?bytes=N: Django's template engine rendering a page of
+  about N bytes from rows in memory, no database;
+- the ceiling, /bench/ceiling/?bytes=N: N ready bytes (made once per size) through the
+  whole middleware stack, no template and no database: the most a Django view under
+  the same server can give. A page from the page cache must not be slower.
 
 bench/qa_page.py serves it in-process (ROOT_URLCONF overridden) and bench/load.sh under
 gunicorn (bench/yardstick_wsgi.py), so the Q&A page and the yardstick go through the
@@ -37,4 +41,19 @@ def yardstick(request):
     return HttpResponse(TEMPLATE.render({"rows": rows}))
 
 
-urlpatterns = [path("bench/yardstick/", yardstick, name="bench-yardstick"), *site_urlpatterns]
+_bodies: dict[int, bytes] = {}
+
+
+def ceiling(request):
+    size = min(max(int(request.GET.get("bytes", "13500") or 0), 1), 1_000_000)
+    body = _bodies.get(size)
+    if body is None:
+        body = _bodies[size] = (b"<!doctype html><p>" + b"x" * size)[:size]
+    return HttpResponse(body)
+
+
+urlpatterns = [
+    path("bench/yardstick/", yardstick, name="bench-yardstick"),
+    path("bench/ceiling/", ceiling, name="bench-ceiling"),
+    *site_urlpatterns,
+]

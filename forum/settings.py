@@ -228,7 +228,8 @@ else:
     # themselves in each worker's memory, served only under the current shared versions.
     # See questions/cache.py.
     CACHES["qa_versions"] = {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        # Django's database cache with a leaner read (questions/cache.py).
+        "BACKEND": "questions.cache.VersionsDatabaseCache",
         "LOCATION": f"{CACHE_TABLE}_versions",
         # Each write counts the rows; expired ones are dropped past this many.
         "OPTIONS": {"MAX_ENTRIES": 100_000},

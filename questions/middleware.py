@@ -17,15 +17,23 @@ visitor LanguageRedirectMiddleware would send to the other language (forum/i18n.
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import translation
 
 from forum import i18n
 from questions.cache import cached_page, store_page
 
+# Paths of Q&A pages resolved so far, per process: the URLconf does not change while
+# the process runs, and a page hit then costs no resolving. Bounded, so a crawler's
+# stream of distinct paths only pushes the oldest out.
+ROUTES_KEPT = 8192
 # Set by the view on a page it may share: (question id, stamp, entry, seconds).
 PAGE_ATTRIBUTE = "qa_shared_page"
 # Headers that belong to one response only.
@@ -67,20 +75,39 @@ class AnonymousPageCacheMiddleware:
             or i18n.language_redirect(request) is not None
         ):
             return None
-        language = i18n.language_of_path(request.path_info)
-        try:
-            with translation.override(language):
-                match = resolve(request.path_info)
-        except Resolver404:
+        route = question_route(request.path_info, get_urlconf() or settings.ROOT_URLCONF)
+        if route is None:
             return None
-        if match.view_name != "questions:detail":
-            return None
-        entry, stamp = cached_page(match.kwargs["pk"], language)
+        pk, slug, language = route
+        entry, stamp = cached_page(pk, language)
         # The view (reached when this is a miss) reuses the look-up instead of repeating it.
-        request.qa_page_lookup = (match.kwargs["pk"], entry, stamp)
-        if entry is None or "headers" not in entry or entry["slug"] != match.kwargs["slug"]:
+        request.qa_page_lookup = (pk, entry, stamp)
+        if entry is None or "headers" not in entry or entry["slug"] != slug:
             return None
-        response = HttpResponse(entry["content"])
-        for name, value in entry["headers"].items():
-            response.headers[name] = value
+        response = HttpResponse(entry["content"], headers=entry["headers"])
+        # As CommonMiddleware gave the first answer: without it, a server such as
+        # gunicorn sends the page in chunks.
+        response.headers["Content-Length"] = str(len(entry["content"]))
         return response
+
+
+@functools.lru_cache(maxsize=ROUTES_KEPT)
+def question_route(path: str, urlconf: str) -> tuple[int, str, str] | None:
+    """(question id, slug, language) when `path` is a Q&A page (questions:detail) in
+    `urlconf`, read in the language its prefix names (none: the default), else None."""
+    language = i18n.language_of_path(path)
+    try:
+        with translation.override(language):
+            match = resolve(path, urlconf)
+    except Resolver404:
+        return None
+    if match.view_name != "questions:detail":
+        return None
+    return match.kwargs["pk"], match.kwargs["slug"], language
+
+
+@receiver(setting_changed)
+def _forget_routes(*, setting, **kwargs) -> None:
+    # A test that swaps the URLconf or the languages must not get routes of the old ones.
+    if setting in {"ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE"}:
+        question_route.cache_clear()

@@ -21,10 +21,11 @@ and these through the globals `site_header()`, `site_footer()` and `pager()`.
 The other globals and filters stand in for the Django tags and filters the pages used:
 `url()` for {% url %} (forum.reversing.fast_reverse), `static()` for {% static %}
 (cached), `csrf_input` for {% csrf_token %} (from Django's backend), `_()`/`ngettext()`
-for {% translate %} (the i18n extension with Django's gettext), `|ymd` and `|iso` for
-|date:"Y/m/d" and |date:"c", `|excerpt` (questions' cut by characters and sentence
-punctuation for Chinese), and Django's own truncatechars, linebreaks, pluralize,
-urlencode and intcomma; plus the Q&A page's filters (questions/templatetags/qa_page.py).
+for {% translate %} (the i18n extension with Django's gettext, `_()` remembered per
+language), `|ymd` and `|iso` for |date:"Y/m/d" and |date:"c", `|excerpt` (questions'
+cut by characters and sentence punctuation for Chinese), and Django's own truncatechars,
+linebreaks, pluralize, urlencode and intcomma; plus the Q&A page's filters
+(questions/templatetags/qa_page.py).
 """
 
 import functools
@@ -55,6 +56,31 @@ def _static_settings_changed(*, setting: str, **kwargs) -> None:
         cached_static.cache_clear()
 
 
+# The templates' fixed strings translated once per process and language: the catalogs do
+# not change while it runs, and a Q&A page asks for about sixty of them (Django's gettext
+# takes 4-10 microseconds each, most of it finding the active catalog; a look-up here a
+# fraction of that). Bounded, in case a template ever translates a variable.
+TRANSLATIONS_KEPT = 20_000
+_translated: dict[tuple[str, str], str] = {}
+
+
+def cached_gettext(message: str) -> str:
+    """translation.gettext(message) in the active language, remembered."""
+    key = (translation.get_language(), message)
+    found = _translated.get(key)
+    if found is None:
+        found = translation.gettext(message)
+        if len(_translated) < TRANSLATIONS_KEPT:
+            _translated[key] = found
+    return found
+
+
+@receiver(setting_changed)
+def _translation_settings_changed(*, setting: str, **kwargs) -> None:
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
+        _translated.clear()
+
+
 @pass_context
 def site_header(context) -> chrome.Header:
     """forum.site.chrome.header for this page's viewer (as {% site_header %} does)."""
@@ -79,7 +105,7 @@ def environment(**options) -> Environment:
     options["extensions"] = [*options.get("extensions", ()), "jinja2.ext.i18n"]
     env = Environment(**options)
     env.install_gettext_callables(
-        translation.gettext,
+        cached_gettext,
         translation.ngettext,
         newstyle=True,
         pgettext=translation.pgettext,

@@ -361,3 +361,35 @@ def test_both_bases_offer_the_blocks_pages_fill_in():
     }
     expected = ["title", "meta_description", "canonical", "extra_head", "content", "scripts"]
     assert names["django"] == names["jinja2"] == expected
+
+
+def test_jinja2_translations_follow_the_active_language_each_time(client, question, doctor):
+    """The Jinja2 pages' translated strings are remembered per language: one language's
+    page never shows the other's words, in any order of visits."""
+    from forum.i18n import url_in_language
+
+    ReplyFactory(question=question, doctor=doctor)
+    english_url = question.get_absolute_url()
+    chinese_url = url_in_language(english_url, "zh-hant")
+    for url, shown, absent in [
+        (english_url, "Similar Q&amp;A", "相關問答"),
+        (chinese_url, "相關問答", "Similar Q&amp;A"),
+        (english_url, "Similar Q&amp;A", "相關問答"),
+        (chinese_url, "相關問答", "Similar Q&amp;A"),
+    ]:
+        client.cookies.clear()
+        html = client.get(url).content.decode()
+        assert shown in html, url
+        assert absent not in html, url
+
+
+def test_remembered_translations_are_djangos(settings):
+    from django.utils import translation
+
+    from forum.site.jinja import cached_gettext
+
+    for language in ["en", "zh-hant"]:
+        with translation.override(language):
+            for message in ["Similar Q&A", "Related FAQ", "Log in", "not a catalog entry"]:
+                assert cached_gettext(message) == translation.gettext(message)
+                assert cached_gettext(message) == translation.gettext(message)  # remembered
