@@ -8,7 +8,8 @@ red-flag categories (rf:...) and personal-data kinds (pd:...) they contain, or "
 `heldout.tsv` was written before the rules were tuned and is never tuned on (its last
 round of handle texts was, see its header); `fresh.tsv` was written in one sitting
 without looking at the rules or the other files and run once before the rules were
-widened for what it missed (see its header);
+widened for what it missed (see its header); `unseen.tsv` (200 texts) was written by an
+author who never saw the rules, for a blind check (its header has its first run);
 `tuning.tsv` is what the rules were adjusted against.
 
 For each split and language it prints, for red flags and for personal data:
@@ -43,7 +44,7 @@ django.setup()
 from questions.screening import screen  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "screening_data"
-SPLITS = ("tuning", "heldout", "fresh")
+SPLITS = ("tuning", "heldout", "fresh", "unseen")
 FAMILIES = {"rf": "red flags", "pd": "personal data"}
 
 
