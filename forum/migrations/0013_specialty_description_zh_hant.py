@@ -2,6 +2,17 @@
 
 from django.db import migrations, models
 
+from forum.specialty_names import ZH_HANT_DESCRIPTIONS
+
+
+def fill_chinese_descriptions(apps, schema_editor):
+    """The standard specialties get their Chinese descriptions; others stay for editors."""
+    Specialty = apps.get_model("forum", "Specialty")
+    for slug, description in ZH_HANT_DESCRIPTIONS.items():
+        Specialty.objects.filter(slug=slug, description_zh_hant="").update(
+            description_zh_hant=description
+        )
+
 
 class Migration(migrations.Migration):
 
@@ -15,4 +26,5 @@ class Migration(migrations.Migration):
             name='description_zh_hant',
             field=models.TextField(blank=True, verbose_name='description in Traditional Chinese'),
         ),
+        migrations.RunPython(fill_chinese_descriptions, migrations.RunPython.noop),
     ]

@@ -139,6 +139,45 @@ def test_the_specialty_fixture_and_migration_give_every_specialty_a_taiwanese_na
 
 
 @pytest.mark.django_db
+def test_the_specialty_fixture_gives_every_specialty_a_chinese_description():
+    from django.core.management import call_command
+
+    call_command("loaddata", "fixtures/specialties.json", verbosity=0)
+    rows = Specialty.objects.values_list("slug", "description", "description_zh_hant")
+    assert len(rows) == 25
+    assert all(english and chinese for _, english, chinese in rows), rows
+    assert all(detect_language(chinese) == Language.ZH_HANT for _, _, chinese in rows)
+    descriptions = {slug: chinese for slug, _, chinese in rows}
+    assert descriptions["neurology"].startswith("腦、脊髓、神經與肌肉的疾病")
+
+
+def test_the_migration_fills_in_the_chinese_description_of_every_standard_specialty():
+    import json
+    from pathlib import Path
+
+    from forum.specialty_names import ZH_HANT_DESCRIPTIONS, ZH_HANT_NAMES
+
+    fixture = json.loads(Path("fixtures/specialties.json").read_text())
+    slugs = {row["fields"]["slug"] for row in fixture}
+    assert set(ZH_HANT_DESCRIPTIONS) == slugs == set(ZH_HANT_NAMES)
+    assert all(
+        row["fields"]["description_zh_hant"] == ZH_HANT_DESCRIPTIONS[row["fields"]["slug"]]
+        for row in fixture
+    )
+
+
+def test_specialty_localized_description_uses_the_active_language():
+    specialty = SpecialtyFactory.build(description="The nerves.", description_zh_hant="神經。")
+    with translation.override("zh-hant"):
+        assert specialty.localized_description == "神經。"
+    with translation.override("en"):
+        assert specialty.localized_description == "The nerves."
+    specialty.description_zh_hant = ""
+    with translation.override("zh-hant"):
+        assert specialty.localized_description == "The nerves."  # not translated yet
+
+
+@pytest.mark.django_db
 def test_editors_edit_the_chinese_name_in_the_specialty_admin(client, editor):
     from django.contrib.auth.models import Permission
     from django.urls import reverse
