@@ -42,6 +42,9 @@ RELATED_FAQ_COUNT = 5
 EXCERPT_CHARS = 220
 # What the page shows of a doctor (name, link, verified or not), of a tag and of a FAQ.
 DOCTOR_FIELDS = ("id", "display_name", "slug", "status")
+# What each reply shows of its doctor's credentials, besides DOCTOR_FIELDS (concrete-field
+# order), and of the doctor's own specialties.
+REPLY_DOCTOR_FIELDS = ("id", "display_name", "slug", "hospital", "status", "verified_at")
 TAG_FIELDS = ("id", "name", "slug")
 FAQ_FIELDS = ("id", "question", "language", "answer_html")  # in concrete-field order
 SPECIALTY_FIELDS = ("id", "name", "name_zh_hant", "slug")  # in concrete-field order
@@ -67,7 +70,9 @@ def load_question(pk: int) -> Question | None:
     same statement what the page shows with it:
 
     - `page_replies`: its published replies with their doctors, as
-      question.replies.published().select_related("doctor").order_by("published_at", "id");
+      question.replies.published().select_related("doctor").order_by("published_at", "id"),
+      each doctor with REPLY_DOCTOR_FIELDS and `page_specialties` (its own specialties,
+      SPECIALTY_FIELDS, by position and name);
     - `page_tags`: its tags, by name ignoring case;
     - `has_published_articles`: whether a published article is attached;
     - `page_similar`: the Similar Q&A items of its stored list (similar_items), or None
@@ -101,7 +106,8 @@ def load_question(pk: int) -> Question | None:
             f"FROM {_table(Question)} q INNER JOIN {_table(Specialty)} s ON s.id = q.specialty_id "
             f"WHERE q.id = %s) "
             f"SELECT page.*, {_columns('r', Reply, reply_fields)}, "
-            f"{_columns('d', DoctorProfile, DOCTOR_FIELDS)} FROM page "
+            f"{_columns('d', DoctorProfile, REPLY_DOCTOR_FIELDS)}, "
+            f"({_doctor_specialties_json_sql()}) FROM page "
             f"LEFT JOIN {_table(Reply)} r ON r.question_id = page.c0 AND r.status = %s "
             f"LEFT JOIN {_table(DoctorProfile)} d ON d.id = r.doctor_id "
             f"ORDER BY r.published_at, r.id"
@@ -141,7 +147,12 @@ def load_question(pk: int) -> Question | None:
         if row[page_columns] is None:
             continue  # no reply: the question's row alone
         reply = _instance(connection, Reply, reply_fields, row[page_columns:doctor_start])
-        reply.doctor = _instance(connection, DoctorProfile, DOCTOR_FIELDS, row[doctor_start:])
+        doctor = _instance(connection, DoctorProfile, REPLY_DOCTOR_FIELDS, row[doctor_start:-1])
+        doctor.page_specialties = [
+            _instance(connection, Specialty, SPECIALTY_FIELDS, specialty)
+            for specialty in json.loads(row[-1] or "[]")
+        ]
+        reply.doctor = doctor
         reply.question = question
         question.page_replies.append(reply)
     return question
@@ -157,6 +168,19 @@ def _tags_json_sql() -> str:
         f"WHERE l.{link.get_field('content_object').column} = q.id"
     )
     return _json_rows_sql(tags, TAG_FIELDS, order=("LOWER(x.name)", "x.id"))
+
+
+def _doctor_specialties_json_sql() -> str:
+    """The reply's doctor's own specialties (SPECIALTY_FIELDS) as a JSON array of arrays,
+    as doctor.specialties.all() orders them (position, name)."""
+    link = DoctorProfile._meta.get_field("specialties").remote_field.through._meta
+    specialties = (
+        f"SELECT {_columns('ds', Specialty, SPECIALTY_FIELDS)}, ds.position "
+        f"FROM {qn(link.db_table)} dl INNER JOIN {_table(Specialty)} ds "
+        f"ON ds.id = dl.{link.get_field('specialty').column} "
+        f"WHERE dl.{link.get_field('doctorprofile').column} = d.id"
+    )
+    return _json_rows_sql(specialties, SPECIALTY_FIELDS, order=("x.position", "x.name"))
 
 
 def _similar_items_json_sql() -> str:

@@ -9,8 +9,8 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import DurationField, ExpressionWrapper, F
 from django.utils.text import slugify
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
@@ -172,6 +172,7 @@ class Question(models.Model):
         SELF = "self", _("Myself")
         CHILD = "child", _("My child")
         PARENT = "parent", _("My parent")
+        PARTNER = "partner", _("My partner")
         OTHER = "other", _("Someone else")
 
     author = models.ForeignKey(
@@ -280,6 +281,36 @@ class Question(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    def patient_description(self) -> str:
+        """Who asked and whom about, in the active language: "Heihei, 30~39 year old
+        female" when asking for themselves, else "Asked by New Dad about their child, 0~9
+        year old female" (「New Dad 為孩子發問，0~9歲女性」); the age and sex are those of
+        the person the question is about."""
+        age = self.get_age_range_display()
+        values = {"nickname": self.nickname, "age": age}
+        if self.subject in (self.Subject.SELF, ""):
+            if self.sex == self.Sex.FEMALE:
+                return gettext("%(nickname)s, %(age)s year old female") % values
+            if self.sex == self.Sex.MALE:
+                return gettext("%(nickname)s, %(age)s year old male") % values
+            return gettext("%(nickname)s, %(age)s year old person") % values
+        if self.sex == self.Sex.FEMALE:
+            person = gettext("%(age)s year old female") % values
+        elif self.sex == self.Sex.MALE:
+            person = gettext("%(age)s year old male") % values
+        else:
+            person = gettext("%(age)s year old person") % values
+        whom = {
+            self.Subject.CHILD: pgettext("asked about", "their child"),
+            self.Subject.PARENT: pgettext("asked about", "their parent"),
+            self.Subject.PARTNER: pgettext("asked about", "their partner"),
+        }.get(self.subject) or pgettext("asked about", "someone else")
+        return gettext("Asked by %(nickname)s about %(whom)s, %(person)s") % {
+            "nickname": self.nickname,
+            "whom": whom,
+            "person": person,
+        }
 
     @property
     def is_answered(self) -> bool:
