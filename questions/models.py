@@ -302,9 +302,9 @@ class Question(models.Model):
         else:
             person = gettext("%(age)s year old person") % values
         whom = {
-            self.Subject.CHILD: pgettext("asked about", "their child"),
-            self.Subject.PARENT: pgettext("asked about", "their parent"),
-            self.Subject.PARTNER: pgettext("asked about", "their partner"),
+            self.Subject.CHILD.value: pgettext("asked about", "their child"),
+            self.Subject.PARENT.value: pgettext("asked about", "their parent"),
+            self.Subject.PARTNER.value: pgettext("asked about", "their partner"),
         }.get(self.subject) or pgettext("asked about", "someone else")
         return gettext("Asked by %(nickname)s about %(whom)s, %(person)s") % {
             "nickname": self.nickname,
