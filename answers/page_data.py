@@ -377,7 +377,8 @@ def similar_items(ids: list[int]) -> list[dict]:
 
 
 def _items_sql(ids_sql: str) -> str:
-    """What the sidebar shows (ITEM_COLUMNS) of the published, answered questions whose
+    """What the sidebar shows (ITEM_COLUMNS) of the published, answered questions (not
+    closed as duplicates) whose
     ids `ids_sql` gives (placeholders, or a subquery); its parameters are _item_params."""
     columns = dict(
         zip(
@@ -412,7 +413,8 @@ def _items_sql(ids_sql: str) -> str:
         f"FROM {_table(Question)} iq "
         f"INNER JOIN {_table(Specialty)} sp ON sp.id = iq.specialty_id "
         f"{first_reply} {_probe_join('LEFT', DoctorProfile, 'd', 'd.id = fr.doctor_id', limit=1)} "
-        f"WHERE iq.id IN ({ids_sql}) AND iq.status = %s AND iq.answered_at IS NOT NULL"
+        f"WHERE iq.id IN ({ids_sql}) AND iq.status = %s AND iq.answered_at IS NOT NULL "
+        f"AND iq.duplicate_of_id IS NULL"
     )
 
 

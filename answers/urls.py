@@ -28,6 +28,14 @@ urlpatterns += [
     path("moderation/doctors/", moderation.moderation_doctors, name="moderation-doctors"),
     path("moderation/log/", moderation.moderation_log, name="moderation-log"),
     path("moderation/questions/<int:pk>/edit/", moderation.question_edit, name="question-edit"),
+    path(
+        "moderation/questions/<int:pk>/duplicate/",
+        moderation.question_duplicate,
+        name="question-duplicate",
+    ),
+    path(
+        "moderation/questions/<int:pk>/reopen/", moderation.question_reopen, name="question-reopen"
+    ),
     decision("moderation/questions/<int:pk>/approve/", "question-approve"),
     decision("moderation/questions/<int:pk>/reject/", "question-reject"),
     decision("moderation/replies/<int:pk>/approve/", "reply-approve"),

@@ -83,6 +83,10 @@ class QuestionQuerySet(models.QuerySet["Question"]):
         """Questions no doctor has published a reply to yet."""
         return self.filter(answered_at__isnull=True)
 
+    def not_duplicate(self) -> QuestionQuerySet:
+        """Questions not closed as a duplicate of another."""
+        return self.filter(duplicate_of__isnull=True)
+
     def pending(self) -> QuestionQuerySet:
         """Questions waiting for a moderator."""
         return self.filter(status=Question.Status.PENDING)
@@ -98,13 +102,19 @@ class QuestionQuerySet(models.QuerySet["Question"]):
     # Doctor dashboard and moderation queue (issue: doctors and moderators).
     def moderation_queue(self) -> QuestionQuerySet:
         """Pending questions for moderators: urgent ones first, then the longest waiting."""
-        return self.pending().select_related("specialty").order_by("-is_urgent", "created_at", "id")
+        return (
+            self.pending()
+            .not_duplicate()
+            .select_related("specialty")
+            .order_by("-is_urgent", "created_at", "id")
+        )
 
     def awaiting_reply(self, specialty_ids: Iterable[int]) -> QuestionQuerySet:
         """Published, unanswered questions in these specialties: urgent first, then oldest."""
         return (
             self.published()
             .unanswered()
+            .not_duplicate()
             .filter(specialty_id__in=specialty_ids)
             .select_related("specialty")
             .order_by("-is_urgent", "published_at", "id")
@@ -230,6 +240,21 @@ class Question(models.Model):
         blank=True,
         help_text=_("When the first doctor reply was published."),
     )
+    # Closed by a moderator as a duplicate of an answered question (answers/actions/
+    # moderation/duplicates.py): its page links the original, search and Similar Q&A
+    # leave it out, and doctors and moderators no longer see it in their queues.
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
+    closed_at = models.DateTimeField(
+        _("closed as a duplicate at"), null=True, blank=True, editable=False
+    )
     # The author's "stop e-mails about this" on "My questions" (forum/mail.py).
     emails_muted = models.BooleanField(
         _("no e-mails about this question"), default=False, editable=False
@@ -315,6 +340,10 @@ class Question(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.answered_at is not None
+
+    @property
+    def is_duplicate(self) -> bool:
+        return self.duplicate_of_id is not None
 
 
 def question_slug(title: str) -> str:
