@@ -7,7 +7,10 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from answers.actions.errors import ActionNotAllowed
+from answers.actions.moderation.duplicates import check_duplicate_original
 from forum.models import DoctorProfile, ModerationEvent, Report, Specialty, User
+from questions.models import Question
 
 REPLY_MIN_LENGTH = 40
 REPLY_MAX_LENGTH = 8000
@@ -99,6 +102,45 @@ class QuestionRedactForm(forms.Form):
         required=False,
         help_text=_("For the audit log, e.g. “removed a phone number”, not the data."),
     )
+
+
+# A Q&A page's address, in any language: /questions/<pk>/..., /zh-hant/questions/<pk>/...
+QUESTION_ADDRESS = re.compile(r"/questions/(\d{1,18})(?:[/?#]|$)")
+
+
+class DuplicateForm(forms.Form):
+    """Which answered question a question duplicates: its number or its page's address."""
+
+    original = forms.CharField(
+        label=_("Original question"),
+        max_length=500,
+        help_text=_("The number or the address of a published, answered question."),
+        error_messages={"required": _("Enter the number or the address of the original.")},
+    )
+
+    def __init__(self, *args, question: Question, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question = question
+
+    def clean_original(self) -> Question:
+        text = self.cleaned_data["original"].strip()
+        match = re.fullmatch(r"#?(\d{1,18})", text) or re.search(
+            r"/questions/(\d{1,18})(?:/|$|\?|#)", text
+        )
+        if not match:
+            raise forms.ValidationError(
+                _("Enter a question number (e.g. 1234) or a question page's address.")
+            )
+        original = Question.objects.filter(pk=int(match.group(1))).first()
+        if original is None:
+            raise forms.ValidationError(
+                _("There is no question number %(id)s.") % {"id": match.group(1)}
+            )
+        try:
+            check_duplicate_original(question=self.question, original=original)
+        except ActionNotAllowed as error:
+            raise forms.ValidationError(str(error)) from error
+        return original
 
 
 class DashboardFilterForm(forms.Form):

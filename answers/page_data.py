@@ -42,6 +42,9 @@ RELATED_FAQ_COUNT = 5
 EXCERPT_CHARS = 220
 # What the page shows of a doctor (name, link, verified or not), of a tag and of a FAQ.
 DOCTOR_FIELDS = ("id", "display_name", "slug", "status")
+# What each reply shows of its doctor's credentials, besides DOCTOR_FIELDS (concrete-field
+# order), and of the doctor's own specialties.
+REPLY_DOCTOR_FIELDS = ("id", "display_name", "slug", "hospital", "status", "verified_at")
 TAG_FIELDS = ("id", "name", "slug")
 FAQ_FIELDS = ("id", "question", "language", "answer_html")  # in concrete-field order
 SPECIALTY_FIELDS = ("id", "name", "name_zh_hant", "slug")  # in concrete-field order
@@ -67,7 +70,9 @@ def load_question(pk: int) -> Question | None:
     same statement what the page shows with it:
 
     - `page_replies`: its published replies with their doctors, as
-      question.replies.published().select_related("doctor").order_by("published_at", "id");
+      question.replies.published().select_related("doctor").order_by("published_at", "id"),
+      each doctor with REPLY_DOCTOR_FIELDS and `page_specialties` (its own specialties,
+      SPECIALTY_FIELDS, by position and name);
     - `page_tags`: its tags, by name ignoring case;
     - `has_published_articles`: whether a published article is attached;
     - `page_similar`: the Similar Q&A items of its stored list (similar_items), or None
@@ -103,7 +108,8 @@ def load_question(pk: int) -> Question | None:
             f"FROM {_table(Question)} q INNER JOIN {_table(Specialty)} s ON s.id = q.specialty_id "
             f"WHERE q.id = %s) "
             f"SELECT page.*, {_columns('r', Reply, reply_fields)}, "
-            f"{_columns('d', DoctorProfile, DOCTOR_FIELDS)}, ({_agreements_json_sql()}) FROM page "
+            f"{_columns('d', DoctorProfile, REPLY_DOCTOR_FIELDS)}, "
+            f"({_agreements_json_sql()}), ({_doctor_specialties_json_sql()}) FROM page "
             f"LEFT JOIN {_table(Reply)} r ON r.question_id = page.c0 AND r.status = %s "
             f"LEFT JOIN {_table(DoctorProfile)} d ON d.id = r.doctor_id "
             f"ORDER BY r.published_at, r.id"
@@ -140,14 +146,20 @@ def load_question(pk: int) -> Question | None:
     ]
     question.page_replies = []
     doctor_start = page_columns + len(reply_fields)
-    agreements_at = doctor_start + len(DOCTOR_FIELDS)
+    agreements_at = doctor_start + len(REPLY_DOCTOR_FIELDS)
+    specialties_at = agreements_at + 1
     for row in rows:
         if row[page_columns] is None:
             continue  # no reply: the question's row alone
         reply = _instance(connection, Reply, reply_fields, row[page_columns:doctor_start])
-        reply.doctor = _instance(
-            connection, DoctorProfile, DOCTOR_FIELDS, row[doctor_start:agreements_at]
+        doctor = _instance(
+            connection, DoctorProfile, REPLY_DOCTOR_FIELDS, row[doctor_start:agreements_at]
         )
+        doctor.page_specialties = [
+            _instance(connection, Specialty, SPECIALTY_FIELDS, specialty)
+            for specialty in json.loads(row[specialties_at] or "[]")
+        ]
+        reply.doctor = doctor
         reply.page_agreements = [
             {"id": doctor_id, "name": name, "url": fast_reverse("forum:doctor", slug=slug)}
             for doctor_id, name, slug in json.loads(row[agreements_at] or "[]")
@@ -182,6 +194,19 @@ def _tags_json_sql() -> str:
         f"WHERE l.{link.get_field('content_object').column} = q.id"
     )
     return _json_rows_sql(tags, TAG_FIELDS, order=("LOWER(x.name)", "x.id"))
+
+
+def _doctor_specialties_json_sql() -> str:
+    """The reply's doctor's own specialties (SPECIALTY_FIELDS) as a JSON array of arrays,
+    as doctor.specialties.all() orders them (position, name)."""
+    link = DoctorProfile._meta.get_field("specialties").remote_field.through._meta
+    specialties = (
+        f"SELECT {_columns('ds', Specialty, SPECIALTY_FIELDS)}, ds.position "
+        f"FROM {qn(link.db_table)} dl INNER JOIN {_table(Specialty)} ds "
+        f"ON ds.id = dl.{link.get_field('specialty').column} "
+        f"WHERE dl.{link.get_field('doctorprofile').column} = d.id"
+    )
+    return _json_rows_sql(specialties, SPECIALTY_FIELDS, order=("x.position", "x.name"))
 
 
 def _similar_items_json_sql() -> str:
@@ -378,7 +403,8 @@ def similar_items(ids: list[int]) -> list[dict]:
 
 
 def _items_sql(ids_sql: str) -> str:
-    """What the sidebar shows (ITEM_COLUMNS) of the published, answered questions whose
+    """What the sidebar shows (ITEM_COLUMNS) of the published, answered questions (not
+    closed as duplicates) whose
     ids `ids_sql` gives (placeholders, or a subquery); its parameters are _item_params."""
     columns = dict(
         zip(
@@ -413,7 +439,8 @@ def _items_sql(ids_sql: str) -> str:
         f"FROM {_table(Question)} iq "
         f"INNER JOIN {_table(Specialty)} sp ON sp.id = iq.specialty_id "
         f"{first_reply} {_probe_join('LEFT', DoctorProfile, 'd', 'd.id = fr.doctor_id', limit=1)} "
-        f"WHERE iq.id IN ({ids_sql}) AND iq.status = %s AND iq.answered_at IS NOT NULL"
+        f"WHERE iq.id IN ({ids_sql}) AND iq.status = %s AND iq.answered_at IS NOT NULL "
+        f"AND iq.duplicate_of_id IS NULL"
     )
 
 

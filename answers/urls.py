@@ -37,6 +37,14 @@ urlpatterns += [
     path("moderation/reports/", reports.moderation_reports, name="moderation-reports"),
     path("moderation/reports/<slug:kind>/<int:pk>/", reports.report_decide, name="report-decide"),
     path("moderation/questions/<int:pk>/edit/", moderation.question_edit, name="question-edit"),
+    path(
+        "moderation/questions/<int:pk>/duplicate/",
+        moderation.question_duplicate,
+        name="question-duplicate",
+    ),
+    path(
+        "moderation/questions/<int:pk>/reopen/", moderation.question_reopen, name="question-reopen"
+    ),
     decision("moderation/questions/<int:pk>/approve/", "question-approve"),
     decision("moderation/questions/<int:pk>/reject/", "question-reject"),
     decision("moderation/replies/<int:pk>/approve/", "reply-approve"),

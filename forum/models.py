@@ -202,6 +202,8 @@ class ModerationEvent(models.Model):
         REJECT_QUESTION = "reject_question", _("Rejected question")
         EDIT_QUESTION = "edit_question", _("Edited question")
         REMOVE_QUESTION = "remove_question", _("Removed question")
+        CLOSE_DUPLICATE = "close_duplicate", _("Closed question as a duplicate")
+        REOPEN_DUPLICATE = "reopen_duplicate", _("Reopened question closed as a duplicate")
         VERIFY_DOCTOR = "verify_doctor", _("Verified doctor")
         REJECT_DOCTOR = "reject_doctor", _("Rejected doctor application")
         SUSPEND_DOCTOR = "suspend_doctor", _("Suspended doctor")

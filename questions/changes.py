@@ -49,10 +49,12 @@ ANSWER = "answer"  # its first published reply or answered_at (it enters or leav
 REPLIES = "replies"  # a reply's text or visibility, other than the first one's
 ARTICLES = "articles"  # an attached article's text or visibility
 PAGE = "page"  # anything else only its own page shows (thanks, patient details)
+DUPLICATE = "duplicate"  # closed as a duplicate of another question, or reopened
 
-KINDS = frozenset({STATUS, TEXT, SPECIALTY, TAGS, ANSWER, REPLIES, ARTICLES, PAGE})
-_SEARCHED = {STATUS, TEXT, SPECIALTY, ANSWER, REPLIES, ARTICLES}
-_RANKED = {SPECIALTY, TAGS, ANSWER}  # what Similar Q&A ranks by
+KINDS = frozenset({STATUS, TEXT, SPECIALTY, TAGS, ANSWER, REPLIES, ARTICLES, PAGE, DUPLICATE})
+_SEARCHED = {STATUS, TEXT, SPECIALTY, ANSWER, REPLIES, ARTICLES, DUPLICATE}
+# What Similar Q&A ranks by (a duplicate is not ranked: it leaves lists or joins them).
+_RANKED = {SPECIALTY, TAGS, ANSWER, DUPLICATE}
 _LISTED = {STATUS, TEXT}  # what other pages' Similar Q&A show of a listed question
 
 

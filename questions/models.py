@@ -9,8 +9,8 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import DurationField, ExpressionWrapper, F
 from django.utils.text import slugify
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
@@ -83,6 +83,10 @@ class QuestionQuerySet(models.QuerySet["Question"]):
         """Questions no doctor has published a reply to yet."""
         return self.filter(answered_at__isnull=True)
 
+    def not_duplicate(self) -> QuestionQuerySet:
+        """Questions not closed as a duplicate of another."""
+        return self.filter(duplicate_of__isnull=True)
+
     def pending(self) -> QuestionQuerySet:
         """Questions waiting for a moderator."""
         return self.filter(status=Question.Status.PENDING)
@@ -98,13 +102,19 @@ class QuestionQuerySet(models.QuerySet["Question"]):
     # Doctor dashboard and moderation queue (issue: doctors and moderators).
     def moderation_queue(self) -> QuestionQuerySet:
         """Pending questions for moderators: urgent ones first, then the longest waiting."""
-        return self.pending().select_related("specialty").order_by("-is_urgent", "created_at", "id")
+        return (
+            self.pending()
+            .not_duplicate()
+            .select_related("specialty")
+            .order_by("-is_urgent", "created_at", "id")
+        )
 
     def awaiting_reply(self, specialty_ids: Iterable[int]) -> QuestionQuerySet:
         """Published, unanswered questions in these specialties: urgent first, then oldest."""
         return (
             self.published()
             .unanswered()
+            .not_duplicate()
             .filter(specialty_id__in=specialty_ids)
             .select_related("specialty")
             .order_by("-is_urgent", "published_at", "id")
@@ -172,6 +182,7 @@ class Question(models.Model):
         SELF = "self", _("Myself")
         CHILD = "child", _("My child")
         PARENT = "parent", _("My parent")
+        PARTNER = "partner", _("My partner")
         OTHER = "other", _("Someone else")
 
     author = models.ForeignKey(
@@ -229,6 +240,21 @@ class Question(models.Model):
         blank=True,
         help_text=_("When the first doctor reply was published."),
     )
+    # Closed by a moderator as a duplicate of an answered question (answers/actions/
+    # moderation/duplicates.py): its page links the original, search and Similar Q&A
+    # leave it out, and doctors and moderators no longer see it in their queues.
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
+    closed_at = models.DateTimeField(
+        _("closed as a duplicate at"), null=True, blank=True, editable=False
+    )
     # The author's "stop e-mails about this" on "My questions" (forum/mail.py).
     emails_muted = models.BooleanField(
         _("no e-mails about this question"), default=False, editable=False
@@ -281,9 +307,43 @@ class Question(models.Model):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    def patient_description(self) -> str:
+        """Who asked and whom about, in the active language: "Heihei, 30~39 year old
+        female" when asking for themselves, else "Asked by New Dad about their child, 0~9
+        year old female" (「New Dad 為孩子發問，0~9歲女性」); the age and sex are those of
+        the person the question is about."""
+        age = self.get_age_range_display()
+        values = {"nickname": self.nickname, "age": age}
+        if self.subject in (self.Subject.SELF, ""):
+            if self.sex == self.Sex.FEMALE:
+                return gettext("%(nickname)s, %(age)s year old female") % values
+            if self.sex == self.Sex.MALE:
+                return gettext("%(nickname)s, %(age)s year old male") % values
+            return gettext("%(nickname)s, %(age)s year old person") % values
+        if self.sex == self.Sex.FEMALE:
+            person = gettext("%(age)s year old female") % values
+        elif self.sex == self.Sex.MALE:
+            person = gettext("%(age)s year old male") % values
+        else:
+            person = gettext("%(age)s year old person") % values
+        whom = {
+            self.Subject.CHILD.value: pgettext("asked about", "their child"),
+            self.Subject.PARENT.value: pgettext("asked about", "their parent"),
+            self.Subject.PARTNER.value: pgettext("asked about", "their partner"),
+        }.get(self.subject) or pgettext("asked about", "someone else")
+        return gettext("Asked by %(nickname)s about %(whom)s, %(person)s") % {
+            "nickname": self.nickname,
+            "whom": whom,
+            "person": person,
+        }
+
     @property
     def is_answered(self) -> bool:
         return self.answered_at is not None
+
+    @property
+    def is_duplicate(self) -> bool:
+        return self.duplicate_of_id is not None
 
 
 def question_slug(title: str) -> str:

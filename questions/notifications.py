@@ -53,3 +53,14 @@ def notify_question_answered(*, question: Question) -> None:
         lambda: gettext("A doctor answered your question"),
         "emails/question_answered.txt",
     )
+
+
+def notify_question_closed_as_duplicate(*, question: Question, original: Question) -> None:
+    """Tell the author their question was closed as a duplicate, with the original's link."""
+    _notify_author(
+        question,
+        lambda: gettext("Your question has already been answered"),
+        "emails/question_duplicate.txt",
+        optional=False,
+        original=original,
+    )

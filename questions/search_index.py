@@ -93,10 +93,11 @@ def refresh_question_document(question_id: int) -> SearchDocument | None:
     """Rewrite the search document of one question from its current published content."""
     question = (
         Question.objects.filter(pk=question_id)
-        .only("id", "status", "specialty_id", "title", "body")
+        .only("id", "status", "specialty_id", "title", "body", "duplicate_of_id")
         .first()
     )
-    if question is None or not question.is_published:
+    # A duplicate is left to its original, which search finds instead.
+    if question is None or not question.is_published or question.is_duplicate:
         SearchDocument.objects.filter(question_id=question_id).delete()
         return None
     _write_documents(
@@ -135,6 +136,7 @@ def rebuild_search_documents(
 def _rebuild_range(low: int, high: int) -> None:
     published = list(
         Question.objects.published()
+        .not_duplicate()
         .filter(pk__gte=low, pk__lte=high)
         .values_list("id", "specialty_id", "title", "body")
     )

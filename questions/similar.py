@@ -15,9 +15,9 @@ Python). Instead, one SQL statement
 1. takes, for each of the page's tags (at most MAX_TAGS), its CANDIDATES_PER_TAG
    newest links: a backward walk of the (tag, question) index that stops there
    (a ``LIMIT`` in a LATERAL join on PostgreSQL, in a ``UNION ALL`` on SQLite);
-2. keeps the published, answered ones other than the page (one primary-key probe
-   per candidate) and counts how many of the page's tags each really has (one
-   probe of the unique (question, tag) index); and
+2. keeps the published, answered ones other than the page and not closed as
+   duplicates (one primary-key probe per candidate) and counts how many of the page's
+   tags each really has (one probe of the unique (question, tag) index); and
 3. ranks them by the rule above and keeps four.
 
 Its cost is bounded by MAX_TAGS * CANDIDATES_PER_TAG candidates (two index probes
@@ -189,6 +189,7 @@ def ranking_sql(
         f"SELECT q.id FROM {question_table} q "
         f"WHERE q.id IN ({newest_per_tag}) "
         f"AND q.status = %s AND q.answered_at IS NOT NULL AND q.id <> %s "
+        f"AND q.duplicate_of_id IS NULL "
         f"ORDER BY (SELECT COUNT(DISTINCT tt.topic) FROM {link_table} s "
         f"INNER JOIN topic_tags tt ON tt.tag_id = s.{link_tag} "
         f"WHERE s.{link_question} = q.id) DESC, "

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import ngettext
 
 from answers.screening import screening_terms
 from forum.language import is_han
@@ -74,14 +74,9 @@ def duration(value: timedelta | None) -> str:
 @register.filter
 def patient(question) -> str:
     """Who asked, as the doctor and moderation pages name them: "Heihei, 30~39 year old
-    female" (「Heihei，30~39歲女性」). One sentence per sex, so each language orders the
-    words its own way; other and undisclosed sexes read as "person"."""
-    values = {"nickname": question.nickname, "age": question.get_age_range_display()}
-    if question.sex == "female":
-        return gettext("%(nickname)s, %(age)s year old female") % values
-    if question.sex == "male":
-        return gettext("%(nickname)s, %(age)s year old male") % values
-    return gettext("%(nickname)s, %(age)s year old person") % values
+    female", or "Asked by New Dad about their child, 0~9 year old female" for someone
+    else (Question.patient_description)."""
+    return question.patient_description()
 
 
 @register.filter

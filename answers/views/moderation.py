@@ -17,11 +17,12 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from answers.actions.errors import ActionNotAllowed
+from answers.actions.moderation.duplicates import CLOSABLE, close_as_duplicate, reopen_duplicate
 from answers.actions.moderation.questions import redact_and_approve_question
-from answers.forms import ModerationLogFilterForm, QuestionRedactForm
+from answers.forms import DuplicateForm, ModerationLogFilterForm, QuestionRedactForm
 from answers.models import Article, Reply
 from answers.screening import screening_findings
 from answers.views.access import moderator_required
@@ -176,9 +177,54 @@ def question_edit(request, pk):
     )
 
 
+@moderator_required
+@require_http_methods(["GET", "POST"])
+def question_duplicate(request, pk):
+    """Close a pending or published question as a duplicate of an answered one."""
+    question = get_object_or_404(
+        Question.objects.filter(status__in=CLOSABLE).select_related("specialty", "duplicate_of"),
+        pk=pk,
+    )
+    next_url = safe_next(request, "answers:moderation")
+    form = DuplicateForm(request.POST or None, question=question)
+    if request.method == "POST" and form.is_valid():
+        try:
+            close_as_duplicate(
+                question=question, original=form.cleaned_data["original"], moderator=request.user
+            )
+        except ActionNotAllowed as error:
+            form.add_error("original", str(error))
+        else:
+            messages.success(request, _("Question closed as a duplicate; the asker was told."))
+            return redirect_to_next(request, "answers:moderation", next_url)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "answers/moderation_question_duplicate.html",
+        {
+            "question": question,
+            "form": form,
+            "next_url": next_url,
+            "counts": _moderation_counts(),
+            "tab": "questions",
+        },
+        status=status,
+    )
+
+
+@moderator_required
+@require_POST
+def question_reopen(request, pk):
+    """Undo closing a question as a duplicate."""
+    question = get_object_or_404(Question.objects.exclude(duplicate_of=None), pk=pk)
+    reopen_duplicate(question=question, moderator=request.user)
+    messages.success(request, _("Question reopened."))
+    return redirect_to_next(request, "answers:moderation", safe_next(request, "answers:moderation"))
+
+
 def _moderation_counts() -> dict[str, int]:
     return {
-        "questions": Question.objects.pending().count(),
+        "questions": Question.objects.pending().not_duplicate().count(),
         "replies": Reply.objects.held().count(),
         "doctors": DoctorProfile.objects.filter(status=DoctorProfile.Status.APPLIED).count(),
     }
