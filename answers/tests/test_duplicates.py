@@ -114,3 +114,22 @@ def test_moderator_closes_by_address_and_a_bad_original_gives_a_message(
     assert client.get(reopen).status_code == 405
     assert client.post(reopen).status_code == 302
     assert Question.objects.get(pk=question.pk).duplicate_of_id is None
+
+
+def test_the_duplicates_page_links_the_original_and_is_not_indexed_for_every_reader(
+    client, original, specialty, moderator
+):
+    from questions.tests.changes import assert_pages_invalidated
+
+    duplicate = QuestionFactory(specialty=specialty, title="Can't sleep after night shifts")
+    page = duplicate.get_absolute_url()
+    assert "asked and answered before" not in client.get(page).content.decode()  # cached now
+    with assert_pages_invalidated(question_ids=[duplicate.pk], all_pages=True):
+        close_as_duplicate(question=duplicate, original=original, moderator=moderator)
+    html = client.get(page).content.decode()
+    short = reverse("questions:detail-short", kwargs={"pk": original.pk})
+    assert f'This question was asked and answered before. <a href="{short}">' in html
+    assert '<meta name="robots" content="noindex">' in html
+    assert client.get(short).url == original.get_absolute_url()
+    reopen_duplicate(question=duplicate, moderator=moderator)
+    assert "asked and answered before" not in client.get(page).content.decode()

@@ -1,8 +1,9 @@
 """Closing a question as a duplicate of an answered one, and reopening it.
 
 A duplicate keeps its status (a pending one stays unpublished, a published one stays
-readable) but its page links the original and is left out of search, Similar Q&A, the
-moderation queue and the doctors' dashboard; the asker is e-mailed the original's link.
+readable) but its page links the original (and asks search engines not to index it), and
+it is left out of search, Similar Q&A, the moderation queue and the doctors' dashboard;
+the asker is e-mailed the original's link.
 """
 
 from __future__ import annotations
