@@ -193,6 +193,18 @@ class DoctorProfile(models.Model):
     def is_verified(self) -> bool:
         return self.status == self.Status.VERIFIED
 
+    @property
+    def initials(self) -> str:
+        """One or two characters for the avatar: a CJK name's first character (the
+        family name), otherwise the first letters of the first two words."""
+        name = self.display_name.strip()
+        if not name:
+            return ""
+        if not name[0].isascii() and not name[0].isspace() and " " not in name:
+            return name[0]
+        words = name.replace("-", " ").split()
+        return "".join(word[0] for word in words[:2]).upper()
+
 
 class ModerationEvent(models.Model):
     """One entry of the audit log: who did what to which object, and why."""

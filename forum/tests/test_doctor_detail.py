@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -57,3 +59,20 @@ def test_doctor_page_query_count_does_not_grow_with_answers(
 def test_doctor_page_is_404_unless_verified(client, status):
     doctor = DoctorProfileFactory(status=status)
     assert client.get(doctor_url(doctor)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "initials"),
+    [("Lin Mei-hua", "LM"), ("chen", "C"), ("林美華", "林"), ("", "")],
+)
+def test_doctor_initials_come_from_the_name(name, initials):
+    assert DoctorProfile(display_name=name).initials == initials
+
+
+def test_doctor_page_shows_initials_avatar_and_verified_date(client, doctor):
+    DoctorProfile.objects.filter(pk=doctor.pk).update(
+        verified_at=datetime.datetime(2025, 3, 4, 5, 6, 7, tzinfo=datetime.UTC)
+    )
+    text = " ".join(client.get(doctor_url(doctor)).content.decode().split())
+    assert '<span class="avatar" aria-hidden="true">LM</span>' in text
+    assert "Verified doctor since" in text and ">2025/03/04</time>" in text
