@@ -133,3 +133,13 @@ def test_the_duplicates_page_links_the_original_and_is_not_indexed_for_every_rea
     assert client.get(short).url == original.get_absolute_url()
     reopen_duplicate(question=duplicate, moderator=moderator)
     assert "asked and answered before" not in client.get(page).content.decode()
+
+
+def test_the_moderation_queue_links_each_question_to_its_duplicate_form(
+    client, moderator, specialty, login_with_two_factor
+):
+    pending = PendingQuestionFactory(specialty=specialty)
+    login_with_two_factor(client, moderator)
+    queue = client.get(reverse("answers:moderation")).content.decode()
+    url = reverse("answers:question-duplicate", kwargs={"pk": pending.pk})
+    assert f'href="{url}"' in queue
