@@ -46,8 +46,9 @@ class ReplyQuerySet(models.QuerySet["Reply"]):
         return self.filter(published_at__isnull=False)
 
     def for_moderation(self) -> ReplyQuerySet:
-        """Everything a moderation row shows: the question, its specialty and the doctor."""
-        return self.select_related("question__specialty", "doctor")
+        """Everything a moderation row shows: the question, its specialty, the doctor and
+        the follow-up an answer is to."""
+        return self.select_related("question__specialty", "doctor", "follow_up")
 
     def for_doctor_history(self) -> ReplyQuerySet:
         """A doctor's replies, newest first, with the question each answers and how many
