@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from answers.actions.errors import ActionNotAllowed
 from answers.actions.moderation.duplicates import check_duplicate_original
+from forum.language import Language, detect_language
 from forum.models import DoctorProfile, ModerationEvent, Report, Specialty, User
 from questions.models import Question
+from questions.screening import ScreeningResult, describe_personal_data, screen
 
 REPLY_MIN_LENGTH = 40
 REPLY_MAX_LENGTH = 8000
@@ -77,6 +80,71 @@ class ReplyForm(forms.Form):
             "and say when to see a doctor in person."
         ),
     )
+
+
+# Shortest follow-up, by its language (as the ask form counts: questions/forms.py).
+FOLLOW_UP_MIN = {Language.EN: 10, Language.ZH_HANT: 5}
+
+
+class FollowUpForm(forms.Form):
+    """The asker's follow-up: length checked first (FOLLOW_UP_MAX_LENGTH, then a minimum
+    by language), then screened as the ask form screens a question: personal data is an
+    error on the text, red flags are `screening` for the view's safety step."""
+
+    # Sent by the "Are you safe right now?" step (the patient saw the help numbers).
+    confirm_urgent = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        limit = settings.FOLLOW_UP_MAX_LENGTH
+        self.fields = {
+            "body": forms.CharField(
+                label=_("Your follow-up"),
+                max_length=limit,
+                widget=forms.Textarea(attrs={"rows": 6}),
+                help_text=_(
+                    "What you want to ask the doctor about their reply, or what changed "
+                    "since: at most %(limit)d characters. Leave out names, phone numbers, "
+                    "e-mail and street addresses."
+                )
+                % {"limit": limit},
+                error_messages={
+                    "required": _("Please write your follow-up."),
+                    "max_length": _(
+                        "The follow-up is too long: please use at most %(limit_value)d "
+                        "characters (it has %(show_value)d)."
+                    ),
+                },
+            ),
+            **self.fields,
+        }
+        self.screening = ScreeningResult()
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        limit = FOLLOW_UP_MIN[detect_language(body)]
+        if len(body) < limit:
+            raise forms.ValidationError(
+                _(
+                    "Please write a little more: at least %(limit_value)d characters "
+                    "(it has %(show_value)d)."
+                ),
+                code="min_length",
+                params={"limit_value": limit, "show_value": len(body)},
+            )
+        # Screened only once its length is known to be acceptable.
+        self.screening = screen(body)
+        if self.screening.personal_data:
+            raise forms.ValidationError(
+                _(
+                    "To protect your privacy, please remove what looks like personal "
+                    "details: %(found)s."
+                ),
+                code="personal_data",
+                params={"found": describe_personal_data(self.screening.personal_data)},
+            )
+        return body
 
 
 class ReasonForm(forms.Form):

@@ -16,13 +16,17 @@ from taggit.models import ItemBase
 from forum.language import detect_language, language_field
 from forum.models import DoctorProfile, Specialty
 from forum.reversing import fast_reverse
-from questions.models import Question, Tag
+from questions.models import FollowUp, Question, Tag
 
 
 class ReplyQuerySet(models.QuerySet["Reply"]):
     def published(self) -> ReplyQuerySet:
         """Replies visible on the Q&A page."""
         return self.filter(status=Reply.Status.PUBLISHED)
+
+    def to_questions(self) -> ReplyQuerySet:
+        """Replies to the question itself, not answers to a follow-up."""
+        return self.filter(follow_up__isnull=True)
 
     def held(self) -> ReplyQuerySet:
         """Replies waiting for a moderator's approval."""
@@ -42,8 +46,9 @@ class ReplyQuerySet(models.QuerySet["Reply"]):
         return self.filter(published_at__isnull=False)
 
     def for_moderation(self) -> ReplyQuerySet:
-        """Everything a moderation row shows: the question, its specialty and the doctor."""
-        return self.select_related("question__specialty", "doctor")
+        """Everything a moderation row shows: the question, its specialty, the doctor and
+        the follow-up an answer is to."""
+        return self.select_related("question__specialty", "doctor", "follow_up")
 
     def for_doctor_history(self) -> ReplyQuerySet:
         """A doctor's replies, newest first, with the question each answers and how many
@@ -136,6 +141,16 @@ class Reply(models.Model):
         blank=True,
         help_text=_("Last day its doctor confirmed that the reply is still accurate."),
     )
+    # Set on a doctor's answer to the asker's follow-up (questions.FollowUp): shown under
+    # the follow-up, not as a reply of its own; moderated like every reply.
+    follow_up = models.ForeignKey(
+        FollowUp,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="answers",
+        verbose_name=_("answers the follow-up"),
+    )
 
     objects = ReplyQuerySet.as_manager()
 
@@ -167,6 +182,11 @@ class Reply(models.Model):
         return self.status == self.Status.PUBLISHED
 
     @property
+    def answers_follow_up(self) -> bool:
+        """A doctor's answer to a follow-up, not a reply to the question itself."""
+        return self.follow_up_id is not None
+
+    @property
     def is_returned(self) -> bool:
         """Sent back by a moderator before it was ever published."""
         return self.status == self.Status.HIDDEN and self.published_at is None
@@ -178,6 +198,24 @@ class Reply(models.Model):
             return False
         last = self.confirmed_accurate_on or timezone.localdate(self.published_at)
         return last <= timezone.localdate(now) - timedelta(days=settings.REPLY_ACCURACY_CHECK_DAYS)
+
+
+def follow_ups_waiting_for(doctor: DoctorProfile) -> models.QuerySet[FollowUp]:
+    """Published follow-ups on the doctor's published replies to published questions that
+    the doctor has not answered yet (an answer held or sent back counts as answered: it
+    is in their history): urgent first, then the longest waiting, with the question."""
+    answered = Reply.objects.filter(follow_up=models.OuterRef("pk"), doctor=doctor)
+    return (
+        FollowUp.objects.published()
+        .filter(
+            reply__doctor=doctor,
+            reply__status=Reply.Status.PUBLISHED,
+            question__status=Question.Status.PUBLISHED,
+        )
+        .exclude(models.Exists(answered))
+        .select_related("question__specialty")
+        .order_by("-is_urgent", "published_at", "id")
+    )
 
 
 class ReplyVersion(models.Model):

@@ -7,8 +7,9 @@ from __future__ import annotations
 from django.utils.translation import gettext
 
 from answers.models import Reply
-from forum.mail import REPORT_OUTCOMES, send_template_email
+from forum.mail import FOLLOW_UPS, REPORT_OUTCOMES, send_template_email
 from forum.models import DoctorProfile
+from questions.models import FollowUp
 
 
 def notify_doctor_status(*, doctor: DoctorProfile) -> None:
@@ -51,4 +52,17 @@ def notify_report_outcome(*, report, item_url: str = "") -> None:
         subject=lambda: gettext("Your report has been reviewed"),
         context={"report": report, "item_url": item_url},
         topic=REPORT_OUTCOMES,
+    )
+
+
+def notify_follow_up_published(*, follow_up: FollowUp) -> None:
+    """Tell the doctor whose reply a follow-up is on that it is published and waits for
+    their answer (a setting of their e-mail settings, with one-click unsubscribe)."""
+    doctor = follow_up.reply.doctor
+    send_template_email(
+        recipient=doctor.user,
+        template="emails/follow_up_published.txt",
+        subject=lambda: gettext("A follow-up to your reply is waiting for you"),
+        context={"follow_up": follow_up, "doctor": doctor, "question": follow_up.question},
+        topic=FOLLOW_UPS,
     )

@@ -23,13 +23,15 @@ from __future__ import annotations
 
 import functools
 import json
+from datetime import UTC
 
 from django.db import connections, models, router
+from django.utils.dateparse import parse_datetime
 
 from answers.models import FAQ, Agreement, Article, Reply, TaggedFAQ
 from forum.models import DoctorProfile, Specialty, localized_specialty_name
 from forum.reversing import fast_reverse
-from questions.models import Question, Tag, TaggedQuestion
+from questions.models import FollowUp, Question, Tag, TaggedQuestion
 from questions.search_text import cut_end
 from questions.similar import (
     CANDIDATES_PER_TAG,
@@ -80,6 +82,11 @@ def load_question(pk: int) -> Question | None:
     - `page_faqs`: the Related FAQ (_related_faqs_json_sql), with FAQ_FIELDS loaded;
     - each reply's `page_agreements`: the verified doctors who agree with it
       (_agreements_json_sql), as dicts of id, name and profile URL.
+    - each reply's `page_follow_ups`: the asker's published follow-ups on it, each with
+      `page_answers`, the doctor's published answers to it (_follow_ups_json_sql).
+
+    Replies here are replies to the question; a doctor's answer to a follow-up shows
+    under its follow-up only.
 
     The question and what hangs on it are one row, computed once (a materialized common
     table expression); the replies are joined to it, a row each.
@@ -109,8 +116,10 @@ def load_question(pk: int) -> Question | None:
             f"WHERE q.id = %s) "
             f"SELECT page.*, {_columns('r', Reply, reply_fields)}, "
             f"{_columns('d', DoctorProfile, REPLY_DOCTOR_FIELDS)}, "
-            f"({_agreements_json_sql()}), ({_doctor_specialties_json_sql()}) FROM page "
+            f"({_agreements_json_sql()}), ({_doctor_specialties_json_sql()}), "
+            f"({_follow_ups_json_sql()}) FROM page "
             f"LEFT JOIN {_table(Reply)} r ON r.question_id = page.c0 AND r.status = %s "
+            f"AND r.{qn('follow_up_id')} IS NULL "
             f"LEFT JOIN {_table(DoctorProfile)} d ON d.id = r.doctor_id "
             f"ORDER BY r.published_at, r.id"
         ),
@@ -122,6 +131,8 @@ def load_question(pk: int) -> Question | None:
         RELATED_FAQ_COUNT,
         pk,
         DoctorProfile.Status.VERIFIED,
+        Reply.Status.PUBLISHED,
+        FollowUp.Status.PUBLISHED,
         Reply.Status.PUBLISHED,
     ]
     rows = _fetch(connection, sql, params)
@@ -148,6 +159,7 @@ def load_question(pk: int) -> Question | None:
     doctor_start = page_columns + len(reply_fields)
     agreements_at = doctor_start + len(REPLY_DOCTOR_FIELDS)
     specialties_at = agreements_at + 1
+    follow_ups_at = specialties_at + 1
     for row in rows:
         if row[page_columns] is None:
             continue  # no reply: the question's row alone
@@ -165,8 +177,92 @@ def load_question(pk: int) -> Question | None:
             for doctor_id, name, slug in json.loads(row[agreements_at] or "[]")
         ]
         reply.question = question
+        reply.page_follow_ups = _follow_ups(question, reply, row[follow_ups_at])
         question.page_replies.append(reply)
     return question
+
+
+# What the page shows of a follow-up and of a doctor's answer to it (FOLLOW_UP_COLUMNS),
+# in the order of _follow_ups_json_sql's columns.
+FOLLOW_UP_FIELDS = ("id", "body", "language", "published_at")
+ANSWER_FIELDS = ("id", "body", "language", "published_at", "edited_at")
+
+
+def _follow_ups_json_sql() -> str:
+    """The published follow-ups on reply r, oldest first, each with its published
+    answers, as a JSON array of arrays (FOLLOW_UP_FIELDS then ANSWER_FIELDS, the latter
+    null without an answer): a probe of the (reply, status) index of follow-ups and one
+    of the follow-up index of replies per follow-up.
+
+    Mirrors FollowUp.objects.published().filter(reply=r) with
+    Reply.objects.published().filter(follow_up=...) for each."""
+    follow_up = ", ".join(
+        f"f.{qn(FollowUp._meta.get_field(name).column)} AS {qn('f_' + name)}"
+        for name in FOLLOW_UP_FIELDS
+    )
+    answer = ", ".join(
+        f"fa.{qn(Reply._meta.get_field(name).column)} AS {qn('a_' + name)}"
+        for name in ANSWER_FIELDS
+    )
+    rows = (
+        f"SELECT {follow_up}, {answer} FROM {_table(FollowUp)} f "
+        f"LEFT JOIN {_table(Reply)} fa ON fa.{qn('follow_up_id')} = f.id AND fa.status = %s "
+        f"WHERE f.{qn('reply_id')} = r.id AND f.status = %s"
+    )
+    columns = (*(f"f_{n}" for n in FOLLOW_UP_FIELDS), *(f"a_{n}" for n in ANSWER_FIELDS))
+    return _json_rows_sql(
+        rows, columns, order=("x.f_published_at", "x.f_id", "x.a_published_at", "x.a_id")
+    )
+
+
+def _follow_ups(question: Question, reply: Reply, follow_ups_json) -> list:
+    """FollowUp instances, each with `page_answers` (Reply instances of the same doctor),
+    from the rows of _follow_ups_json_sql."""
+    found: dict[int, FollowUp] = {}
+    width = len(FOLLOW_UP_FIELDS)
+    for values in json.loads(follow_ups_json or "[]"):
+        pk, body, language, published_at = values[:width]
+        follow_up = found.get(pk)
+        if follow_up is None:
+            follow_up = found[pk] = FollowUp(
+                pk=pk,
+                question_id=question.pk,
+                reply_id=reply.pk,
+                author_id=question.author_id,
+                body=body,
+                language=language,
+                status=FollowUp.Status.PUBLISHED,
+                published_at=_json_datetime(published_at),
+            )
+            follow_up.question = question
+            follow_up.page_answers = []
+        answer_id, answer_body, answer_language, answered_at, edited_at = values[width:]
+        if answer_id is not None:
+            answer = Reply(
+                pk=answer_id,
+                question_id=question.pk,
+                doctor_id=reply.doctor_id,
+                follow_up_id=pk,
+                body=answer_body,
+                language=answer_language,
+                status=Reply.Status.PUBLISHED,
+                published_at=_json_datetime(answered_at),
+                edited_at=_json_datetime(edited_at),
+            )
+            answer.doctor = reply.doctor
+            follow_up.page_answers.append(answer)
+    return list(found.values())
+
+
+def _json_datetime(value):
+    """A datetime as a JSON row gives it: PostgreSQL's ISO text with its offset, or
+    SQLite's stored text in UTC without one."""
+    if value is None:
+        return None
+    parsed = parse_datetime(value)
+    if parsed is not None and parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
 
 
 def _agreements_json_sql() -> str:
@@ -430,7 +526,7 @@ def _items_sql(ids_sql: str) -> str:
         "LEFT",
         Reply,
         "fr",
-        "fr.question_id = iq.id AND fr.status = %s",
+        f"fr.question_id = iq.id AND fr.status = %s AND fr.{qn('follow_up_id')} IS NULL",
         order=("fr.published_at", "fr.id"),
         limit=1,
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from answers.models import Reply
 from forum.models import DoctorProfile
-from questions.models import Question
+from questions.models import FollowUp, Question
 
 
 def can_reply_to(doctor: DoctorProfile | None, question: Question) -> bool:
@@ -56,4 +56,32 @@ def can_agree_with(
         and reply.status == Reply.Status.PUBLISHED
         and reply.question.is_published
         and bool(doctor_specialty_ids & relevant)
+    )
+
+
+def can_follow_up(user, reply: Reply) -> bool:
+    """The asker may add a follow-up under a published reply to their published,
+    answered question (not one closed as a duplicate); how many is the action's limit."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    question = reply.question
+    return (
+        question.author_id == user.pk
+        and question.is_published
+        and question.is_answered
+        and not question.is_duplicate
+        and reply.is_published
+        and not reply.answers_follow_up
+    )
+
+
+def can_answer_follow_up(doctor: DoctorProfile | None, follow_up: FollowUp) -> bool:
+    """The verified doctor whose reply a published follow-up is on may answer it, while
+    the question is published."""
+    return (
+        doctor is not None
+        and doctor.is_verified
+        and follow_up.is_published
+        and follow_up.question.is_published
+        and follow_up.reply.doctor_id == doctor.pk
     )

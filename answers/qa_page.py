@@ -27,7 +27,7 @@ from forum.models import ModerationEvent
 from forum.security import require_two_factor
 from questions.cache import PAGE_SECONDS, cached_page
 from questions.middleware import PAGE_ATTRIBUTE
-from questions.models import Question
+from questions.models import FollowUp, Question
 from questions.structured_data import medical_web_page_data, qa_page_data
 
 # Anonymous pages stay at most this long in the cache; writes invalidate them sooner
@@ -89,6 +89,7 @@ def question_detail(request, pk, slug):
         return redirect(question, permanent=True)
     context = _qa_page_context(question)
     context.update(_viewer_thanks(request, question, context["replies"]))
+    context.update(_viewer_follow_ups(request, question))
     context.update(viewer_agreements(request, question, context["replies"]))
     context["show_review_due"] = _shows_review_due(request, context)
     response = HttpResponse(QA_PAGE.render(context, request))
@@ -147,6 +148,30 @@ def _viewer_thanks(request, question: Question, replies: list) -> dict:
     return {"viewer_is_asker": bool(replies), "thanked_reply_ids": thanked}
 
 
+def _viewer_follow_ups(request, question: Question) -> dict:
+    """For the asker only (one query): their follow-ups the public does not see (waiting
+    for a moderator, or rejected with the reason) by reply, and whether they may add one
+    (published, answered, not a duplicate, FOLLOW_UPS_PER_QUESTION not reached)."""
+    if not (request.user.is_authenticated and question.author_id == request.user.pk):
+        return {"viewer_follow_ups": {}, "viewer_can_follow_up": False}
+    own: dict[int, list] = {}
+    used = 0
+    for follow_up in FollowUp.objects.filter(question_id=question.pk).only(
+        "pk", "reply_id", "status", "body", "language", "rejection_reason", "created_at"
+    ):
+        if follow_up.status != FollowUp.Status.REJECTED:
+            used += 1
+        if follow_up.status in (FollowUp.Status.PENDING, FollowUp.Status.REJECTED):
+            own.setdefault(follow_up.reply_id, []).append(follow_up)
+    can = (
+        question.is_published
+        and question.is_answered
+        and not question.is_duplicate
+        and used < settings.FOLLOW_UPS_PER_QUESTION
+    )
+    return {"viewer_follow_ups": own, "viewer_can_follow_up": can}
+
+
 def _qa_page_context(question: Question) -> dict:
     """Everything the Q&A page shows, in a fixed number of queries."""
     replies = question.page_replies  # read with the question
@@ -165,6 +190,8 @@ def _qa_page_context(question: Question) -> dict:
         "today": timezone.localdate(),
         "similar": similar_questions(question=question, tag_ids=tag_ids),
         "faqs": question.page_faqs,  # read with the question
+        "viewer_follow_ups": {},
+        "viewer_can_follow_up": False,
         "heading": heading,
         "canonical_url": canonical_url,
         # For the share links' query strings (quoted here once, not per link).

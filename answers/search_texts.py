@@ -30,6 +30,7 @@ def published_texts(
     replies: dict[int, list[str]] = defaultdict(list)
     for question_id, body in (
         Reply.objects.published()
+        .to_questions()  # answers to follow-ups are not searched (questions/changes.py)
         .filter(**reply_filter)
         .order_by("question_id", "published_at", "id")
         .values_list("question_id", "body")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from answers.views import decisions, doctors, moderation, public, reports
+from answers.views import decisions, doctors, follow_ups, moderation, public, reports
 
 app_name = "answers"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("faq/", public.faq_list, name="faqs"),
     path("replies/<int:pk>/thank/", public.thank, name="thank"),
     path("replies/<int:pk>/agree/", reports.agree, name="agree"),
+    path("replies/<int:pk>/follow-ups/new/", follow_ups.follow_up_new, name="follow-up-new"),
     # kind: a forum.Report.Kind ("question", "reply"); anything else is a 404.
     path("report/<slug:kind>/<int:pk>/", reports.report, name="report"),
 ]
@@ -30,7 +31,17 @@ urlpatterns += [
         doctors.reply_confirm_accurate,
         name="reply-confirm-accurate",
     ),
+    path(
+        "doctor/follow-ups/<int:pk>/answer/",
+        follow_ups.follow_up_answer,
+        name="follow-up-answer",
+    ),
     path("moderation/", moderation.moderation, name="moderation"),
+    path(
+        "moderation/follow-ups/",
+        follow_ups.moderation_follow_ups,
+        name="moderation-follow-ups",
+    ),
     path("moderation/replies/", moderation.moderation_replies, name="moderation-replies"),
     path("moderation/doctors/", moderation.moderation_doctors, name="moderation-doctors"),
     path("moderation/log/", moderation.moderation_log, name="moderation-log"),
@@ -51,6 +62,8 @@ urlpatterns += [
     decision("moderation/replies/<int:pk>/return/", "reply-return"),
     decision("moderation/replies/<int:pk>/hide/", "reply-hide"),
     decision("moderation/replies/<int:pk>/restore/", "reply-restore"),
+    decision("moderation/follow-ups/<int:pk>/approve/", "follow-up-approve"),
+    decision("moderation/follow-ups/<int:pk>/reject/", "follow-up-reject"),
     decision("moderation/doctors/<int:pk>/verify/", "doctor-verify"),
     decision("moderation/doctors/<int:pk>/reject/", "doctor-reject"),
     decision("moderation/doctors/<int:pk>/suspend/", "doctor-suspend"),

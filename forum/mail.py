@@ -51,12 +51,14 @@ DIGEST = "digest"
 MODERATION_ALERTS = "moderation"
 REPORT_OUTCOMES = "reports"
 REVIEW_REMINDERS = "reviews"
+FOLLOW_UPS = "follow-ups"
 TOPICS = {
     QUESTION_UPDATES: _("e-mails about my questions (published, answered)"),
     DIGEST: _("the digest of new questions in my specialties"),
     MODERATION_ALERTS: _("alerts about questions waiting for moderation"),
     REPORT_OUTCOMES: _("what moderators decided about what I reported"),
     REVIEW_REMINDERS: _("reminders of articles past their review date"),
+    FOLLOW_UPS: _("askers' follow-ups to my replies"),
 }
 # An unsubscribe link for one question only ("stop e-mails about this question").
 ONE_QUESTION = "question"
@@ -97,6 +99,8 @@ def wants_email(user: User, topic: str, question_id: int | None = None) -> bool:
         wanted = user.email_report_outcomes
     elif topic == REVIEW_REMINDERS:
         wanted = user.email_review_reminders
+    elif topic == FOLLOW_UPS:
+        wanted = user.email_follow_ups
     else:
         raise ValueError(f"unknown e-mail topic {topic!r}")
     if wanted and question_id is not None:
@@ -118,6 +122,9 @@ def set_topic(*, user: User, topic: str, wanted: bool) -> None:
     elif topic == REVIEW_REMINDERS:
         User.objects.filter(pk=user.pk).update(email_review_reminders=wanted)
         user.email_review_reminders = wanted
+    elif topic == FOLLOW_UPS:
+        User.objects.filter(pk=user.pk).update(email_follow_ups=wanted)
+        user.email_follow_ups = wanted
     elif topic == DIGEST:
         DoctorProfile.objects.filter(user=user).update(wants_digest=wanted)
     else:

@@ -63,6 +63,9 @@ class User(AbstractUser):
     email_review_reminders = models.BooleanField(
         _("e-mail me when articles are past their review date"), default=True
     )
+    email_follow_ups = models.BooleanField(
+        _("e-mail me when an asker follows up on my reply"), default=True
+    )
 
     objects = UserManager()
 
@@ -235,6 +238,12 @@ class ModerationEvent(models.Model):
         EDIT_REPLY = "edit_reply", _("Edited reply")
         DISMISS_REPORTS = "dismiss_reports", _("Dismissed reports")
         WITHDRAW_QUESTION = "withdraw_question", _("Question withdrawn by its author")
+        APPROVE_FOLLOW_UP = "approve_follow_up", _("Approved follow-up")
+        REJECT_FOLLOW_UP = "reject_follow_up", _("Rejected follow-up")
+        PUBLISH_TRUSTED_FOLLOW_UP = (
+            "publish_trusted_follow_up",
+            _("Published a trusted asker's follow-up without moderation"),
+        )
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

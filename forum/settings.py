@@ -435,6 +435,14 @@ HELD_REPLIES_FOR_NEW_DOCTORS = int(os.environ.get("HELD_REPLIES_FOR_NEW_DOCTORS"
 CLAIM_MINUTES = int(os.environ.get("CLAIM_MINUTES", "15"))
 # Open reports from this many people hide a question or reply pending a moderator's review.
 REPORT_HIDE_THRESHOLD = int(os.environ.get("REPORT_HIDE_THRESHOLD", "3"))
+# The asker of an answered question may add this many follow-ups to it (rejected ones
+# not counted), each at most FOLLOW_UP_MAX_LENGTH characters. An asker with this many
+# approved posts (their questions and follow-ups published now) is trusted: their
+# follow-ups are published without waiting for a moderator, unless screening finds red
+# flags in one (0: every follow-up is moderated).
+FOLLOW_UPS_PER_QUESTION = int(os.environ.get("FOLLOW_UPS_PER_QUESTION", "3"))
+FOLLOW_UP_MAX_LENGTH = int(os.environ.get("FOLLOW_UP_MAX_LENGTH", "1000"))
+TRUSTED_ASKER_APPROVED_POSTS = int(os.environ.get("TRUSTED_ASKER_APPROVED_POSTS", "3"))
 MODERATION_ALERT_HOURS = float(os.environ.get("MODERATION_ALERT_HOURS", "2"))
 EMERGENCY_NUMBER = os.environ.get("EMERGENCY_NUMBER", "119")
 CRISIS_LINE_NUMBER = os.environ.get("CRISIS_LINE_NUMBER", "1925")

@@ -17,7 +17,7 @@ from forum.models import ModerationEvent, Specialty, User
 from forum.retention import scrub_audit_log
 from questions import changes
 from questions.limits import next_question_allowed_at
-from questions.models import Question
+from questions.models import FollowUp, Question
 from questions.notifications import notify_question_published, notify_question_rejected
 from questions.permissions import can_delete_own_account
 from questions.screening import ScreeningResult, screen
@@ -238,12 +238,13 @@ class QuestionNotWithdrawable(Exception):
 @transaction.atomic
 def withdraw_question(*, question: Question, author: User) -> None:
     """The author takes one question back, whatever its status: it is deleted at once
-    with its replies, tags, claims and stored lists (CASCADE), as closing the account
-    deletes the questions it does not keep. The replies go too: they answer the
-    patient's own account of their health and would tell it again without the question.
-    The audit log keeps that the author withdrew question N and when, and nothing of
-    its words (retention's scrub). Its page, search, feeds, the sitemap and every page
-    whose Similar Q&A may list it are refreshed on the next request."""
+    with its replies, follow-ups (and the doctors' answers to them), tags, claims and
+    stored lists (CASCADE), as closing the account deletes the questions it does not
+    keep. The replies go too: they answer the patient's own account of their health and
+    would tell it again without the question. The audit log keeps that the author
+    withdrew question N and when, and nothing of its words (retention's scrub). Its page,
+    search, feeds, the sitemap and every page whose Similar Q&A may list it are refreshed
+    on the next request."""
     locked = Question.objects.select_for_update().filter(pk=question.pk).first()
     if locked is None or locked.author_id != author.pk:
         raise QuestionNotWithdrawable(f"Question {question.pk} cannot be withdrawn.")
@@ -251,8 +252,11 @@ def withdraw_question(*, question: Question, author: User) -> None:
     # No actor: the log names no patient; the sentence says "the author".
     log_moderation_event(actor=None, action=ModerationEvent.Action.WITHDRAW_QUESTION, target=locked)
     pk = locked.pk
+    # Its follow-ups go with it (CASCADE): their log entries keep no words either.
+    follow_up_ids = list(locked.follow_ups.values_list("pk", flat=True))
     locked.delete()
     scrub_audit_log(Question, [pk])
+    scrub_audit_log(FollowUp, follow_up_ids)
     if was_public:
         changes.questions_removed([pk])
     logger.info("question withdrawn by its author question=%s", pk)

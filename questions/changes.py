@@ -7,8 +7,9 @@ Three stores are derived from the tables and must follow every write:
 - stored Similar Q&A lists (`questions/similar.py`): which questions a page lists.
 
 Actions and admin screens never call those stores. After their write they call the
-function named for what changed (`question_changed`, `reply_changed`, `article_changed`,
-`faq_changed`, `doctor_changed`, `specialty_changed`, `tag_changed`, `tag_topic_changed`),
+function named for what changed (`question_changed`, `reply_changed`, `follow_up_changed`,
+`article_changed`, `faq_changed`, `doctor_changed`, `specialty_changed`, `tag_changed`,
+`tag_topic_changed`),
 which refreshes every store that depends on it. A new kind of write adds a function here,
 not calls there.
 
@@ -50,8 +51,15 @@ REPLIES = "replies"  # a reply's text or visibility, other than the first one's
 ARTICLES = "articles"  # an attached article's text or visibility
 PAGE = "page"  # anything else only its own page shows (thanks, patient details)
 DUPLICATE = "duplicate"  # closed as a duplicate of another question, or reopened
+# A follow-up or a doctor's answer to one was published, rejected, hidden or edited. Only
+# the question's own page shows them: search documents hold the question and its replies
+# to the question, not these exchanges (answers/search_texts.py leaves the answers out),
+# and Similar Q&A quotes the first reply to the question.
+FOLLOW_UPS = "follow_ups"
 
-KINDS = frozenset({STATUS, TEXT, SPECIALTY, TAGS, ANSWER, REPLIES, ARTICLES, PAGE, DUPLICATE})
+KINDS = frozenset(
+    {STATUS, TEXT, SPECIALTY, TAGS, ANSWER, REPLIES, ARTICLES, PAGE, DUPLICATE, FOLLOW_UPS}
+)
 _SEARCHED = {STATUS, TEXT, SPECIALTY, ANSWER, REPLIES, ARTICLES, DUPLICATE}
 # What Similar Q&A ranks by (a duplicate is not ranked: it leaves lists or joins them).
 _RANKED = {SPECIALTY, TAGS, ANSWER, DUPLICATE}
@@ -89,6 +97,12 @@ def reply_changed(question_id: int, *, first_reply_changed: bool) -> None:
     text search finds; when the first published reply (or answered_at) changed, also the
     lists that may rank the question anew and every page's Similar Q&A excerpt of it."""
     question_changed(question_id, what=ANSWER if first_reply_changed else REPLIES)
+
+
+def follow_up_changed(question_id: int) -> None:
+    """A follow-up to the question, or a doctor's answer to one, changed state or text:
+    its page only (see FOLLOW_UPS)."""
+    question_changed(question_id, what=FOLLOW_UPS)
 
 
 def questions_removed(question_ids: Iterable[int]) -> None:

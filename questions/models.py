@@ -367,6 +367,117 @@ class TaggedQuestion(ItemBase):
         return f"{self.content_object_id}:{self.tag_id}"
 
 
+# Follow-ups (issue 19): the asker's further questions under a doctor's reply.
+
+
+class FollowUpQuerySet(models.QuerySet["FollowUp"]):
+    def published(self) -> FollowUpQuerySet:
+        """Follow-ups shown on the Q&A page."""
+        return self.filter(status=FollowUp.Status.PUBLISHED)
+
+    def pending(self) -> FollowUpQuerySet:
+        """Follow-ups waiting for a moderator."""
+        return self.filter(status=FollowUp.Status.PENDING)
+
+    def counted_towards_limit(self) -> FollowUpQuerySet:
+        """Follow-ups that use up one of a question's FOLLOW_UPS_PER_QUESTION: all but
+        rejected ones (a rejected follow-up can be written again, without what was wrong)."""
+        return self.exclude(status=FollowUp.Status.REJECTED)
+
+    def moderation_queue(self) -> FollowUpQuerySet:
+        """Pending follow-ups on published questions for moderators: urgent first, then
+        the longest waiting, with what a row shows."""
+        return (
+            self.pending()
+            .filter(question__status=Question.Status.PUBLISHED)
+            .select_related("question__specialty", "reply__doctor")
+            .order_by("-is_urgent", "created_at", "id")
+        )
+
+
+class FollowUp(models.Model):
+    """The asker's follow-up question under one doctor's reply to their answered
+    question: screened like the question, moderated like it (a trusted asker's is
+    published at once), answered by that reply's doctor with a Reply whose `follow_up`
+    is this one (answers.models.Reply), moderated like every reply."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending review")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Rejected")
+        REMOVED = "removed", _("Removed")
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("question")
+    )
+    # The reply it follows up on. A string reference: the reply lives in answers, the
+    # layer above, which also holds every read and write that joins the two.
+    reply = models.ForeignKey(
+        "answers.Reply",
+        on_delete=models.CASCADE,
+        related_name="follow_ups",
+        verbose_name=_("reply it follows up on"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("text"))
+    language = language_field()
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    is_urgent = models.BooleanField(_("urgent"), default=False)
+    screening = models.JSONField(_("screening"), default=dict, blank=True)
+    rejection_reason = models.TextField(_("reason for rejecting"), blank=True)
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        indexes = [
+            models.Index(fields=["reply", "status", "published_at"], name="follow_up_reply_status"),
+            models.Index(fields=["question", "status"], name="follow_up_question_status"),
+        ]
+
+    def __str__(self) -> str:
+        return gettext("Follow-up %(id)s on question %(question)s") % {
+            "id": self.pk,
+            "question": self.question_id,
+        }
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.language:
+            self.language = detect_language(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return f"{self.question.get_absolute_url()}#follow-up-{self.pk}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def urgent_reasons(self) -> list[str]:
+        """Why the follow-up is urgent, in words and each once."""
+        from questions.screening import red_flag_labels
+
+        flags = self.screening.get("red_flags") if isinstance(self.screening, dict) else None
+        if not isinstance(flags, list):
+            return []
+        return red_flag_labels(f.get("kind") for f in flags if isinstance(f, dict))
+
+
 # Search (issue 7): the denormalized document behind forum.site.search.
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext
 
 from forum.mail import QUESTION_UPDATES, send_template_email
-from questions.models import Question
+from questions.models import FollowUp, Question
 
 
 def _notify_author(
@@ -63,4 +63,26 @@ def notify_question_closed_as_duplicate(*, question: Question, original: Questio
         "emails/question_duplicate.txt",
         optional=False,
         original=original,
+    )
+
+
+def notify_follow_up_rejected(*, follow_up: FollowUp) -> None:
+    """Tell the author their follow-up was not published, and why (always sent)."""
+    _notify_author(
+        follow_up.question,
+        lambda: gettext("Your follow-up was not published"),
+        "emails/follow_up_rejected.txt",
+        optional=False,
+        follow_up=follow_up,
+    )
+
+
+def notify_follow_up_answered(*, question: Question, reply) -> None:
+    """Tell the author the doctor answered their follow-up, with a link to it. `reply`
+    is the doctor's answer (answers.models.Reply, with `follow_up` set)."""
+    _notify_author(
+        question,
+        lambda: gettext("A doctor answered your follow-up"),
+        "emails/follow_up_answered.txt",
+        answer=reply,
     )

@@ -19,7 +19,7 @@ from forum.actions import log_moderation_event
 from forum.models import DoctorProfile, ModerationEvent
 from questions import changes
 from questions.models import Question
-from questions.notifications import notify_question_answered
+from questions.notifications import notify_follow_up_answered, notify_question_answered
 
 
 def replies_need_approval(doctor: DoctorProfile) -> bool:
@@ -37,7 +37,7 @@ def submit_reply(*, question: Question, doctor: DoctorProfile, body: str) -> Rep
     locked = lock_question(question.pk)
     if not can_reply_to(doctor, locked):
         raise ActionNotAllowed(_("This question is not open for your replies."))
-    existing = Reply.objects.filter(question=locked, doctor=doctor).first()
+    existing = Reply.objects.to_questions().filter(question=locked, doctor=doctor).first()
     if existing is not None:
         return existing
     reply = Reply.objects.create(
@@ -87,12 +87,18 @@ def lock_question(question_id: int) -> Question:
 
 
 def publish_reply(reply: Reply, *, question: Question) -> None:
-    """Make a held reply public; the first public reply marks the question answered."""
+    """Make a held reply public; the first public reply marks the question answered.
+    A doctor's answer to a follow-up changes no answered_at and tells the asker that
+    their follow-up was answered."""
     now = timezone.now()
     reply.status = Reply.Status.PUBLISHED
     reply.published_at = now
     reply.moderation_reason = ""
     reply.save(update_fields=["status", "published_at", "moderation_reason", "updated_at"])
+    if reply.answers_follow_up:
+        notify_follow_up_answered(question=question, reply=reply)
+        refresh_reply_pages(reply, first_reply_changed=False)
+        return
     # Conditional update: of two replies published at once, only the first sets answered_at.
     first = (
         Question.objects.filter(pk=question.pk, answered_at__isnull=True).update(answered_at=now)
@@ -108,6 +114,7 @@ def sync_answered_at(question: Question) -> None:
     """answered_at follows the first reply still published (None when every one is hidden)."""
     first = (
         Reply.objects.published()
+        .to_questions()
         .filter(question_id=question.pk)
         .aggregate(first=Min("published_at"))["first"]
     )
@@ -118,13 +125,18 @@ def sync_answered_at(question: Question) -> None:
 
 def refresh_reply_pages(reply: Reply, *, first_reply_changed: bool) -> None:
     """Refresh what shows the reply. first_reply_changed: answered (or not any more, or
-    answered_at moved), and other pages' Similar Q&A show an excerpt of the first reply."""
+    answered_at moved), and other pages' Similar Q&A show an excerpt of the first reply.
+    An answer to a follow-up shows on the question's page only."""
+    if reply.answers_follow_up:
+        changes.follow_up_changed(reply.question_id)
+        return
     changes.reply_changed(reply.question_id, first_reply_changed=first_reply_changed)
 
 
 def _is_first_published(reply: Reply) -> bool:
     first = (
         Reply.objects.published()
+        .to_questions()
         .filter(question_id=reply.question_id)
         .order_by("published_at", "id")
         .values_list("pk", flat=True)

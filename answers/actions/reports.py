@@ -124,6 +124,7 @@ def _redact_reply(reply: Reply, moderator, fields: dict, reason: str) -> None:
 def _is_first(reply: Reply) -> bool:
     first = (
         Reply.objects.published()
+        .to_questions()
         .filter(question_id=reply.question_id)
         .order_by("published_at", "id")
     )

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from answers.models import FAQ, Article, Reply
 from forum.tests.factories import DoctorProfileFactory, EditorFactory
+from questions.models import FollowUp
 from questions.tests.factories import QuestionFactory
 
 
@@ -52,3 +53,17 @@ class FAQFactory(factory.django.DjangoModelFactory):
     answer = "Usually seven to ten days."
     answer_html = "<p>Usually seven to ten days.</p>"
     is_published = True
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    """A published follow-up under a published reply (the reply's question, its author)."""
+
+    class Meta:
+        model = FollowUp
+
+    reply = factory.SubFactory(ReplyFactory)
+    question = factory.LazyAttribute(lambda o: o.reply.question)
+    author = factory.LazyAttribute(lambda o: o.reply.question.author)
+    body = "Thank you. Should I still take the tablets when the headache is gone by noon?"
+    status = FollowUp.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)

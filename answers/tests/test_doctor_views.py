@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from answers.actions import claim_question
 from answers.models import QuestionClaim, Reply
-from answers.tests.factories import ReplyFactory
+from answers.tests.factories import FollowUpFactory, ReplyFactory
 from forum.models import DoctorProfile, ModerationEvent
 from forum.tests.factories import DoctorProfileFactory, SpecialtyFactory
 from forum.tests.two_factor import sign_in
@@ -206,13 +206,15 @@ def test_dashboard_query_count_does_not_grow_with_rows(
             question = QuestionFactory(specialty=specialty, tags=["sleep", "headache"])
             claim_question(question=question, doctor=other_doctor)
             ReplyFactory(question=question, status=Reply.Status.HELD, published_at=None)
+            FollowUpFactory(reply=ReplyFactory(doctor=doctor, question__specialty=specialty))
 
     add_rows()
-    # session, user, doctor profile, its specialties, count, page, held check, header roles
-    with django_assert_num_queries(8):
+    # session, user, doctor profile, its specialties, count, page, follow-ups waiting,
+    # held check, header roles
+    with django_assert_num_queries(9):
         doctor_client.get(reverse("answers:dashboard"))
     add_rows()
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         doctor_client.get(reverse("answers:dashboard"))
 
 

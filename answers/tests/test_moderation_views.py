@@ -185,17 +185,17 @@ def test_question_queue_query_count_does_not_grow_with_rows(mod_client, django_a
             _pending(f"Q {n}", n, tags=["rash", "itch"], screening={"red_flags": ["chest pain"]})
 
     add_rows()
-    # session, user, roles, count, page, tags, 3 tab counts, header doctor check
-    with django_assert_num_queries(10):
+    # session, user, roles, count, page, tags, 4 tab counts, header doctor check
+    with django_assert_num_queries(11):
         mod_client.get(reverse("answers:moderation"))
     add_rows()
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         mod_client.get(reverse("answers:moderation"))
 
 
 def test_question_edit_page_query_count(mod_client, django_assert_num_queries):
     question = _pending("Edit me", 1, tags=["rash"])
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         mod_client.get(reverse("answers:question-edit", kwargs={"pk": question.pk}))
 
 
@@ -272,11 +272,11 @@ def test_approving_a_hidden_reply_is_refused_with_a_message(mod_client):
 
 def test_reply_list_query_count_does_not_grow_with_rows(mod_client, django_assert_num_queries):
     ReplyFactory.create_batch(2, status=Reply.Status.HELD, published_at=None)
-    # session, user, roles, count, 3 tab counts, header doctor check, page
-    with django_assert_num_queries(9):
+    # session, user, roles, count, 4 tab counts, header doctor check, page
+    with django_assert_num_queries(10):
         mod_client.get(reverse("answers:moderation-replies"))
     ReplyFactory.create_batch(4, status=Reply.Status.HELD, published_at=None)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         mod_client.get(reverse("answers:moderation-replies"))
 
 
@@ -313,11 +313,11 @@ def test_doctor_lists_by_status(mod_client, doctor, applied_doctor, suspended_do
 
 def test_doctor_list_query_count_does_not_grow_with_rows(mod_client, django_assert_num_queries):
     DoctorProfileFactory.create_batch(2, status=DoctorProfile.Status.APPLIED)
-    # session, user, roles, count, 3 tab counts, header doctor check, page, specialties
-    with django_assert_num_queries(10):
+    # session, user, roles, count, 4 tab counts, header doctor check, page, specialties
+    with django_assert_num_queries(11):
         mod_client.get(reverse("answers:moderation-doctors"))
     DoctorProfileFactory.create_batch(4, status=DoctorProfile.Status.APPLIED)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         mod_client.get(reverse("answers:moderation-doctors"))
 
 
@@ -364,12 +364,12 @@ def test_log_query_count_does_not_grow_with_rows(
         log_moderation_event(actor=None, action="hide_reply", target=ReplyFactory())
 
     add_rows()
-    # session, user, roles, count, page, 3 tab counts, header doctor check, actor choices,
+    # session, user, roles, count, page, 4 tab counts, header doctor check, actor choices,
     # and one query per kind of target on the page (questions, doctors, replies)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         mod_client.get(reverse("answers:moderation-log"))
     add_rows()
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         mod_client.get(reverse("answers:moderation-log"))
 
 

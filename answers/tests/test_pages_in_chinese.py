@@ -408,22 +408,23 @@ def test_dashboard_query_count_in_chinese(
             ReplyFactory(question=question, status=Reply.Status.HELD, published_at=None)
 
     add_rows()
-    # session, user, doctor profile, its specialties, count, page, held check, header roles
+    # session, user, doctor profile, its specialties, count, page, follow-ups waiting,
+    # held check, header roles
     # (the Chinese specialty names come with the rows: no query of their own)
-    with translation.override("zh-hant"), django_assert_num_queries(8):
+    with translation.override("zh-hant"), django_assert_num_queries(9):
         doctor_client.get(reverse("answers:dashboard"))
     add_rows()
-    with translation.override("zh-hant"), django_assert_num_queries(8):
+    with translation.override("zh-hant"), django_assert_num_queries(9):
         doctor_client.get(reverse("answers:dashboard"))
 
 
 def test_moderation_queue_query_count_in_chinese(mod_client, neurology, django_assert_num_queries):
     PendingQuestionFactory.create_batch(2, specialty=neurology, tags=["頭痛"])
-    # session, user, roles, count, page, tags, 3 tab counts, header doctor check
-    with translation.override("zh-hant"), django_assert_num_queries(10):
+    # session, user, roles, count, page, tags, 4 tab counts, header doctor check
+    with translation.override("zh-hant"), django_assert_num_queries(11):
         mod_client.get(reverse("answers:moderation"))
     PendingQuestionFactory.create_batch(3, specialty=neurology, tags=["頭暈"])
-    with translation.override("zh-hant"), django_assert_num_queries(10):
+    with translation.override("zh-hant"), django_assert_num_queries(11):
         mod_client.get(reverse("answers:moderation"))
 
 
@@ -436,12 +437,12 @@ def test_moderation_log_query_count_in_chinese(
         log_moderation_event(actor=None, action="hide_reply", target=ReplyFactory())
 
     add_rows()
-    # session, user, roles, count, page, 3 tab counts, header doctor check, actor choices,
+    # session, user, roles, count, page, 4 tab counts, header doctor check, actor choices,
     # and one query per kind of target on the page (questions, doctors, replies)
-    with translation.override("zh-hant"), django_assert_num_queries(13):
+    with translation.override("zh-hant"), django_assert_num_queries(14):
         mod_client.get(reverse("answers:moderation-log"))
     add_rows()
-    with translation.override("zh-hant"), django_assert_num_queries(13):
+    with translation.override("zh-hant"), django_assert_num_queries(14):
         mod_client.get(reverse("answers:moderation-log"))
 
 

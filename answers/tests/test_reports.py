@@ -515,16 +515,16 @@ def test_queue_query_count_is_flat_in_the_number_of_reports(
             _report(reader, reply)
     sign_in(client, moderator)
     # session, user, groups; count and page of items; questions; replies; reasons;
-    # the three tab counts; the header's doctor check
-    with django_assert_num_queries(12):
+    # the four tab counts; the header's doctor check
+    with django_assert_num_queries(13):
         response = client.get(reverse("answers:moderation-reports"))
     assert response.content.decode().count("Review and decide") == 2 * reports
 
 
 def test_empty_queue_query_count(client, moderator, django_assert_num_queries):
     sign_in(client, moderator)
-    # session, user, groups; count and (empty) page; the three tab counts; the header
-    with django_assert_num_queries(8):
+    # session, user, groups; count and (empty) page; the four tab counts; the header
+    with django_assert_num_queries(9):
         response = client.get(reverse("answers:moderation-reports"))
     assert "No open reports." in response.content.decode()
 
@@ -538,7 +538,7 @@ def test_decision_page_query_count_is_flat(
     sign_in(client, moderator)
     # session, user, groups; the reply; its open reports with reporters; the three tab
     # counts; the header's doctor check
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(decide_url("reply", reply.pk))
     assert response.content.decode().count("Dangerous or wrong medical advice") == reports
 

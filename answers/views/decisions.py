@@ -1,5 +1,5 @@
-"""Every moderation decision (approve or reject a question; approve, send back, hide or
-restore a reply; verify, reject, suspend or restore a doctor) is one view, `decide`,
+"""Every moderation decision (approve or reject a question or a follow-up; approve, send
+back, hide or restore a reply; verify, reject, suspend or restore a doctor) is one view, `decide`,
 over the table DECISIONS: what it is taken on, which action makes it, whether a reason
 is required, what the moderator is told and which list they go back to.
 
@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from answers.actions.errors import ActionNotAllowed
+from answers.actions.follow_ups import approve_follow_up, reject_follow_up
 from answers.actions.moderation.doctors import DOCTOR_TRANSITIONS, change_doctor_status
 from answers.actions.moderation.replies import (
     approve_reply,
@@ -37,7 +38,7 @@ from answers.views.access import moderator_required
 from forum.models import DoctorProfile
 from forum.redirects import redirect_to_next, safe_next
 from questions.actions import approve_question, reject_question
-from questions.models import Question
+from questions.models import FollowUp, Question
 
 StrOrPromise = str | Promise  # a message, translated when it is shown
 
@@ -111,6 +112,27 @@ DECISIONS: dict[str, Decision] = {
     "reply-return": _reply_decision(return_reply, _("Reply sent back to the doctor.")),
     "reply-hide": _reply_decision(hide_reply, _("Reply hidden.")),
     "reply-restore": _reply_decision(restore_reply, _("Reply restored.")),
+    "follow-up-approve": Decision(
+        targets=lambda: FollowUp.objects.select_related("question"),
+        act=lambda follow_up, moderator, reason: approve_follow_up(
+            follow_up=follow_up, moderator=moderator
+        ),
+        done=_("Follow-up approved and published; the doctor is told."),
+        default_next="answers:moderation-follow-ups",
+        reason_required=False,
+        applies_to=(FollowUp.Status.PENDING, FollowUp.Status.PUBLISHED),
+        refusal=_("Only pending follow-ups can be approved."),
+    ),
+    "follow-up-reject": Decision(
+        targets=lambda: FollowUp.objects.select_related("question"),
+        act=lambda follow_up, moderator, reason: reject_follow_up(
+            follow_up=follow_up, moderator=moderator, reason=reason
+        ),
+        done=_("Follow-up rejected; the asker has been told why."),
+        default_next="answers:moderation-follow-ups",
+        applies_to=(FollowUp.Status.PENDING, FollowUp.Status.PUBLISHED, FollowUp.Status.REJECTED),
+        refusal=_("This follow-up can no longer be rejected."),
+    ),
     "doctor-verify": _doctor_decision("verify", _("%(target)s is verified and can now answer.")),
     "doctor-reject": _doctor_decision("reject", _("Application rejected.")),
     "doctor-suspend": _doctor_decision("suspend", _("%(target)s is suspended.")),

@@ -28,13 +28,14 @@ from answers.actions.replying import (
     submit_reply,
 )
 from answers.forms import DashboardFilterForm, DigestForm, DoctorApplicationForm, ReplyForm
-from answers.models import QuestionClaim, Reply
+from answers.models import QuestionClaim, Reply, follow_ups_waiting_for
 from answers.permissions import can_reply_to
 from answers.views.access import doctor_required
 from forum.models import DoctorProfile
 from questions.models import Question
 
 DASHBOARD_PAGE_SIZE = 20
+DASHBOARD_FOLLOW_UPS = 20  # the oldest (urgent first); answering one brings up the next
 HISTORY_PAGE_SIZE = 20
 
 
@@ -79,12 +80,14 @@ def dashboard(request):
             # The doctor's own reply, if any, and its state: a reply a moderator hid or
             # sent back is not "replied" (the question waits for an answer again).
             my_reply_id=Subquery(
-                Reply.objects.filter(question=OuterRef("pk"), doctor=doctor)
+                Reply.objects.to_questions()
+                .filter(question=OuterRef("pk"), doctor=doctor)
                 .order_by("-pk")
                 .values("pk")[:1]
             ),
             my_reply_status=Subquery(
-                Reply.objects.filter(question=OuterRef("pk"), doctor=doctor)
+                Reply.objects.to_questions()
+                .filter(question=OuterRef("pk"), doctor=doctor)
                 .order_by("-pk")
                 .values("status")[:1]
             ),
@@ -94,6 +97,8 @@ def dashboard(request):
     page = Paginator(questions, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     for question in page.object_list:
         question.active_claim = _active_claim(question)
+    # Shown first: askers waiting on this doctor's own replies.
+    follow_ups = list(follow_ups_waiting_for(doctor)[: DASHBOARD_FOLLOW_UPS + 1])
     return render(
         request,
         "answers/dashboard.html",
@@ -101,6 +106,8 @@ def dashboard(request):
             "doctor": doctor,
             "filter_form": filter_form,
             "page_obj": page,
+            "follow_ups": follow_ups[:DASHBOARD_FOLLOW_UPS],
+            "more_follow_ups": len(follow_ups) > DASHBOARD_FOLLOW_UPS,
             "query_string": urlencode({"specialty": selected.slug}) if selected else "",
             "digest_form": DigestForm(initial={"wants_digest": doctor.wants_digest}),
             "replies_held": replies_need_approval(doctor),
@@ -166,7 +173,11 @@ def reply(request, pk):
     )
     if not can_reply_to(doctor, question):
         raise PermissionDenied(_("This question is outside your specialties."))
-    mine = Reply.objects.filter(question=question, doctor=doctor).values_list("pk", flat=True)
+    mine = (
+        Reply.objects.to_questions()
+        .filter(question=question, doctor=doctor)
+        .values_list("pk", flat=True)
+    )
     if mine:
         messages.info(request, _("You have already replied to this question; you can edit it."))
         return redirect("answers:reply-edit", pk=mine[0])
@@ -273,4 +284,6 @@ def _active_claim(question: Question) -> QuestionClaim | None:
 
 
 def _published_replies(question: Question):
-    return Reply.objects.published().filter(question=question).select_related("doctor")
+    return (
+        Reply.objects.published().to_questions().filter(question=question).select_related("doctor")
+    )

@@ -28,7 +28,7 @@ from answers.screening import screening_findings
 from answers.views.access import moderator_required
 from forum.models import DoctorProfile, ModerationEvent
 from forum.redirects import redirect_to_next, safe_next
-from questions.models import Question, Tag
+from questions.models import FollowUp, Question, Tag
 
 REPLY_TABS = {
     "held": (gettext_lazy("Held for approval"), lambda qs: qs.held().order_by("created_at", "id")),
@@ -59,7 +59,7 @@ def moderation(request):
     return render(
         request,
         "answers/moderation_questions.html",
-        {"page_obj": page, "counts": _moderation_counts(), "tab": "questions"},
+        {"page_obj": page, "counts": moderation_counts(), "tab": "questions"},
     )
 
 
@@ -79,7 +79,7 @@ def moderation_replies(request):
             "status": status,
             "tabs": [(key, label) for key, (label, _) in REPLY_TABS.items()],
             "query_string": urlencode({"status": status}),
-            "counts": _moderation_counts(),
+            "counts": moderation_counts(),
             "tab": "replies",
         },
     )
@@ -103,7 +103,7 @@ def moderation_doctors(request):
             "status": status,
             "statuses": DoctorProfile.Status.choices,
             "query_string": urlencode({"status": status}),
-            "counts": _moderation_counts(),
+            "counts": moderation_counts(),
             "tab": "doctors",
         },
     )
@@ -133,7 +133,7 @@ def moderation_log(request):
             "form": form,
             "page_obj": page,
             "query_string": urlencode(filters),
-            "counts": _moderation_counts(),
+            "counts": moderation_counts(),
             "tab": "log",
         },
     )
@@ -171,7 +171,7 @@ def question_edit(request, pk):
             "question": question,
             "form": form,
             "next_url": next_url,
-            "counts": _moderation_counts(),
+            "counts": moderation_counts(),
             "tab": "questions",
         },
     )
@@ -205,7 +205,7 @@ def question_duplicate(request, pk):
             "question": question,
             "form": form,
             "next_url": next_url,
-            "counts": _moderation_counts(),
+            "counts": moderation_counts(),
             "tab": "questions",
         },
         status=status,
@@ -222,10 +222,11 @@ def question_reopen(request, pk):
     return redirect_to_next(request, "answers:moderation", safe_next(request, "answers:moderation"))
 
 
-def _moderation_counts() -> dict[str, int]:
+def moderation_counts() -> dict[str, int]:
     return {
         "questions": Question.objects.pending().not_duplicate().count(),
         "replies": Reply.objects.held().count(),
+        "follow_ups": FollowUp.objects.moderation_queue().count(),
         "doctors": DoctorProfile.objects.filter(status=DoctorProfile.Status.APPLIED).count(),
     }
 
@@ -258,6 +259,11 @@ LOG_SENTENCES = {
     Action.DISMISS_REPORTS: gettext_lazy("%(actor)s dismissed the reports of %(target)s."),
     # Logged without an actor: the log names no patient.
     Action.WITHDRAW_QUESTION: gettext_lazy("The author withdrew %(target)s."),
+    Action.APPROVE_FOLLOW_UP: gettext_lazy("%(actor)s approved %(target)s."),
+    Action.REJECT_FOLLOW_UP: gettext_lazy("%(actor)s rejected %(target)s."),
+    Action.PUBLISH_TRUSTED_FOLLOW_UP: gettext_lazy(
+        "%(target)s was published at once: its author is a trusted asker."
+    ),
 }
 # Entries without an actor that readers' reports caused (answers/actions/reports.py: the
 # threshold hides the item).
@@ -271,13 +277,14 @@ TARGET_KINDS = {
     "doctorprofile": gettext_lazy("doctor profile"),
     "article": gettext_lazy("article"),
     "tag": gettext_lazy("tag"),
+    "followup": gettext_lazy("follow-up"),
 }
 
 
 def _describe_targets(events, *, can_edit_articles: Callable[[], bool]) -> None:
     """Give each event its `sentence`: who did what to which object, the object named as
     it is now and linked where it can be seen, with one query per kind of target on the
-    page (at most five, whatever the number of rows). A target that is gone keeps the
+    page (at most six, whatever the number of rows). A target that is gone keeps the
     name the log stored when it acted."""
     ids: dict[str, set[int]] = {}
     for event in events:
@@ -297,6 +304,14 @@ def _describe_targets(events, *, can_edit_articles: Callable[[], bool]) -> None:
                 % {"doctor": reply.doctor.display_name, "question": reply.question.title},
                 reverse("questions:detail-short", kwargs={"pk": reply.question_id})
                 + f"#reply-{reply.pk}",
+            )
+    if "followup" in ids:
+        follow_ups = FollowUp.objects.filter(pk__in=ids["followup"]).select_related("question")
+        for follow_up in follow_ups.only("pk", "question__title"):
+            found["followup", follow_up.pk] = (
+                _("a follow-up to “%(question)s”") % {"question": follow_up.question.title},
+                reverse("questions:detail-short", kwargs={"pk": follow_up.question_id})
+                + f"#follow-up-{follow_up.pk}",
             )
     if "doctorprofile" in ids:
         for doctor in DoctorProfile.objects.filter(pk__in=ids["doctorprofile"]).only(

@@ -27,7 +27,7 @@ from answers.forms import ReportDecisionForm, ReportForm
 from answers.models import Reply
 from answers.permissions import can_agree_with
 from answers.views.access import doctor_required, moderator_required
-from answers.views.moderation import _moderation_counts
+from answers.views.moderation import moderation_counts
 from forum import roles
 from forum.models import DoctorProfile, Report
 
@@ -206,7 +206,7 @@ def moderation_reports(request):
     return render(
         request,
         "answers/moderation_reports.html",
-        {"page_obj": page, "rows": rows, "counts": _moderation_counts(), "tab": "reports"},
+        {"page_obj": page, "rows": rows, "counts": moderation_counts(), "tab": "reports"},
     )
 
 
@@ -244,7 +244,7 @@ def report_decide(request, kind: str, pk: int):
             "kind": kind,
             "item": item,
             "reports": reports,
-            "counts": _moderation_counts(),
+            "counts": moderation_counts(),
             "tab": "reports",
         },
     )

@@ -42,12 +42,16 @@ class EmailSettingsForm(forms.Form):
         label=_("E-mail me when articles I edit or reviewed are past their review date"),
         required=False,
     )
+    follow_ups = forms.BooleanField(
+        label=_("E-mail me when an asker follows up on one of my replies"), required=False
+    )
 
     def __init__(self, *args, user, doctor: DoctorProfile | None, reviews_articles: bool, **kwargs):
         super().__init__(*args, **kwargs)
         # Each person sees only the settings of mail they can get.
         if doctor is None:
             del self.fields["digest"]
+            del self.fields["follow_ups"]
         if not roles.is_moderator(user):
             del self.fields["moderation_alerts"]
         if not (roles.is_editor(user) or reviews_articles):
@@ -64,6 +68,7 @@ def email_settings(request):
         "moderation_alerts": user.email_moderation_alerts,
         "report_outcomes": user.email_report_outcomes,
         "review_reminders": user.email_review_reminders,
+        "follow_ups": user.email_follow_ups,
     }
     # A doctor who is an article's medical reviewer gets that article's review reminders.
     reviews_articles = doctor is not None and doctor.reviewed_articles.exists()
@@ -81,6 +86,7 @@ def email_settings(request):
             "moderation_alerts": mail.MODERATION_ALERTS,
             "report_outcomes": mail.REPORT_OUTCOMES,
             "review_reminders": mail.REVIEW_REMINDERS,
+            "follow_ups": mail.FOLLOW_UPS,
         }
         for field, wanted in form.cleaned_data.items():
             mail.set_topic(user=user, topic=topics[field], wanted=wanted)

@@ -368,7 +368,7 @@ def test_email_settings_need_a_log_in(client):
     ("who", "shown"),
     [
         ("patient", {"question_updates", "report_outcomes"}),
-        ("doctor", {"question_updates", "digest", "report_outcomes"}),
+        ("doctor", {"question_updates", "digest", "report_outcomes", "follow_ups"}),
         ("moderator", {"question_updates", "moderation_alerts", "report_outcomes"}),
     ],
 )

@@ -41,9 +41,10 @@ def test_asker_page_query_count_is_fixed(client, patient, question, django_asser
     client.login(email=patient.email, password=PASSWORD)
     client.get(question.get_absolute_url())
     # session, user, viewer roles (2), question (with its replies, tags, Similar Q&A,
-    # Related FAQ and whether an article is attached: none here), thanked replies
-    with django_assert_num_queries(6):
+    # Related FAQ and whether an article is attached: none here), thanked replies, the
+    # asker's own follow-ups
+    with django_assert_num_queries(7):
         client.get(question.get_absolute_url())
     ReplyFactory.create_batch(3, question=question)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(question.get_absolute_url())

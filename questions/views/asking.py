@@ -77,7 +77,7 @@ def _popular_tag_names(limit: int = 12) -> list[str]:
     return cache.get_or_set("questions:popular-tag-names", compute, 600)
 
 
-def _help_numbers() -> dict[str, str]:
+def help_numbers() -> dict[str, str]:
     """The numbers the emergency notices give, by setting name."""
     return {name: getattr(settings, name, "") for name in NUMBER_NAMES}
 
@@ -90,7 +90,7 @@ def _ask_context(form, *, question=None) -> dict:
         "form": form,
         "question": question,
         "red_flags": red_flags,
-        "emergency_notices": notices(red_flags, _help_numbers()),
+        "emergency_notices": notices(red_flags, help_numbers()),
         "popular_tags": _popular_tag_names(),
     }
 
@@ -107,7 +107,7 @@ def needs_safety_check(request, form) -> bool:
     )
 
 
-def _with_safety_check(context: dict, safety_check: bool) -> dict:
+def with_safety_check(context: dict, safety_check: bool) -> dict:
     context["safety_check"] = safety_check
     if safety_check:
         context["safety_numbers"] = list(
@@ -157,7 +157,7 @@ def _ask_retry_response(request, form, *, viewer):
         "question": None,
         "red_flags": screen_submitted_text(form.data).red_flag_kinds,
         "emergency_notices": notices(
-            screen_submitted_text(form.data).red_flag_kinds, _help_numbers()
+            screen_submitted_text(form.data).red_flag_kinds, help_numbers()
         ),
         # Without Redis the cache is in the database too.
         "popular_tags": _unless_database_fails(
@@ -216,7 +216,7 @@ def ask(request):
             if "privacy_consent" in form.fields:
                 record_consent(request.user)
             return redirect("questions:asked", pk=question.pk)
-    context = _with_safety_check(_ask_context(form), safety_check)
+    context = with_safety_check(_ask_context(form), safety_check)
     allowed_at = None if form.non_field_errors() else next_question_allowed_at(request.user)
     context["limit_notice"] = _limit_message(allowed_at) if allowed_at else ""
     return render(request, "questions/ask.html", context)
@@ -253,7 +253,7 @@ def screen_text(request):
             status=429,
         )
     kinds = screen(f"{fields['title']}\n{fields['body']}").red_flag_kinds
-    response = JsonResponse({"categories": kinds, "notices": notices(kinds, _help_numbers())})
+    response = JsonResponse({"categories": kinds, "notices": notices(kinds, help_numbers())})
     patch_cache_control(response, private=True, no_store=True)  # about someone's health
     return response
 
@@ -328,7 +328,7 @@ def ask_done(request, pk):
             "red_flags": [flag["kind"] for flag in question.screening.get("red_flags", [])],
             "emergency_notices": notices(
                 [flag["kind"] for flag in question.screening.get("red_flags", [])],
-                _help_numbers(),
+                help_numbers(),
             ),
         },
     )

@@ -34,8 +34,8 @@ from questions.views.asking import (
     _ask_context,
     _author_question_or_404,
     _personal_data_message,
-    _with_safety_check,
     needs_safety_check,
+    with_safety_check,
 )
 
 logger = logging.getLogger("questions.patients")
@@ -74,7 +74,7 @@ def edit_question(request, pk):
             request, gettext("Your changes are saved. Your question is waiting for review.")
         )
         return redirect("questions:mine")
-    context = _with_safety_check(_ask_context(form, question=question), safety_check)
+    context = with_safety_check(_ask_context(form, question=question), safety_check)
     return render(request, "questions/ask.html", context)
 
 
