@@ -240,6 +240,9 @@ class ModerationEvent(models.Model):
         WITHDRAW_QUESTION = "withdraw_question", _("Question withdrawn by its author")
         APPROVE_FOLLOW_UP = "approve_follow_up", _("Approved follow-up")
         REJECT_FOLLOW_UP = "reject_follow_up", _("Rejected follow-up")
+        HIDE_FOLLOW_UP = "hide_follow_up", _("Hid follow-up")
+        RESTORE_FOLLOW_UP = "restore_follow_up", _("Restored follow-up")
+        EDIT_FOLLOW_UP = "edit_follow_up", _("Edited follow-up")
         PUBLISH_TRUSTED_FOLLOW_UP = (
             "publish_trusted_follow_up",
             _("Published a trusted asker's follow-up without moderation"),
@@ -289,7 +292,7 @@ class ReportQuerySet(models.QuerySet["Report"]):
 
 
 class Report(models.Model):
-    """A signed-in person's report of one question, reply (or other kind of item, by
+    """A signed-in person's report of one question, reply or follow-up (by
     `target_kind`) to the moderators, with a reason. One per person and item. Enough
     open reports hide the item pending review (settings.REPORT_HIDE_THRESHOLD); a
     moderator's decision closes every open report of the item with one outcome."""
@@ -299,6 +302,7 @@ class Report(models.Model):
         # restored and redacted.
         QUESTION = "question", _("question")
         REPLY = "reply", _("reply")
+        FOLLOW_UP = "follow_up", _("follow-up")
 
     class Reason(models.TextChoices):
         PERSONAL_DATA = "personal_data", _("My personal data is in it")

@@ -189,3 +189,50 @@ def answer_follow_up(*, follow_up: FollowUp, doctor: DoctorProfile, body: str) -
     if not replies_need_approval(doctor):
         publish_reply(answer, question=question)
     return answer
+
+
+# --- Reports (answers/actions/reports.py: KINDS) --------------------------------------
+# A follow-up that readers' reports or a moderator's decision take off the page is
+# "removed" (kept for the audit trail and the report queue), and shown again when the
+# reports are dismissed or the text redacted. Its answers go with it from the page.
+
+
+def hide_follow_up(*, follow_up: FollowUp, actor: User | None, reason: str, action: str) -> None:
+    """Take a published follow-up off its page (status removed); log `action` either
+    way, so every decision has its entry."""
+    locked = _locked(follow_up)
+    if locked.status == FollowUp.Status.PUBLISHED:
+        locked.status = FollowUp.Status.REMOVED
+        locked.save(update_fields=["status", "updated_at"])
+        changes.follow_up_changed(locked.question_id)
+    log_moderation_event(actor=actor, action=action, target=locked, reason=reason)
+
+
+def restore_follow_up(*, follow_up: FollowUp, actor: User, reason: str) -> None:
+    """Show again a follow-up that reports hid (it was published before)."""
+    locked = _locked(follow_up)
+    if locked.status != FollowUp.Status.REMOVED or locked.published_at is None:
+        return
+    locked.status = FollowUp.Status.PUBLISHED
+    locked.save(update_fields=["status", "updated_at"])
+    log_moderation_event(
+        actor=actor, action=ModerationEvent.Action.RESTORE_FOLLOW_UP, target=locked, reason=reason
+    )
+    changes.follow_up_changed(locked.question_id)
+
+
+def redact_follow_up(*, follow_up: FollowUp, moderator: User, body: str, reason: str) -> None:
+    """A moderator edits a follow-up's text, typically to take out personal data: the
+    earlier text is not kept (a redaction that kept it would keep what it removes)."""
+    locked = _locked(follow_up)
+    body = body.strip()
+    if body == locked.body:
+        return
+    locked.body = body
+    locked.language = ""  # detected again from the new text on save
+    locked.save(update_fields=["body", "language", "updated_at"])
+    log_moderation_event(
+        actor=moderator, action=ModerationEvent.Action.EDIT_FOLLOW_UP, target=locked, reason=reason
+    )
+    if locked.is_published:
+        changes.follow_up_changed(locked.question_id)

@@ -1,8 +1,8 @@
 """Reports from readers and doctors' flags, and the moderators' decisions on them.
 
-What can be reported is Report.Kind; KINDS below says, for each kind, where its items
-are found and how one is hidden, restored and edited. Adding a kind (a patient's
-follow-up) is one Report.Kind choice and one row of KINDS.
+What can be reported is Report.Kind (a question, a reply, a patient's follow-up); KINDS
+below says, for each kind, where its items are found and how one is hidden, restored
+and edited. Adding a kind is one Report.Kind choice and one row of KINDS.
 
 A report is one person's, once per item (a database constraint). When
 settings.REPORT_HIDE_THRESHOLD reports of an item are open, the item is hidden pending
@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from answers.actions.errors import ActionNotAllowed, required_reason
+from answers.actions.follow_ups import hide_follow_up, redact_follow_up, restore_follow_up
 from answers.actions.moderation.replies import hide_reply, restore_reply
 from answers.actions.replying import lock_question, refresh_reply_pages
 from answers.models import Reply, ReplyVersion
@@ -32,7 +33,7 @@ from forum.actions import log_moderation_event
 from forum.models import ModerationEvent, Report
 from questions import changes
 from questions.actions import edit_question
-from questions.models import Question
+from questions.models import FollowUp, Question
 
 Action = ModerationEvent.Action
 Outcome = Report.Outcome
@@ -135,6 +136,30 @@ def _reply_visible(reply: Reply) -> bool:
     return reply.status == Reply.Status.PUBLISHED and reply.question.is_published
 
 
+# --- Follow-ups ----------------------------------------------------------------------
+
+
+def _follow_up_visible(follow_up: FollowUp) -> bool:
+    return follow_up.is_published and follow_up.question.is_published
+
+
+def _hide_follow_up(follow_up: FollowUp, actor, reason: str, action: str) -> None:
+    hide_follow_up(follow_up=follow_up, actor=actor, reason=reason, action=action)
+
+
+def _restore_follow_up(follow_up: FollowUp, actor, reason: str) -> None:
+    restore_follow_up(follow_up=follow_up, actor=actor, reason=reason)
+
+
+def _redact_follow_up(follow_up: FollowUp, moderator, fields: dict, reason: str) -> None:
+    redact_follow_up(
+        follow_up=follow_up,
+        moderator=moderator,
+        body=fields["body"],
+        reason=reason or _("Edited after a report"),
+    )
+
+
 @dataclass(frozen=True)
 class ReportableKind:
     """How the report queue finds, hides, restores and edits one kind of item."""
@@ -169,6 +194,16 @@ KINDS: dict[str, ReportableKind] = {
         redact=_redact_reply,
         hide_action=Action.HIDE_REPLY,
         remove_action=Action.HIDE_REPLY,
+    ),
+    Report.Kind.FOLLOW_UP: ReportableKind(
+        items=lambda: FollowUp.objects.select_related("question__specialty", "reply__doctor"),
+        question_id=lambda follow_up: follow_up.question_id,
+        is_visible=_follow_up_visible,
+        hide=_hide_follow_up,
+        restore=_restore_follow_up,
+        redact=_redact_follow_up,
+        hide_action=Action.HIDE_FOLLOW_UP,
+        remove_action=Action.HIDE_FOLLOW_UP,
     ),
 }
 

@@ -13,12 +13,10 @@ from answers.actions.reports import AlreadyReported, decide_reports, report_item
 from answers.models import Reply, ReplyVersion
 from answers.tests.factories import ReplyFactory
 from forum import roles
-from forum.models import DoctorProfile, ModerationEvent, Report
+from forum.models import ModerationEvent, Report
 from forum.tests.factories import (
-    DoctorProfileFactory,
     EditorFactory,
     ModeratorFactory,
-    SpecialtyFactory,
     UserFactory,
 )
 from forum.tests.two_factor import sign_in
@@ -55,28 +53,6 @@ def _people(n):
 
 
 # --- Who may open the report page ---------------------------------------------------
-
-
-@pytest.fixture
-def world(db, patient, question, reply, doctor, specialty, moderator, editor):
-    other_specialty = SpecialtyFactory(name="Dermatology", slug="dermatology")
-    return {
-        "anonymous": None,
-        "author": patient,
-        "patient": UserFactory(email="reader@example.org"),
-        "verified": DoctorProfileFactory(specialties=[specialty]).user,
-        "unverified": DoctorProfileFactory(
-            status=DoctorProfile.Status.APPLIED, verified_at=None, specialties=[specialty]
-        ).user,
-        "suspended": DoctorProfileFactory(
-            status=DoctorProfile.Status.SUSPENDED, specialties=[specialty]
-        ).user,
-        "other_specialty": DoctorProfileFactory(specialties=[other_specialty]).user,
-        "reply_author": doctor.user,
-        "moderator": moderator,
-        "editor": editor,
-        "staff": UserFactory(email="staff@example.org", is_staff=True),
-    }
 
 
 ROLES = [
