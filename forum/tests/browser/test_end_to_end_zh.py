@@ -88,7 +88,7 @@ def log_in(browser_page: BrowserPage, email: str, *, two_factor: bool):
     page.locator("main form button[type=submit]").first.click()
     if two_factor:
         page.wait_for_url("**/accounts/2fa/authenticate/")
-        wait_for_fresh_totp_period()
+        wait_for_fresh_totp_period(email)
         page.locator("input[name=code]").fill(totp(SECRET))
         page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()
