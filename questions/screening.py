@@ -296,7 +296,10 @@ _TOKEN = re.compile(
     # A run of Chinese characters (numerals aside), cut into one token per character.
     rf"|(?P<r>(?:(?![{_ZH_NUMERALS}])[{_CJK}])++)"
     r"|(?P<s>[.!?;。！？；\n])"
-    r"|(?P<p>[,，:：()（）\[\]「」\"])"
+    r"|(?P<p>[,，:：()（）\[\]「」\"]"
+    # A space between two Chinese characters (numerals aside: "吞了 三十顆") ends a clause
+    # as a comma does: "沒有發燒 胸口很痛", "藥都沒用 快吸不到氣了".
+    rf"|(?<=[{_CJK}])(?<![{_ZH_NUMERALS}])[ \t]++(?=[{_CJK}])(?![{_ZH_NUMERALS}]))"
 )
 SENTENCE, CLAUSE, WORD, NUMBER, CHARACTER = "s", "p", "w", "n", "c"
 # Units after a number that make it a dose or an amount rather than a count of tablets.
@@ -504,6 +507,10 @@ class Context:
     resolved: PhraseSet
     current: PhraseSet
     again: PhraseSet
+    # Right after a red flag, a past episode ("中風過"), unless what follows is one of
+    # `past_after_not` ("暈過去", "過敏").
+    past_after: PhraseSet = dataclasses.field(default_factory=lambda: PhraseSet(()))
+    past_after_not: PhraseSet = dataclasses.field(default_factory=lambda: PhraseSet(()))
     # All cue phrases of the five sets above in one index, and the sets each belongs to,
     # so that a region's cues are found in one pass over its tokens.
     all_cues: PhraseSet | None = None
@@ -598,6 +605,8 @@ def ruleset() -> Ruleset:
                 resolved=_phrases(cues["resolved"]["cues"]),
                 current=_phrases(cues["current"]["cues"]),
                 again=_phrases(cues["again"]["cues"]),
+                past_after=_phrases(cues["past"].get("after", [])),
+                past_after_not=_phrases(cues["past"].get("after_not_before", [])),
             )
         )
     by_exact: dict[tuple, list] = {}
@@ -880,12 +889,29 @@ def _in_the_past(tokens: Tokens, i: int, context: Context, memo: dict) -> bool:
 
     again = has(*clause, "again")
     current = again or has(*clause, "current")
+    # Resolved in its own clause, or elsewhere in the sentence (or the next) unless its own
+    # clause says it is happening now: "The ER found nothing, but now the pain is crushing."
+    resolved = has(*clause, "resolved") or (not current and has(start, next_end, "resolved"))
     answer = has(*clause, "hypothetical") or (
-        not again
-        and (has(start, next_end, "resolved") or (not current and has(start, end, "past")))
+        not again and (resolved or (not current and has(start, end, "past")))
     )
     memo[clause] = answer
     return answer
+
+
+def _told_as_past(tokens: Tokens, i: int, end: int, context: Context, memo: dict) -> bool:
+    """Whether the red flag at tokens i..end is followed by a mark of a past episode
+    ("中風過", "昏倒過一次") and its clause does not say it is happening now or again."""
+    if not context.past_after or end >= len(tokens.texts):
+        return False
+    after = context.past_after.at(tokens, end, len(tokens.texts))
+    if after == -1 or context.past_after_not.at(tokens, after, len(tokens.texts)) != -1:
+        return False
+    clause = _clause_bounds(tokens, i)
+    return not (
+        _has_cue(tokens, context, memo, *clause, "again")
+        or _has_cue(tokens, context, memo, *clause, "current")
+    )
 
 
 def _find_slots(tokens, rule, context, i, phrase, sentence_end) -> tuple[int, int] | None:
@@ -1009,7 +1035,12 @@ def _match_region(rules: Ruleset, text: str, lower: str, offset: int, stop: int,
                 continue
             context = rules.contexts[rule.language]
             span = _find_slots(tokens, rule, context, i, phrase, sentence_end)
-            if span is None or _in_the_past(tokens, i, context, past_memo[rule.language]):
+            memo = past_memo[rule.language]
+            if (
+                span is None
+                or _in_the_past(tokens, i, context, memo)
+                or _told_as_past(tokens, i, span[1], context, memo)
+            ):
                 continue
             seen.add((rule.category, tokens.sentence[i]))
             first, last = offset + tokens.starts[span[0]], offset + tokens.ends[span[1] - 1]
