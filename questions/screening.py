@@ -1078,15 +1078,24 @@ _EMAIL = re.compile(
 _INTERNATIONAL_PHONE = re.compile(
     r"(?<![\w+])(?:\+|\b00)\s?+\d{1,3}(?:[\s.-]?+\(?+\d{1,4}+\)?){1,6}(?![\d/])"
 )
+# An extension after a number, kept with it: "02-2345-6789 轉 205", "ext. 12", "分機 3", "#205".
+_EXTENSION = r"(?:\s?+(?:轉|分機|(?i:ext)\.?+|#)\s?+\d{1,6}+(?!\d))?+"
+# Before a number: nothing a number, a word or a time runs on from, or a label's colon
+# ("電話：02-2345-6789", "Tel:0912345678"), though not a time's ("10:30").
+_PHONE_START = r"(?:(?<![A-Za-z0-9/.:-])|(?<=[^0-9]:))"
 # Taiwanese mobile and landline numbers: "0912-345-678", "(02) 2345-6789", "07-123-4567",
 # also right after Chinese text ("電話0912345678"): only a Latin letter, a digit or a
 # separator before it stops it. No "/" or "." separators, so dates, blood pressure and
 # lab values never match.
 _TAIWAN_PHONE = re.compile(
-    r"(?<![A-Za-z0-9/.:-])\(?0\d{1,3}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?![A-Za-z0-9/:]|[.,]\d)"
+    _PHONE_START + r"(?P<number>\(?0\d{1,3}\)?[\s-]?\d{3,4}[\s-]?\d{3,4})"
+    r"(?![A-Za-z0-9/:]|[.,]\d)" + _EXTENSION
 )
 # North American numbers written the US way: "(212) 555-0187", "212-555-0187".
-_US_PHONE = re.compile(r"(?<![\w/.:-])(?:\(\d{3}\)\s?+|\d{3}[-.\s])\d{3}[-.\s]\d{4}(?![\w/:-])")
+_US_PHONE = re.compile(
+    r"(?:(?<![\w/.:-])|(?<=[^\w]:))(?:\(\d{3}\)\s?+|\d{3}[-.\s])\d{3}[-.\s]\d{4}(?![\w/:-])"
+    + _EXTENSION
+)
 # Taiwanese national ID and resident certificate numbers: A123456789, AC01234567, A800000014.
 _NATIONAL_ID = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][12ABCD89]\d{8}(?![A-Za-z0-9])")
 _STREET = (
@@ -1158,6 +1167,10 @@ _ACCOUNT_LATER = re.compile(
 _AFTER_APP_NUMBER = re.compile(
     r"(?:\s?+(?:id|ID|號|帳號))?+(?:\s?+(?:is|:|是|為|=|-|,))?+\s?+(\+?\d(?:[\s-]?\d){6,14})"
 )
+# ... or a few words on, for the apps whose account is a phone number: "on WhatsApp at
+# +44 7700 900123", "用WhatsApp聯絡我嗎？+886 975 123 456". Searched only in the
+# APP_REACH characters after the name.
+_NUMBER_LATER = re.compile(r"(?<![\d+])(\+?\d(?:[\s-]?\d){6,14})(?!\d)")
 _AFTER_LINK = re.compile(r"/@?+[A-Za-z0-9_.-]{2,64}+")
 _AFTER_AT = re.compile(r"[A-Za-z][A-Za-z0-9_.]{3,29}+(?![\w@])")
 _LABEL_GLUE = r"[^A-Za-z0-9\n]{0,8}+(?:(?i:is|number|no\.?|card)[^A-Za-z0-9\n]{0,4}+){0,3}+"
@@ -1174,6 +1187,7 @@ def _keywords() -> dict:
     surnames = "".join(words["names"]["surnames"])
     return {
         "apps": [w.lower() for w in words["handles"]["apps"]],
+        "number_apps": [w.lower() for w in words["handles"]["numbers_further_on"]],
         "links": [w.lower() for w in words["handles"]["profile_links"]],
         "id": [w.lower() for w in words["national_id"]["labels"]],
         "nhi": [w.lower() for w in words["nhi_card"]["labels"]],
@@ -1225,6 +1239,13 @@ def _digits(text: str) -> int:
     return sum(ch.isdigit() for ch in text)
 
 
+def _is_phone_like(number: str) -> bool:
+    """A number a messaging account could be: international ("+44..."), Taiwanese
+    ("09..."), or ten digits or more; not a date ("2024-10-03") or a count."""
+    digits = _digits(number)
+    return 8 <= digits <= 15 and (number[0] in "+0" or digits >= 10)
+
+
 def _find_personal_data(text: str) -> list[Finding]:
     found: list[tuple[Finding, int, int]] = []
 
@@ -1247,7 +1268,7 @@ def _find_personal_data(text: str) -> list[Finding]:
                     add("phone", m)
         if "0" in text:
             for m in _TAIWAN_PHONE.finditer(text):
-                if 9 <= _digits(m.group()) <= 10:
+                if 9 <= _digits(m.group("number")) <= 10:
                     add("phone", m)
         for m in _US_PHONE.finditer(text):
             add("phone", m)
@@ -1289,6 +1310,12 @@ def _find_personal_data(text: str) -> list[Finding]:
         elif later := _ACCOUNT_LATER.search(text, end, end + APP_REACH):
             group = 1 if later.group(1) else 2
             found.append((Finding("handle", later.group(group)), later.start(group), later.end()))
+    if has_digit:
+        for end in _keyword_ends(lower, keywords["number_apps"]):
+            if (m := _NUMBER_LATER.search(text, end, end + APP_REACH)) and _is_phone_like(
+                m.group(1)
+            ):
+                found.append((Finding("handle", m.group(1)), m.start(1), m.end(1)))
     for end in _keyword_ends(lower, keywords["links"]):
         if m := _AFTER_LINK.match(text, end):
             found.append(
@@ -1368,6 +1395,7 @@ def patterns() -> dict[str, re.Pattern]:
         "after_app": _AFTER_APP,
         "account_later": _ACCOUNT_LATER,
         "after_app_number": _AFTER_APP_NUMBER,
+        "number_later": _NUMBER_LATER,
         "after_link": _AFTER_LINK,
         "after_at": _AFTER_AT,
         "after_id_label": _AFTER_ID_LABEL,

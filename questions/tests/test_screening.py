@@ -17,7 +17,7 @@ def kinds(findings):
         ("Call 0912-345-678 after work", "phone", "0912-345-678"),
         ("Call 0912345678 after work", "phone", "0912345678"),
         ("Call 0912 345 678 after work", "phone", "0912 345 678"),
-        ("office (02) 2345-6789 ext 3", "phone", "(02) 2345-6789"),
+        ("office (02) 2345-6789 ext 3", "phone", "(02) 2345-6789 ext 3"),
         ("office 02-2345-6789", "phone", "02-2345-6789"),
         ("Kaohsiung line 07-123-4567", "phone", "07-123-4567"),
         ("from abroad +886 912 345 678", "phone", "+886 912 345 678"),
