@@ -566,6 +566,12 @@ class Ruleset:
     # starts with a number: a token that is neither, with no cached candidates, is passed
     # over without a look-up of its pair.
     pair_firsts: frozenset[str] = frozenset()
+    # Phrases starting with a number and then a word prefix ("#0-2 month* old"), by that
+    # prefix: without it every number of a text would be a candidate for them.
+    by_number_prefix: dict[str, list[tuple[Term, int, Phrase]]] = dataclasses.field(
+        default_factory=dict
+    )
+    number_prefix_lengths: tuple[int, ...] = ()
 
 
 @cache
@@ -612,6 +618,7 @@ def ruleset() -> Ruleset:
     by_exact: dict[tuple, list] = {}
     by_prefix: dict[str, list] = {}
     by_number: dict[str | None, list] = {}
+    by_number_prefix: dict[str, list] = {}
     for index, rule in enumerate(rules):
         for phrase in rule.slots[0].phrases:
             first = phrase[0]
@@ -620,6 +627,8 @@ def ruleset() -> Ruleset:
                 by_exact.setdefault((first.exact, second), []).append((index, phrase))
             elif first.prefix is not None:
                 by_prefix.setdefault(first.prefix, []).append((index, phrase))
+            elif len(phrase) > 1 and phrase[1].prefix is not None:
+                by_number_prefix.setdefault(phrase[1].prefix, []).append((first, index, phrase))
             else:
                 by_number.setdefault(second, []).append((first, index, phrase))
     lengths = tuple(sorted({len(p) for p in by_prefix}))
@@ -655,6 +664,8 @@ def ruleset() -> Ruleset:
         trigger_lengths=tuple(sorted({len(p) for p in prefixes})),
         trigger_first_characters=set(strings),
         pair_firsts=frozenset(first for first, second in by_exact if second is not None),
+        by_number_prefix=by_number_prefix,
+        number_prefix_lengths=tuple(sorted({len(p) for p in by_number_prefix})),
         trigger_pattern=re.compile(
             "|".join(
                 re.escape(literal)
@@ -994,6 +1005,11 @@ def _candidates(rules: Ruleset, tokens: Tokens, i: int) -> list[tuple[int, Phras
         found = found + pair
     if value is not None:
         numbers = rules.by_number.get(None, []) + rules.by_number.get(following, [])
+        if following is not None:
+            for n in rules.number_prefix_lengths:
+                if n > len(following):
+                    break
+                numbers = numbers + rules.by_number_prefix.get(following[:n], [])
         found = found + [(r, p) for term, r, p in numbers if term.matches(text, kind, value)]
     return found
 
@@ -1082,7 +1098,7 @@ _INTERNATIONAL_PHONE = re.compile(
 _EXTENSION = r"(?:\s?+(?:轉|分機|(?i:ext)\.?+|#)\s?+\d{1,6}+(?!\d))?+"
 # Before a number: nothing a number, a word or a time runs on from, or a label's colon
 # ("電話：02-2345-6789", "Tel:0912345678"), though not a time's ("10:30").
-_PHONE_START = r"(?:(?<![A-Za-z0-9/.:-])|(?<=[^0-9]:))"
+_PHONE_START = r"(?<![A-Za-z0-9/.-])(?<![0-9]:)"
 # Taiwanese mobile and landline numbers: "0912-345-678", "(02) 2345-6789", "07-123-4567",
 # also right after Chinese text ("電話0912345678"): only a Latin letter, a digit or a
 # separator before it stops it. No "/" or "." separators, so dates, blood pressure and
@@ -1093,7 +1109,7 @@ _TAIWAN_PHONE = re.compile(
 )
 # North American numbers written the US way: "(212) 555-0187", "212-555-0187".
 _US_PHONE = re.compile(
-    r"(?:(?<![\w/.:-])|(?<=[^\w]:))(?:\(\d{3}\)\s?+|\d{3}[-.\s])\d{3}[-.\s]\d{4}(?![\w/:-])"
+    r"(?<![\w/.-])(?<![0-9]:)(?:\(\d{3}\)\s?+|\d{3}[-.\s])\d{3}[-.\s]\d{4}(?![\w/:-])"
     + _EXTENSION
 )
 # Taiwanese national ID and resident certificate numbers: A123456789, AC01234567, A800000014.
