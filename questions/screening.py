@@ -912,7 +912,9 @@ def _in_the_past(tokens: Tokens, i: int, context: Context, memo: dict) -> bool:
 
 def _told_as_past(tokens: Tokens, i: int, end: int, context: Context, memo: dict) -> bool:
     """Whether the red flag at tokens i..end is followed by a mark of a past episode
-    ("中風過", "昏倒過一次") and its clause does not say it is happening now or again."""
+    ("中風過", "昏倒過一次", "a stroke years ago") and its clause does not say it is
+    happening again, nor say "now" before it ("剛剛昏倒過"): "had a stroke years ago and
+    now lives with us" is a past stroke."""
     if not context.past_after or end >= len(tokens.texts):
         return False
     after = context.past_after.at(tokens, end, len(tokens.texts))
@@ -921,7 +923,7 @@ def _told_as_past(tokens: Tokens, i: int, end: int, context: Context, memo: dict
     clause = _clause_bounds(tokens, i)
     return not (
         _has_cue(tokens, context, memo, *clause, "again")
-        or _has_cue(tokens, context, memo, *clause, "current")
+        or _has_cue(tokens, context, memo, clause[0], i, "current")
     )
 
 

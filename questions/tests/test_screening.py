@@ -493,6 +493,10 @@ WIDENED_FAMILIES = [
     # Found nothing before, happening now: the clause saying "now" wins.
     ("chest_pain", "The ER found nothing last week, but now the chest pain is crushing."),
     ("stroke", "我爸三年前中風過，現在又嘴歪了"),
+    ("suicide", "我只想讓這一切結束"),
+    ("chest_pain", "胸口像被大象踩著，冒冷汗"),
+    # "In the past hour" is now, not a past episode.
+    ("chest_pain", "I have had chest pain in the past hour."),
 ]
 
 
@@ -540,6 +544,11 @@ def test_widened_red_flag_families_alarm(kind, text):
         "I am 12 weeks pregnant with a little brown spotting, no pain.",
         "懷孕十週，有一點點咖啡色分泌物",
         "Nosebleeds happen every winter but stop after five minutes.",
+        # A past episode named right after the red flag, though the clause goes on "now".
+        "My grandmother had a stroke years ago and now lives with us.",
+        # What to do if it happens to someone.
+        "如果小孩誤吞電池要怎麼辦？先問起來",
+        "What should I do if someone has an allergic reaction?",
     ],
 )
 def test_widened_families_leave_calm_and_past_texts_alone(text):
