@@ -1111,8 +1111,7 @@ _TAIWAN_PHONE = re.compile(
 )
 # North American numbers written the US way: "(212) 555-0187", "212-555-0187".
 _US_PHONE = re.compile(
-    r"(?<![\w/.-])(?<![0-9]:)(?:\(\d{3}\)\s?+|\d{3}[-.\s])\d{3}[-.\s]\d{4}(?![\w/:-])"
-    + _EXTENSION
+    r"(?<![\w/.-])(?<![0-9]:)(?:\(\d{3}\)\s?+|\d{3}[-.\s])\d{3}[-.\s]\d{4}(?![\w/:-])" + _EXTENSION
 )
 # Taiwanese national ID and resident certificate numbers: A123456789, AC01234567, A800000014.
 _NATIONAL_ID = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][12ABCD89]\d{8}(?![A-Za-z0-9])")
