@@ -296,7 +296,10 @@ _TOKEN = re.compile(
     # A run of Chinese characters (numerals aside), cut into one token per character.
     rf"|(?P<r>(?:(?![{_ZH_NUMERALS}])[{_CJK}])++)"
     r"|(?P<s>[.!?;。！？；\n])"
-    r"|(?P<p>[,，:：()（）\[\]「」\"])"
+    r"|(?P<p>[,，:：()（）\[\]「」\"]"
+    # A space between two Chinese characters (numerals aside: "吞了 三十顆") ends a clause
+    # as a comma does: "沒有發燒 胸口很痛", "藥都沒用 快吸不到氣了".
+    rf"|(?<=[{_CJK}])(?<![{_ZH_NUMERALS}])[ \t]++(?=[{_CJK}])(?![{_ZH_NUMERALS}]))"
 )
 SENTENCE, CLAUSE, WORD, NUMBER, CHARACTER = "s", "p", "w", "n", "c"
 # Units after a number that make it a dose or an amount rather than a count of tablets.
@@ -504,6 +507,10 @@ class Context:
     resolved: PhraseSet
     current: PhraseSet
     again: PhraseSet
+    # Right after a red flag, a past episode ("中風過"), unless what follows is one of
+    # `past_after_not` ("暈過去", "過敏").
+    past_after: PhraseSet = dataclasses.field(default_factory=lambda: PhraseSet(()))
+    past_after_not: PhraseSet = dataclasses.field(default_factory=lambda: PhraseSet(()))
     # All cue phrases of the five sets above in one index, and the sets each belongs to,
     # so that a region's cues are found in one pass over its tokens.
     all_cues: PhraseSet | None = None
@@ -559,6 +566,12 @@ class Ruleset:
     # starts with a number: a token that is neither, with no cached candidates, is passed
     # over without a look-up of its pair.
     pair_firsts: frozenset[str] = frozenset()
+    # Phrases starting with a number and then a word prefix ("#0-2 month* old"), by that
+    # prefix: without it every number of a text would be a candidate for them.
+    by_number_prefix: dict[str, list[tuple[Term, int, Phrase]]] = dataclasses.field(
+        default_factory=dict
+    )
+    number_prefix_lengths: tuple[int, ...] = ()
 
 
 @cache
@@ -598,11 +611,14 @@ def ruleset() -> Ruleset:
                 resolved=_phrases(cues["resolved"]["cues"]),
                 current=_phrases(cues["current"]["cues"]),
                 again=_phrases(cues["again"]["cues"]),
+                past_after=_phrases(cues["past"].get("after", [])),
+                past_after_not=_phrases(cues["past"].get("after_not_before", [])),
             )
         )
     by_exact: dict[tuple, list] = {}
     by_prefix: dict[str, list] = {}
     by_number: dict[str | None, list] = {}
+    by_number_prefix: dict[str, list] = {}
     for index, rule in enumerate(rules):
         for phrase in rule.slots[0].phrases:
             first = phrase[0]
@@ -611,6 +627,8 @@ def ruleset() -> Ruleset:
                 by_exact.setdefault((first.exact, second), []).append((index, phrase))
             elif first.prefix is not None:
                 by_prefix.setdefault(first.prefix, []).append((index, phrase))
+            elif len(phrase) > 1 and phrase[1].prefix is not None:
+                by_number_prefix.setdefault(phrase[1].prefix, []).append((first, index, phrase))
             else:
                 by_number.setdefault(second, []).append((first, index, phrase))
     lengths = tuple(sorted({len(p) for p in by_prefix}))
@@ -646,6 +664,8 @@ def ruleset() -> Ruleset:
         trigger_lengths=tuple(sorted({len(p) for p in prefixes})),
         trigger_first_characters=set(strings),
         pair_firsts=frozenset(first for first, second in by_exact if second is not None),
+        by_number_prefix=by_number_prefix,
+        number_prefix_lengths=tuple(sorted({len(p) for p in by_number_prefix})),
         trigger_pattern=re.compile(
             "|".join(
                 re.escape(literal)
@@ -880,12 +900,31 @@ def _in_the_past(tokens: Tokens, i: int, context: Context, memo: dict) -> bool:
 
     again = has(*clause, "again")
     current = again or has(*clause, "current")
+    # Resolved in its own clause, or elsewhere in the sentence (or the next) unless its own
+    # clause says it is happening now: "The ER found nothing, but now the pain is crushing."
+    resolved = has(*clause, "resolved") or (not current and has(start, next_end, "resolved"))
     answer = has(*clause, "hypothetical") or (
-        not again
-        and (has(start, next_end, "resolved") or (not current and has(start, end, "past")))
+        not again and (resolved or (not current and has(start, end, "past")))
     )
     memo[clause] = answer
     return answer
+
+
+def _told_as_past(tokens: Tokens, i: int, end: int, context: Context, memo: dict) -> bool:
+    """Whether the red flag at tokens i..end is followed by a mark of a past episode
+    ("中風過", "昏倒過一次", "a stroke years ago") and its clause does not say it is
+    happening again, nor say "now" before it ("剛剛昏倒過"): "had a stroke years ago and
+    now lives with us" is a past stroke."""
+    if not context.past_after or end >= len(tokens.texts):
+        return False
+    after = context.past_after.at(tokens, end, len(tokens.texts))
+    if after == -1 or context.past_after_not.at(tokens, after, len(tokens.texts)) != -1:
+        return False
+    clause = _clause_bounds(tokens, i)
+    return not (
+        _has_cue(tokens, context, memo, *clause, "again")
+        or _has_cue(tokens, context, memo, clause[0], i, "current")
+    )
 
 
 def _find_slots(tokens, rule, context, i, phrase, sentence_end) -> tuple[int, int] | None:
@@ -968,6 +1007,11 @@ def _candidates(rules: Ruleset, tokens: Tokens, i: int) -> list[tuple[int, Phras
         found = found + pair
     if value is not None:
         numbers = rules.by_number.get(None, []) + rules.by_number.get(following, [])
+        if following is not None:
+            for n in rules.number_prefix_lengths:
+                if n > len(following):
+                    break
+                numbers = numbers + rules.by_number_prefix.get(following[:n], [])
         found = found + [(r, p) for term, r, p in numbers if term.matches(text, kind, value)]
     return found
 
@@ -1009,7 +1053,12 @@ def _match_region(rules: Ruleset, text: str, lower: str, offset: int, stop: int,
                 continue
             context = rules.contexts[rule.language]
             span = _find_slots(tokens, rule, context, i, phrase, sentence_end)
-            if span is None or _in_the_past(tokens, i, context, past_memo[rule.language]):
+            memo = past_memo[rule.language]
+            if (
+                span is None
+                or _in_the_past(tokens, i, context, memo)
+                or _told_as_past(tokens, i, span[1], context, memo)
+            ):
                 continue
             seen.add((rule.category, tokens.sentence[i]))
             first, last = offset + tokens.starts[span[0]], offset + tokens.ends[span[1] - 1]
@@ -1047,15 +1096,23 @@ _EMAIL = re.compile(
 _INTERNATIONAL_PHONE = re.compile(
     r"(?<![\w+])(?:\+|\b00)\s?+\d{1,3}(?:[\s.-]?+\(?+\d{1,4}+\)?){1,6}(?![\d/])"
 )
+# An extension after a number, kept with it: "02-2345-6789 轉 205", "ext. 12", "分機 3", "#205".
+_EXTENSION = r"(?:\s?+(?:轉|分機|(?i:ext)\.?+|#)\s?+\d{1,6}+(?!\d))?+"
+# Before a number: nothing a number, a word or a time runs on from, or a label's colon
+# ("電話：02-2345-6789", "Tel:0912345678"), though not a time's ("10:30").
+_PHONE_START = r"(?<![A-Za-z0-9/.-])(?<![0-9]:)"
 # Taiwanese mobile and landline numbers: "0912-345-678", "(02) 2345-6789", "07-123-4567",
 # also right after Chinese text ("電話0912345678"): only a Latin letter, a digit or a
 # separator before it stops it. No "/" or "." separators, so dates, blood pressure and
 # lab values never match.
 _TAIWAN_PHONE = re.compile(
-    r"(?<![A-Za-z0-9/.:-])\(?0\d{1,3}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}(?![A-Za-z0-9/:]|[.,]\d)"
+    _PHONE_START + r"(?P<number>\(?0\d{1,3}\)?[\s-]?\d{3,4}[\s-]?\d{3,4})"
+    r"(?![A-Za-z0-9/:]|[.,]\d)" + _EXTENSION
 )
 # North American numbers written the US way: "(212) 555-0187", "212-555-0187".
-_US_PHONE = re.compile(r"(?<![\w/.:-])(?:\(\d{3}\)\s?+|\d{3}[-.\s])\d{3}[-.\s]\d{4}(?![\w/:-])")
+_US_PHONE = re.compile(
+    r"(?<![\w/.-])(?<![0-9]:)(?:\(\d{3}\)\s?+|\d{3}[-.\s])\d{3}[-.\s]\d{4}(?![\w/:-])" + _EXTENSION
+)
 # Taiwanese national ID and resident certificate numbers: A123456789, AC01234567, A800000014.
 _NATIONAL_ID = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][12ABCD89]\d{8}(?![A-Za-z0-9])")
 _STREET = (
@@ -1127,6 +1184,10 @@ _ACCOUNT_LATER = re.compile(
 _AFTER_APP_NUMBER = re.compile(
     r"(?:\s?+(?:id|ID|號|帳號))?+(?:\s?+(?:is|:|是|為|=|-|,))?+\s?+(\+?\d(?:[\s-]?\d){6,14})"
 )
+# ... or a few words on, for the apps whose account is a phone number: "on WhatsApp at
+# +44 7700 900123", "用WhatsApp聯絡我嗎？+886 975 123 456". Searched only in the
+# APP_REACH characters after the name.
+_NUMBER_LATER = re.compile(r"(?<![\d+])(\+?\d(?:[\s-]?\d){6,14})(?!\d)")
 _AFTER_LINK = re.compile(r"/@?+[A-Za-z0-9_.-]{2,64}+")
 _AFTER_AT = re.compile(r"[A-Za-z][A-Za-z0-9_.]{3,29}+(?![\w@])")
 _LABEL_GLUE = r"[^A-Za-z0-9\n]{0,8}+(?:(?i:is|number|no\.?|card)[^A-Za-z0-9\n]{0,4}+){0,3}+"
@@ -1143,6 +1204,7 @@ def _keywords() -> dict:
     surnames = "".join(words["names"]["surnames"])
     return {
         "apps": [w.lower() for w in words["handles"]["apps"]],
+        "number_apps": [w.lower() for w in words["handles"]["numbers_further_on"]],
         "links": [w.lower() for w in words["handles"]["profile_links"]],
         "id": [w.lower() for w in words["national_id"]["labels"]],
         "nhi": [w.lower() for w in words["nhi_card"]["labels"]],
@@ -1194,6 +1256,13 @@ def _digits(text: str) -> int:
     return sum(ch.isdigit() for ch in text)
 
 
+def _is_phone_like(number: str) -> bool:
+    """A number a messaging account could be: international ("+44..."), Taiwanese
+    ("09..."), or ten digits or more; not a date ("2024-10-03") or a count."""
+    digits = _digits(number)
+    return 8 <= digits <= 15 and (number[0] in "+0" or digits >= 10)
+
+
 def _find_personal_data(text: str) -> list[Finding]:
     found: list[tuple[Finding, int, int]] = []
 
@@ -1216,7 +1285,7 @@ def _find_personal_data(text: str) -> list[Finding]:
                     add("phone", m)
         if "0" in text:
             for m in _TAIWAN_PHONE.finditer(text):
-                if 9 <= _digits(m.group()) <= 10:
+                if 9 <= _digits(m.group("number")) <= 10:
                     add("phone", m)
         for m in _US_PHONE.finditer(text):
             add("phone", m)
@@ -1258,6 +1327,12 @@ def _find_personal_data(text: str) -> list[Finding]:
         elif later := _ACCOUNT_LATER.search(text, end, end + APP_REACH):
             group = 1 if later.group(1) else 2
             found.append((Finding("handle", later.group(group)), later.start(group), later.end()))
+    if has_digit:
+        for end in _keyword_ends(lower, keywords["number_apps"]):
+            if (m := _NUMBER_LATER.search(text, end, end + APP_REACH)) and _is_phone_like(
+                m.group(1)
+            ):
+                found.append((Finding("handle", m.group(1)), m.start(1), m.end(1)))
     for end in _keyword_ends(lower, keywords["links"]):
         if m := _AFTER_LINK.match(text, end):
             found.append(
@@ -1337,6 +1412,7 @@ def patterns() -> dict[str, re.Pattern]:
         "after_app": _AFTER_APP,
         "account_later": _ACCOUNT_LATER,
         "after_app_number": _AFTER_APP_NUMBER,
+        "number_later": _NUMBER_LATER,
         "after_link": _AFTER_LINK,
         "after_at": _AFTER_AT,
         "after_id_label": _AFTER_ID_LABEL,

@@ -73,6 +73,16 @@ HOSTILE_FRAGMENTS = [
     "my name is A ",
     "我叫陳",
     "身分證 ",
+    # Extensions, a label's colon, a messaging app's number further on, spaces between
+    # Chinese clauses and the "過" of a past episode.
+    "02-2345-6789 轉 ",
+    "0912345678ext",
+    "電話:0",
+    "：02-",
+    "WhatsApp 1-1 ",
+    "whatsapp +1 1 ",
+    "中 風 過 ",
+    "中風過過",
 ]
 
 # Every pattern that screening applies to what a patient typed (red flags are matched on

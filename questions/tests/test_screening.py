@@ -17,7 +17,7 @@ def kinds(findings):
         ("Call 0912-345-678 after work", "phone", "0912-345-678"),
         ("Call 0912345678 after work", "phone", "0912345678"),
         ("Call 0912 345 678 after work", "phone", "0912 345 678"),
-        ("office (02) 2345-6789 ext 3", "phone", "(02) 2345-6789"),
+        ("office (02) 2345-6789 ext 3", "phone", "(02) 2345-6789 ext 3"),
         ("office 02-2345-6789", "phone", "02-2345-6789"),
         ("Kaohsiung line 07-123-4567", "phone", "07-123-4567"),
         ("from abroad +886 912 345 678", "phone", "+886 912 345 678"),
@@ -423,3 +423,193 @@ def test_an_id_number_with_a_wrong_check_digit_needs_a_label():
 )
 def test_ordinary_chinese_and_english_medical_text_passes(text):
     assert screen(text).personal_data == (), text
+
+
+# --- Families widened after the blind set unseen.tsv missed or alarmed on them ----------
+# Each family in English and Chinese, with phrasings other than the ones that were missed.
+
+WIDENED_FAMILIES = [
+    # Being a burden (C-SSRS item 1, passive ideation), also "if I were gone" across a comma.
+    ("suicide", "I feel like such a burden to my parents."),
+    ("suicide", "She keeps saying she's a burden on the family."),
+    ("suicide", "If I were gone, my kids would be happier."),
+    ("suicide", "我覺得自己是大家的累贅。"),
+    ("suicide", "我只是家人的負擔而已"),
+    ("suicide", "我一直在拖累家人"),
+    ("suicide", "如果我死了，他們就不用再照顧我了"),
+    ("suicide", "要是沒有我，爸媽應該會過得比較好"),
+    # Preparatory acts: giving possessions away (C-SSRS item 6).
+    ("suicide", "He has been giving away his things to his friends."),
+    ("suicide", "My daughter gave her favourite guitar away."),
+    ("suicide", "他最近把心愛的東西都送給同學"),
+    # Wanting everything to end, an overdose on purpose.
+    ("suicide", "I just want it all to end."),
+    ("suicide", "I took the pills on purpose last night."),
+    ("suicide", "好想一了百了"),
+    ("suicide", "我故意吞了很多藥"),
+    # A household product or battery swallowed "by accident" (不小心 negates nothing).
+    ("poisoning", "我女兒剛剛喝了一口洗碗精"),
+    ("poisoning", "孩子不小心吞了一顆鈕扣電池"),
+    ("poisoning", "阿公不小心喝了農藥"),
+    # Anaphylaxis: a tongue that looks huge, a hoarse voice, trouble swallowing.
+    ("anaphylaxis", "He ate shrimp and now his tongue looks really big."),
+    ("anaphylaxis", "After the penicillin injection her voice went hoarse and her lips swell."),
+    ("anaphylaxis", "Ate peanuts, now it is hard to swallow and my face is puffy."),
+    ("anaphylaxis", "打完疫苗之後舌頭變大，喉嚨卡卡的"),
+    ("anaphylaxis", "吃了花生以後聲音沙啞，嘴唇也腫起來"),
+    ("anaphylaxis", "吃完海鮮喉嚨很緊 吞不下去"),
+    # Bleeding that does not stop: a nosebleed, a gash, dressings soaked through.
+    ("bleeding", "My nosebleed has not stopped for over an hour."),
+    ("bleeding", "Blood soaked through three towels."),
+    ("bleeding", "The gash won't stop bleeding."),
+    ("bleeding", "紗布整個都濕透了，還在流血"),
+    ("bleeding", "流鼻血一個小時都止不住"),
+    # Seizures that start again before the person wakes.
+    ("seizure", "He had a seizure and started shaking again before he woke up."),
+    ("seizure", "Her seizure stopped, then she was seizing again, the second in an hour."),
+    ("seizure", "他癲癇發作，還沒醒又開始抽"),
+    ("seizure", "抽搐停了一下又抽了，中間都沒有醒"),
+    ("seizure", "剛剛發作抽搐了十分鐘"),
+    # Heavy bleeding in pregnancy, however the amount is worded.
+    ("pregnancy", "I am 20 weeks pregnant and there is a lot of dark red blood."),
+    ("pregnancy", "懷孕二十週，剛剛流了好多血"),
+    ("pregnancy", "懷孕六週，下面一直流很多鮮血"),
+    # A child's ribs pulling in, fast breathing; a reliever that does not help.
+    ("breathing", "寶寶吸氣的時候胸口一直凹進去"),
+    ("breathing", "我女兒三歲，呼吸很快，鼻翼一直在動"),
+    ("breathing", "我的氣喘藥都沒效 喘不過氣"),
+    ("breathing", "The inhaler didn't help, I can't breathe."),
+    # A baby's age written as "兩個半月", "一個多月", "two and a half months", "born 10 days ago".
+    ("infant_fever", "寶寶一個多月大，發燒38.3度"),
+    ("infant_fever", "我兒子兩個半月，耳溫３８.４"),
+    ("infant_fever", "Our baby is two and a half months old and has a temperature of 38.2."),
+    ("infant_fever", "Born 10 days ago, she feels hot, 38.1 degrees."),
+    ("infant_fever", "寶寶出生第十天，額溫38度"),
+    # Spots named loosely that do not fade under a glass.
+    ("meningitis", "發燒，身上有小紅點，壓下去也不會退"),
+    ("meningitis", "He has a fever and tiny dots on his tummy that don't fade under a glass."),
+    # A space between Chinese clauses ends a negation, as a comma does.
+    ("chest_pain", "沒有發燒 胸口很痛"),
+    # Found nothing before, happening now: the clause saying "now" wins.
+    ("chest_pain", "The ER found nothing last week, but now the chest pain is crushing."),
+    ("stroke", "我爸三年前中風過，現在又嘴歪了"),
+    ("suicide", "我只想讓這一切結束"),
+    ("chest_pain", "胸口像被大象踩著，冒冷汗"),
+    # "In the past hour" is now, not a past episode.
+    ("chest_pain", "I have had chest pain in the past hour."),
+]
+
+
+@pytest.mark.parametrize(("kind", "text"), WIDENED_FAMILIES)
+def test_widened_red_flag_families_alarm(kind, text):
+    assert kind in screen(text).red_flag_kinds, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A burden that is money or care, giving away what a child outgrew, an itch.
+        "The financial burden of treatment is heavy for my family.",
+        "Is the pill burden of HIV treatment lower now?",
+        "I just want the itching to stop.",
+        "我覺得經濟負擔很大，醫藥費好貴",
+        "照顧我媽的負擔很重",
+        "我不在家的時候，孩子比較好帶",
+        # An episode that passed by itself or was checked: last week, 上禮拜, "V過".
+        "Had a panic attack last week and felt like I couldn't breathe, it passed in 5 minutes.",
+        "上週氣喘發作了一次，吸了藥就好了",
+        "上禮拜恐慌症發作，覺得快不能呼吸，十分鐘後就好了",
+        "上禮拜昏倒過一次，醫生檢查都正常",
+        "他三年前抽搐過一次，之後都沒再發作",
+        "我爸民國一百年中風過，現在復健得很好",
+        # Asking for a number, whether something is poisonous, a first-aid class.
+        "What is the number for poison control?",
+        "請問毒物諮詢專線幾號？",
+        "Is it true that you can overdose on water?",
+        "魚油吃太多會中毒嗎",
+        "吃太多維他命A會怎樣？",
+        "我們上了急救課，老師教了心肌梗塞的處理",
+        "學校有自殺防治宣導，想問怎麼跟孩子聊",
+        # Ages and durations that are not a baby under three months.
+        "寶寶兩個月前發燒過，現在都好了",
+        "寶寶四個月大，發燒38度",
+        "小孩發燒三天了，今天38.5度",
+        "五歲小孩發燒38.5度一天，精神還不錯。",
+        "My 6 month old had a temperature of 38.",
+        # Spots that fade, a small swelling that went away, spotting in pregnancy.
+        "My son has tiny red spots from the heat, they fade when pressed.",
+        "身上有紅疹，壓了會退，很癢",
+        "He ate shrimp last year and his lips got a little puffy, it went away.",
+        "吃了蝦子嘴巴有點癢，沒有腫",
+        "I am 12 weeks pregnant with a little brown spotting, no pain.",
+        "懷孕十週，有一點點咖啡色分泌物",
+        "Nosebleeds happen every winter but stop after five minutes.",
+        # A past episode named right after the red flag, though the clause goes on "now".
+        "My grandmother had a stroke years ago and now lives with us.",
+        # What to do if it happens to someone.
+        "如果小孩誤吞電池要怎麼辦？先問起來",
+        "What should I do if someone has an allergic reaction?",
+    ],
+)
+def test_widened_families_leave_calm_and_past_texts_alone(text):
+    assert screen(text).red_flags == (), text
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # A label's colon before the number, and the extension kept with it.
+        ("電話：02-2345-6789 轉 205", "02-2345-6789 轉 205"),
+        ("電話：０２－２３４５－６７８９分機２０５", "02-2345-6789分機205"),
+        ("Tel:0912345678", "0912345678"),
+        ("公司電話(02)2345-6789#205，找我", "(02)2345-6789#205"),
+        ("Office: 02-2712-3456 ext. 12", "02-2712-3456 ext. 12"),
+        ("Call me at (415) 555-0132 ext 7.", "(415) 555-0132 ext 7"),
+    ],
+)
+def test_phone_numbers_after_a_colon_are_found_with_their_extension(text, found):
+    result = screen(text)
+    assert [(f.kind, f.text) for f in result.personal_data] == [("phone", found)], result
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Message me on WhatsApp, my number there is +44 7700 900123.", "+44 7700 900123"),
+        ("可以用Telegram找我，號碼 0975123456", "0975123456"),
+        ("用微信聯絡比較快：+86 139 1234 5678", "+86 139 1234 5678"),
+        ("可以用WhatsApp聯絡我嗎？＋８８６ ９７５ １２３ ４５６", "+886 975 123 456"),
+    ],
+)
+def test_a_messaging_apps_number_a_few_words_on_is_an_account(text, found):
+    assert ("handle", found) in [(f.kind, f.text) for f in screen(text).personal_data]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My appointment is at 10:30, room 0912.",
+        "Since 2024-10-03 I have had a cough; the WhatsApp group says 2024-10-20.",
+        "我在LINE群組看到說2024年10月3日開始打疫苗",
+        "早上8:00吃一顆，晚上20:00再一顆",
+        "血壓：130/85，心跳：72，體溫：37.5",
+        "The clinic's extension is 205 but I forgot the main number.",
+    ],
+)
+def test_times_dates_and_readings_after_a_colon_or_an_app_are_no_phone(text):
+    assert screen(text).personal_data == (), text
+
+
+@pytest.mark.parametrize(
+    ("text", "alarms"),
+    [
+        # "過" right after a red flag tells of a past episode ...
+        ("我中風過，想問可以搭飛機嗎", False),
+        ("他昏倒過一次，想問要做什麼檢查", False),
+        # ... unless it is part of the word ("昏過去") or the clause says it is now or again.
+        ("我媽剛剛昏過去，叫不醒", True),
+        ("他中風過，現在又突然嘴歪", True),
+    ],
+)
+def test_a_red_flag_followed_by_guo_is_a_past_episode(text, alarms):
+    assert bool(screen(text).red_flags) is alarms, text
