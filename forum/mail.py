@@ -51,12 +51,16 @@ DIGEST = "digest"
 MODERATION_ALERTS = "moderation"
 REPORT_OUTCOMES = "reports"
 REVIEW_REMINDERS = "reviews"
+INFORMATION_REQUESTS = "information"
+ANSWER_REMINDERS = "answer-reminders"
 TOPICS = {
     QUESTION_UPDATES: _("e-mails about my questions (published, answered)"),
     DIGEST: _("the digest of new questions in my specialties"),
     MODERATION_ALERTS: _("alerts about questions waiting for moderation"),
     REPORT_OUTCOMES: _("what moderators decided about what I reported"),
     REVIEW_REMINDERS: _("reminders of articles past their review date"),
+    INFORMATION_REQUESTS: _("a doctor asks me for more information about my question"),
+    ANSWER_REMINDERS: _("reminders of questions waiting too long in my specialties"),
 }
 # An unsubscribe link for one question only ("stop e-mails about this question").
 ONE_QUESTION = "question"
@@ -97,6 +101,10 @@ def wants_email(user: User, topic: str, question_id: int | None = None) -> bool:
         wanted = user.email_report_outcomes
     elif topic == REVIEW_REMINDERS:
         wanted = user.email_review_reminders
+    elif topic == INFORMATION_REQUESTS:
+        wanted = user.email_information_requests
+    elif topic == ANSWER_REMINDERS:
+        wanted = user.email_answer_reminders
     else:
         raise ValueError(f"unknown e-mail topic {topic!r}")
     if wanted and question_id is not None:
@@ -118,6 +126,12 @@ def set_topic(*, user: User, topic: str, wanted: bool) -> None:
     elif topic == REVIEW_REMINDERS:
         User.objects.filter(pk=user.pk).update(email_review_reminders=wanted)
         user.email_review_reminders = wanted
+    elif topic == INFORMATION_REQUESTS:
+        User.objects.filter(pk=user.pk).update(email_information_requests=wanted)
+        user.email_information_requests = wanted
+    elif topic == ANSWER_REMINDERS:
+        User.objects.filter(pk=user.pk).update(email_answer_reminders=wanted)
+        user.email_answer_reminders = wanted
     elif topic == DIGEST:
         DoctorProfile.objects.filter(user=user).update(wants_digest=wanted)
     else:

@@ -63,6 +63,12 @@ class User(AbstractUser):
     email_review_reminders = models.BooleanField(
         _("e-mail me when articles are past their review date"), default=True
     )
+    email_information_requests = models.BooleanField(
+        _("e-mail me when a doctor asks me for more information"), default=True
+    )
+    email_answer_reminders = models.BooleanField(
+        _("e-mail me at once about questions waiting too long in my specialties"), default=True
+    )
 
     objects = UserManager()
 
@@ -235,6 +241,9 @@ class ModerationEvent(models.Model):
         EDIT_REPLY = "edit_reply", _("Edited reply")
         DISMISS_REPORTS = "dismiss_reports", _("Dismissed reports")
         WITHDRAW_QUESTION = "withdraw_question", _("Question withdrawn by its author")
+        REQUEST_INFORMATION = "request_information", _("Doctor asked the patient for information")
+        ANSWER_INFORMATION = "answer_information", _("Patient answered a doctor's request")
+        CLOSE_INFORMATION = "close_information", _("Information request closed")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

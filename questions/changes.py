@@ -8,8 +8,8 @@ Three stores are derived from the tables and must follow every write:
 
 Actions and admin screens never call those stores. After their write they call the
 function named for what changed (`question_changed`, `reply_changed`, `article_changed`,
-`faq_changed`, `doctor_changed`, `specialty_changed`, `tag_changed`, `tag_topic_changed`),
-which refreshes every store that depends on it. A new kind of write adds a function here,
+`faq_changed`, `doctor_changed`, `information_request_changed`, `specialty_changed`,
+`tag_changed`, `tag_topic_changed`), which refreshes every store that depends on it. A new kind of write adds a function here,
 not calls there.
 
 When it runs: the search document and the Similar Q&A marks are rows in the database,
@@ -89,6 +89,13 @@ def reply_changed(question_id: int, *, first_reply_changed: bool) -> None:
     text search finds; when the first published reply (or answered_at) changed, also the
     lists that may rank the question anew and every page's Similar Q&A excerpt of it."""
     question_changed(question_id, what=ANSWER if first_reply_changed else REPLIES)
+
+
+def information_request_changed(question_id: int) -> None:
+    """A patient answered a doctor's information request: the question's page shows the
+    exchange under that doctor's published reply. Nothing else shows it (search and
+    Similar Q&A hold no part of it)."""
+    question_changed(question_id, what=PAGE)
 
 
 def questions_removed(question_ids: Iterable[int]) -> None:

@@ -29,8 +29,19 @@ class EmailSettingsForm(forms.Form):
         label=_("E-mail me when my question is published or a doctor answers it"),
         required=False,
     )
+    information_requests = forms.BooleanField(
+        label=_("E-mail me when a doctor asks me for more information about my question"),
+        required=False,
+    )
     digest = forms.BooleanField(
         label=_("E-mail me a digest of new questions in my specialties"), required=False
+    )
+    answer_reminders = forms.BooleanField(
+        label=_(
+            "E-mail me at once when a question in my specialties waits too long for an answer "
+            "(with the digest on, they come in the digest instead)"
+        ),
+        required=False,
     )
     moderation_alerts = forms.BooleanField(
         label=_("E-mail me when questions wait too long for moderation"), required=False
@@ -48,6 +59,7 @@ class EmailSettingsForm(forms.Form):
         # Each person sees only the settings of mail they can get.
         if doctor is None:
             del self.fields["digest"]
+            del self.fields["answer_reminders"]
         if not roles.is_moderator(user):
             del self.fields["moderation_alerts"]
         if not (roles.is_editor(user) or reviews_articles):
@@ -64,6 +76,8 @@ def email_settings(request):
         "moderation_alerts": user.email_moderation_alerts,
         "report_outcomes": user.email_report_outcomes,
         "review_reminders": user.email_review_reminders,
+        "information_requests": user.email_information_requests,
+        "answer_reminders": user.email_answer_reminders,
     }
     # A doctor who is an article's medical reviewer gets that article's review reminders.
     reviews_articles = doctor is not None and doctor.reviewed_articles.exists()
@@ -81,6 +95,8 @@ def email_settings(request):
             "moderation_alerts": mail.MODERATION_ALERTS,
             "report_outcomes": mail.REPORT_OUTCOMES,
             "review_reminders": mail.REVIEW_REMINDERS,
+            "information_requests": mail.INFORMATION_REQUESTS,
+            "answer_reminders": mail.ANSWER_REMINDERS,
         }
         for field, wanted in form.cleaned_data.items():
             mail.set_topic(user=user, topic=topics[field], wanted=wanted)

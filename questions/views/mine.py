@@ -2,6 +2,7 @@
 everything the site holds about them, and closing the account."""
 
 import logging
+import math
 
 from django.conf import settings
 from django.contrib import messages
@@ -41,13 +42,32 @@ from questions.views.asking import (
 logger = logging.getLogger("questions.patients")
 
 
+def answer_wait(now) -> dict:
+    """What the asker is told about the answer-time target (ANSWER_REMINDER_HOURS), and
+    the numbers to call when a wait is too long for their health."""
+    return {
+        "answer_hours": math.ceil(settings.ANSWER_REMINDER_HOURS),
+        "emergency_number": settings.EMERGENCY_NUMBER,
+        "crisis_line_number": settings.CRISIS_LINE_NUMBER,
+    }
+
+
 @login_required
 def my_questions(request):
-    questions = Question.objects.by_author(request.user).select_related("specialty")
+    # Doctors' information requests (answers' model, by its relation) with their doctors:
+    # two queries for the page, whatever the number of questions.
+    questions = (
+        Question.objects.by_author(request.user)
+        .select_related("specialty")
+        .prefetch_related("information_requests__doctor")
+    )
     page = Paginator(questions.order_by("-created_at", "-id"), PATIENT_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "questions/mine.html", {"page_obj": page})
+    now = timezone.now()
+    for question in page.object_list:
+        question.answer_overdue = question.is_answer_overdue(now)
+    return render(request, "questions/mine.html", {"page_obj": page, **answer_wait(now)})
 
 
 @login_required
