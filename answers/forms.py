@@ -119,7 +119,10 @@ class InformationAnswerForm(forms.Form):
         self.screening = screen(answer)
         if self.screening.personal_data:
             raise forms.ValidationError(
-                _("To protect your privacy, please remove what looks like personal details: %(found)s."),
+                _(
+                    "To protect your privacy, please remove what looks like personal "
+                    "details: %(found)s."
+                ),
                 code="personal_data",
                 params={"found": describe_personal_data(self.screening.personal_data)},
             )

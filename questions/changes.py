@@ -9,8 +9,8 @@ Three stores are derived from the tables and must follow every write:
 Actions and admin screens never call those stores. After their write they call the
 function named for what changed (`question_changed`, `reply_changed`, `article_changed`,
 `faq_changed`, `doctor_changed`, `information_request_changed`, `specialty_changed`,
-`tag_changed`, `tag_topic_changed`), which refreshes every store that depends on it. A new kind of write adds a function here,
-not calls there.
+`tag_changed`, `tag_topic_changed`), which refreshes every store that depends on it.
+A new kind of write adds a function here, not calls there.
 
 When it runs: the search document and the Similar Q&A marks are rows in the database,
 so they are written inside the caller's transaction and commit or roll back with the

@@ -175,7 +175,9 @@ def withdraw_information_request(
         raise ActionNotAllowed(_("Doctors can only withdraw their own requests."))
     if locked.status != InformationRequest.Status.OPEN:
         return locked  # answered or closed meanwhile: nothing to withdraw
-    _close(locked, actor=doctor.user, because=InformationRequest.Closed.WITHDRAWN, now=timezone.now())
+    _close(
+        locked, actor=doctor.user, because=InformationRequest.Closed.WITHDRAWN, now=timezone.now()
+    )
     QuestionClaim.objects.filter(question_id=locked.question_id, doctor=doctor).delete()
     return locked
 

@@ -14,9 +14,9 @@ from django.utils import timezone, translation
 
 from answers.models import AnswerReminder, DigestDelivery, QuestionClaim
 from answers.tests.factories import ReplyFactory
+from forum.i18n import url_in_language
 from forum.models import DoctorProfile
 from forum.tests.factories import DoctorProfileFactory, SpecialtyFactory
-from forum.i18n import url_in_language
 from forum.tests.two_factor import sign_in
 from questions.tests.factories import QuestionFactory
 

@@ -115,9 +115,7 @@ def information_answer(request, pk):
             messages.success(request, _("Thank you. The doctor can now see your answer."))
         return redirect("questions:mine")
     if safety_check:
-        form = InformationAnswerForm(
-            {"answer": form.cleaned_data["answer"], "confirm_urgent": "1"}
-        )
+        form = InformationAnswerForm({"answer": form.cleaned_data["answer"], "confirm_urgent": "1"})
     context = {
         "info": info,
         "question": question,
