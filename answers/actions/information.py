@@ -90,7 +90,7 @@ def request_information(
 ) -> InformationRequest:
     """Send the patient the doctor's question; the doctor keeps the claim while it waits,
     and the patient is e-mailed (their "a doctor asks me" setting)."""
-    locked = Question.objects.select_for_update().select_related("author").get(pk=question.pk)
+    locked = Question.objects.select_for_update().get(pk=question.pk)
     now = timezone.now()
     _close_lapsed(question_id=locked.pk, now=now)
     if not can_reply_to(doctor, locked):
