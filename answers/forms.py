@@ -147,6 +147,60 @@ class FollowUpForm(forms.Form):
         return body
 
 
+INFORMATION_REQUEST_MIN_LENGTH = 10
+INFORMATION_REQUEST_MAX_LENGTH = 500
+INFORMATION_ANSWER_MAX_LENGTH = 2000
+
+
+class InformationRequestForm(forms.Form):
+    """A doctor's short question to the patient before answering."""
+
+    text = forms.CharField(
+        label=_("Your question to the patient"),
+        min_length=INFORMATION_REQUEST_MIN_LENGTH,
+        max_length=INFORMATION_REQUEST_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One short question, e.g. how long it has lasted or what medicines they take. "
+            "The patient is e-mailed and answers on their questions page."
+        ),
+    )
+
+
+class InformationAnswerForm(forms.Form):
+    """The patient's answer to a doctor's request, screened like the question: personal
+    data blocks it, red flags put the help numbers first (confirm_urgent sends it anyway)."""
+
+    answer = forms.CharField(
+        label=_("Your answer"),
+        min_length=2,
+        max_length=INFORMATION_ANSWER_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Do not include names, phone numbers, addresses or ID numbers."),
+    )
+    confirm_urgent = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean_answer(self) -> str:
+        # max_length was checked first, so screening reads a bounded text.
+        answer = self.cleaned_data["answer"].strip()
+        self.screening = screen(answer)
+        if self.screening.personal_data:
+            raise forms.ValidationError(
+                _(
+                    "To protect your privacy, please remove what looks like personal "
+                    "details: %(found)s."
+                ),
+                code="personal_data",
+                params={"found": describe_personal_data(self.screening.personal_data)},
+            )
+        return answer
+
+    @property
+    def red_flags(self) -> list[str]:
+        screening = getattr(self, "screening", None)
+        return list(screening.red_flag_kinds) if screening is not None else []
+
+
 class ReasonForm(forms.Form):
     """The reason a moderator gives for a decision (required unless the form says otherwise).
 

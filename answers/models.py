@@ -325,12 +325,139 @@ class QuestionClaim(models.Model):
         return self.expires_at > timezone.now()
 
 
+class InformationRequestQuerySet(models.QuerySet["InformationRequest"]):
+    def open(self) -> InformationRequestQuerySet:
+        """Requests waiting for the patient's answer, within their hold."""
+        return self.filter(status=InformationRequest.Status.OPEN, expires_at__gt=timezone.now())
+
+    def lapsed(self, *, now: datetime) -> InformationRequestQuerySet:
+        """Requests still marked open whose hold has passed without an answer."""
+        return self.filter(status=InformationRequest.Status.OPEN, expires_at__lte=now)
+
+    def answered(self) -> InformationRequestQuerySet:
+        """Requests the patient has answered."""
+        return self.filter(status=InformationRequest.Status.ANSWERED)
+
+
+class InformationRequest(models.Model):
+    """A doctor's short question to the patient before answering, and the patient's
+    answer. While it is open the doctor's claim on the question holds (at most
+    INFORMATION_REQUEST_HOLD_HOURS); the exchange shows on the Q&A page under that
+    doctor's reply once the reply is published."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for the patient")
+        ANSWERED = "answered", _("Answered by the patient")
+        CLOSED = "closed", _("Closed without an answer")
+
+    class Closed(models.TextChoices):
+        WITHDRAWN = "withdrawn", _("The doctor withdrew it and released the question")
+        REPLIED = "replied", _("The doctor replied without waiting")
+        SUSPENDED = "suspended", _("The doctor's account was suspended")
+        EXPIRED = "expired", _("The patient did not answer in time")
+
+    question = models.ForeignKey(
+        Question,
+        on_delete=models.CASCADE,
+        related_name="information_requests",
+        verbose_name=_("question"),
+    )
+    doctor = models.ForeignKey(
+        DoctorProfile,
+        on_delete=models.CASCADE,
+        related_name="information_requests",
+        verbose_name=_("doctor"),
+    )
+    text = models.TextField(_("doctor's question"))
+    language = language_field()
+    answer = models.TextField(_("patient's answer"), blank=True)
+    answer_is_urgent = models.BooleanField(
+        _("answer has red flags"),
+        default=False,
+        help_text=_("The patient's answer mentioned warning signs and they confirmed sending."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    closed_because = models.CharField(
+        _("closed because"), max_length=10, choices=Closed.choices, blank=True
+    )
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("answer expected by"))
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects = InformationRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question"],
+                condition=models.Q(status="open"),
+                name="one_open_information_request",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["question", "doctor", "status"], name="info_request_q_doctor")
+        ]
+        verbose_name = _("information request")
+        verbose_name_plural = _("information requests")
+
+    def __str__(self) -> str:
+        # No text: the audit log keeps this after the question is withdrawn.
+        return gettext("Information request %(pk)s on question %(question)s") % {
+            "pk": self.pk,
+            "question": self.question_id,
+        }
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.language:
+            self.language = detect_language(self.text)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self) -> bool:
+        """Waiting for an answer, and still within its hold."""
+        return self.status == self.Status.OPEN and self.expires_at > timezone.now()
+
+
+class AnswerReminder(models.Model):
+    """A published question that waited past an answer-time threshold, reminded once:
+    to the doctors of its specialty, or (the second threshold) to the moderators."""
+
+    class Kind(models.TextChoices):
+        DOCTORS = "doctors", _("Sent to the doctors of its specialty")
+        MODERATORS = "moderators", _("Sent to the moderators")
+
+    question = models.ForeignKey(
+        Question,
+        on_delete=models.CASCADE,
+        related_name="answer_reminders",
+        verbose_name=_("question"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["question", "kind"], name="one_reminder_per_threshold")
+        ]
+        verbose_name = _("answer-time reminder")
+        verbose_name_plural = _("answer-time reminders")
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.question_id}"
+
+
 class DigestDelivery(models.Model):
     """A question already sent to a recipient in a digest, so it is never sent twice."""
 
     class Kind(models.TextChoices):
         DOCTOR = "doctor", _("New question for a doctor")
         MODERATOR = "moderator", _("Question waiting for moderation")
+        REMINDER = "reminder", _("Question waiting long for an answer, to a doctor")
+        ESCALATION = "escalation", _("Question waiting too long for an answer, to a moderator")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext
 
-from answers.models import Reply
-from forum.mail import FOLLOW_UPS, REPORT_OUTCOMES, send_template_email
+from answers.models import InformationRequest, Reply
+from forum.mail import FOLLOW_UPS, INFORMATION_REQUESTS, REPORT_OUTCOMES, send_template_email
 from forum.models import DoctorProfile
 from questions.models import FollowUp
 
@@ -65,4 +65,31 @@ def notify_follow_up_published(*, follow_up: FollowUp) -> None:
         subject=lambda: gettext("A follow-up to your reply is waiting for you"),
         context={"follow_up": follow_up, "doctor": doctor, "question": follow_up.question},
         topic=FOLLOW_UPS,
+    )
+
+
+def notify_information_requested(*, request: InformationRequest, question) -> None:
+    """Tell the question's author a doctor asks for more information, with the question
+    and where to answer it (their "a doctor asks me" setting; the question's own "stop
+    e-mails about this question" too)."""
+    if question.author_id is None:
+        return
+    send_template_email(
+        recipient=question.author,
+        template="emails/information_requested.txt",
+        subject=lambda: gettext("A doctor asks for more information about your question"),
+        context={"request": request, "question": question},
+        topic=INFORMATION_REQUESTS,
+        question_id=question.pk,
+    )
+
+
+def notify_information_answered(*, request: InformationRequest) -> None:
+    """Tell the doctor the patient answered their request (about their own work in
+    progress: essential, like the decisions on their replies)."""
+    send_template_email(
+        recipient=request.doctor.user,
+        template="emails/information_answered.txt",
+        subject=lambda: gettext("The patient answered your request for information"),
+        context={"request": request, "question": request.question},
     )

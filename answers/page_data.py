@@ -28,7 +28,7 @@ from datetime import UTC
 from django.db import connections, models, router
 from django.utils.dateparse import parse_datetime
 
-from answers.models import FAQ, Agreement, Article, Reply, TaggedFAQ
+from answers.models import FAQ, Agreement, Article, InformationRequest, Reply, TaggedFAQ
 from forum.models import DoctorProfile, Specialty, localized_specialty_name
 from forum.reversing import fast_reverse
 from questions.models import FollowUp, Question, Tag, TaggedQuestion
@@ -81,7 +81,10 @@ def load_question(pk: int) -> Question | None:
       when no list is stored (questions/similar.py ranks one then);
     - `page_faqs`: the Related FAQ (_related_faqs_json_sql), with FAQ_FIELDS loaded;
     - each reply's `page_agreements`: the verified doctors who agree with it
-      (_agreements_json_sql), as dicts of id, name and profile URL.
+      (_agreements_json_sql), as dicts of id, name and profile URL;
+    - each reply's `page_information`: its doctor's information requests on the question
+      that the patient answered (_information_json_sql), as dicts of the doctor's text,
+      its language and date, the answer and its date, oldest first;
     - each reply's `page_follow_ups`: the asker's published follow-ups on it, each with
       `page_answers`, the doctor's published answers to it (_follow_ups_json_sql).
 
@@ -117,7 +120,7 @@ def load_question(pk: int) -> Question | None:
             f"SELECT page.*, {_columns('r', Reply, reply_fields)}, "
             f"{_columns('d', DoctorProfile, REPLY_DOCTOR_FIELDS)}, "
             f"({_agreements_json_sql()}), ({_doctor_specialties_json_sql()}), "
-            f"({_follow_ups_json_sql()}) FROM page "
+            f"({_information_json_sql()}), ({_follow_ups_json_sql()}) FROM page "
             f"LEFT JOIN {_table(Reply)} r ON r.question_id = page.c0 AND r.status = %s "
             f"AND r.{qn('follow_up_id')} IS NULL "
             f"LEFT JOIN {_table(DoctorProfile)} d ON d.id = r.doctor_id "
@@ -131,6 +134,7 @@ def load_question(pk: int) -> Question | None:
         RELATED_FAQ_COUNT,
         pk,
         DoctorProfile.Status.VERIFIED,
+        InformationRequest.Status.ANSWERED,
         Reply.Status.PUBLISHED,
         FollowUp.Status.PUBLISHED,
         Reply.Status.PUBLISHED,
@@ -159,7 +163,8 @@ def load_question(pk: int) -> Question | None:
     doctor_start = page_columns + len(reply_fields)
     agreements_at = doctor_start + len(REPLY_DOCTOR_FIELDS)
     specialties_at = agreements_at + 1
-    follow_ups_at = specialties_at + 1
+    information_at = specialties_at + 1
+    follow_ups_at = information_at + 1
     for row in rows:
         if row[page_columns] is None:
             continue  # no reply: the question's row alone
@@ -175,6 +180,18 @@ def load_question(pk: int) -> Question | None:
         reply.page_agreements = [
             {"id": doctor_id, "name": name, "url": fast_reverse("forum:doctor", slug=slug)}
             for doctor_id, name, slug in json.loads(row[agreements_at] or "[]")
+        ]
+        reply.page_information = [
+            {
+                "text": text,
+                "language": language,
+                "asked_at": _json_datetime(asked_at),
+                "answer": answer,
+                "answered_at": _json_datetime(answered_at),
+            }
+            for text, language, asked_at, answer, answered_at, _ in json.loads(
+                row[information_at] or "[]"
+            )
         ]
         reply.question = question
         reply.page_follow_ups = _follow_ups(question, reply, row[follow_ups_at])
@@ -278,6 +295,20 @@ def _agreements_json_sql() -> str:
     return _json_rows_sql(
         agreements, ("id", "display_name", "slug"), order=("x.agreed_at", "x.agreement_id")
     )
+
+
+def _information_json_sql() -> str:
+    """Reply r's doctor's answered information requests on the question (text, language,
+    created_at, answer, answered_at, id), oldest first, as a JSON array of arrays: a probe
+    of the (question, doctor, status) index."""
+    columns = ("text", "language", "created_at", "answer", "answered_at", "id")
+    requests = (
+        f"SELECT {_columns('ir', InformationRequest, columns)} "
+        f"FROM {_table(InformationRequest)} ir "
+        f"WHERE ir.{qn('question_id')} = r.question_id AND ir.{qn('doctor_id')} = r.doctor_id "
+        f"AND ir.status = %s"
+    )
+    return _json_rows_sql(requests, columns, order=("x.created_at", "x.id"))
 
 
 def _tags_json_sql() -> str:

@@ -92,6 +92,7 @@ def question_detail(request, pk, slug):
     context.update(_viewer_follow_ups(request, question))
     context.update(viewer_agreements(request, question, context["replies"]))
     context["show_review_due"] = _shows_review_due(request, context)
+    context["answer_wait"] = _answer_wait(request, question)
     response = HttpResponse(QA_PAGE.render(context, request))
     # A page that made a CSRF token carries a per-visitor cookie: never share it.
     if cacheable and question.is_published and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
@@ -129,6 +130,23 @@ def _shows_review_due(request, context: dict) -> bool:
         return False
     user = request.user
     return user.is_authenticated and (user.is_staff or roles.is_editor(user))
+
+
+def _answer_wait(request, question: Question) -> dict | None:
+    """For the asker of a question still waiting for its first answer: the answer-time
+    target and, once it is past, what else they can do (never on a shared cached page:
+    the asker is signed in)."""
+    user = request.user
+    if not (user.is_authenticated and question.author_id == user.pk):
+        return None
+    if not question.is_waiting_for_answer():
+        return None
+    return {
+        "overdue": question.is_answer_overdue(timezone.now()),
+        "answer_hours": math.ceil(settings.ANSWER_REMINDER_HOURS),
+        "emergency_number": settings.EMERGENCY_NUMBER,
+        "crisis_line_number": settings.CRISIS_LINE_NUMBER,
+    }
 
 
 def _page_cacheable(request) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from answers.views import decisions, doctors, follow_ups, moderation, public, reports
+from answers.views import decisions, doctors, follow_ups, information, moderation, public, reports
 
 app_name = "answers"
 
@@ -15,6 +15,12 @@ urlpatterns = [
     path("replies/<int:pk>/thank/", public.thank, name="thank"),
     path("replies/<int:pk>/agree/", reports.agree, name="agree"),
     path("replies/<int:pk>/follow-ups/new/", follow_ups.follow_up_new, name="follow-up-new"),
+    # The question's author answers a doctor's information request ("My questions").
+    path(
+        "information-requests/<int:pk>/answer/",
+        information.information_answer,
+        name="information-answer",
+    ),
     # kind: a forum.Report.Kind ("question", "reply"); anything else is a 404.
     path("report/<slug:kind>/<int:pk>/", reports.report, name="report"),
 ]
@@ -25,6 +31,16 @@ urlpatterns += [
     path("doctor/history/", doctors.history, name="history"),
     path("doctor/digest/", doctors.digest_preference, name="digest"),
     path("doctor/questions/<int:pk>/reply/", doctors.reply, name="reply"),
+    path(
+        "doctor/questions/<int:pk>/information/",
+        information.information_request,
+        name="information-request",
+    ),
+    path(
+        "doctor/information-requests/<int:pk>/withdraw/",
+        information.information_withdraw,
+        name="information-withdraw",
+    ),
     path("doctor/replies/<int:pk>/edit/", doctors.reply_edit, name="reply-edit"),
     path(
         "doctor/replies/<int:pk>/confirm-accurate/",

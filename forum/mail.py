@@ -52,6 +52,8 @@ MODERATION_ALERTS = "moderation"
 REPORT_OUTCOMES = "reports"
 REVIEW_REMINDERS = "reviews"
 FOLLOW_UPS = "follow-ups"
+INFORMATION_REQUESTS = "information"
+ANSWER_REMINDERS = "answer-reminders"
 TOPICS = {
     QUESTION_UPDATES: _("e-mails about my questions (published, answered)"),
     DIGEST: _("the digest of new questions in my specialties"),
@@ -59,6 +61,8 @@ TOPICS = {
     REPORT_OUTCOMES: _("what moderators decided about what I reported"),
     REVIEW_REMINDERS: _("reminders of articles past their review date"),
     FOLLOW_UPS: _("askers' follow-ups to my replies"),
+    INFORMATION_REQUESTS: _("a doctor asks me for more information about my question"),
+    ANSWER_REMINDERS: _("reminders of questions waiting too long in my specialties"),
 }
 # An unsubscribe link for one question only ("stop e-mails about this question").
 ONE_QUESTION = "question"
@@ -101,6 +105,10 @@ def wants_email(user: User, topic: str, question_id: int | None = None) -> bool:
         wanted = user.email_review_reminders
     elif topic == FOLLOW_UPS:
         wanted = user.email_follow_ups
+    elif topic == INFORMATION_REQUESTS:
+        wanted = user.email_information_requests
+    elif topic == ANSWER_REMINDERS:
+        wanted = user.email_answer_reminders
     else:
         raise ValueError(f"unknown e-mail topic {topic!r}")
     if wanted and question_id is not None:
@@ -125,6 +133,12 @@ def set_topic(*, user: User, topic: str, wanted: bool) -> None:
     elif topic == FOLLOW_UPS:
         User.objects.filter(pk=user.pk).update(email_follow_ups=wanted)
         user.email_follow_ups = wanted
+    elif topic == INFORMATION_REQUESTS:
+        User.objects.filter(pk=user.pk).update(email_information_requests=wanted)
+        user.email_information_requests = wanted
+    elif topic == ANSWER_REMINDERS:
+        User.objects.filter(pk=user.pk).update(email_answer_reminders=wanted)
+        user.email_answer_reminders = wanted
     elif topic == DIGEST:
         DoctorProfile.objects.filter(user=user).update(wants_digest=wanted)
     else:

@@ -66,6 +66,12 @@ class User(AbstractUser):
     email_follow_ups = models.BooleanField(
         _("e-mail me when an asker follows up on my reply"), default=True
     )
+    email_information_requests = models.BooleanField(
+        _("e-mail me when a doctor asks me for more information"), default=True
+    )
+    email_answer_reminders = models.BooleanField(
+        _("e-mail me at once about questions waiting too long in my specialties"), default=True
+    )
 
     objects = UserManager()
 
@@ -247,6 +253,9 @@ class ModerationEvent(models.Model):
             "publish_trusted_follow_up",
             _("Published a trusted asker's follow-up without moderation"),
         )
+        REQUEST_INFORMATION = "request_information", _("Doctor asked the patient for information")
+        ANSWER_INFORMATION = "answer_information", _("Patient answered a doctor's request")
+        CLOSE_INFORMATION = "close_information", _("Information request closed")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -444,6 +444,13 @@ FOLLOW_UPS_PER_QUESTION = int(os.environ.get("FOLLOW_UPS_PER_QUESTION", "3"))
 FOLLOW_UP_MAX_LENGTH = int(os.environ.get("FOLLOW_UP_MAX_LENGTH", "1000"))
 TRUSTED_ASKER_APPROVED_POSTS = int(os.environ.get("TRUSTED_ASKER_APPROVED_POSTS", "3"))
 MODERATION_ALERT_HOURS = float(os.environ.get("MODERATION_ALERT_HOURS", "2"))
+# A doctor's information request keeps their claim on the question this long at most,
+# from the request, and again from the patient's answer (answers/actions/information.py).
+INFORMATION_REQUEST_HOLD_HOURS = float(os.environ.get("INFORMATION_REQUEST_HOLD_HOURS", "48"))
+# Answer-time targets (manage.py send_answer_reminders): a published question unanswered
+# this long is sent to the doctors of its specialty, and after the second to moderators.
+ANSWER_REMINDER_HOURS = float(os.environ.get("ANSWER_REMINDER_HOURS", "24"))
+ANSWER_ESCALATION_HOURS = float(os.environ.get("ANSWER_ESCALATION_HOURS", "48"))
 EMERGENCY_NUMBER = os.environ.get("EMERGENCY_NUMBER", "119")
 CRISIS_LINE_NUMBER = os.environ.get("CRISIS_LINE_NUMBER", "1925")
 # Taiwan's poison control centre (Taipei Veterans General Hospital), day and night.

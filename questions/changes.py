@@ -8,10 +8,9 @@ Three stores are derived from the tables and must follow every write:
 
 Actions and admin screens never call those stores. After their write they call the
 function named for what changed (`question_changed`, `reply_changed`, `follow_up_changed`,
-`article_changed`, `faq_changed`, `doctor_changed`, `specialty_changed`, `tag_changed`,
-`tag_topic_changed`),
-which refreshes every store that depends on it. A new kind of write adds a function here,
-not calls there.
+`article_changed`, `faq_changed`, `doctor_changed`, `information_request_changed`,
+`specialty_changed`, `tag_changed`, `tag_topic_changed`), which refreshes every store that
+depends on it. A new kind of write adds a function here, not calls there.
 
 When it runs: the search document and the Similar Q&A marks are rows in the database,
 so they are written inside the caller's transaction and commit or roll back with the
@@ -103,6 +102,13 @@ def follow_up_changed(question_id: int) -> None:
     """A follow-up to the question, or a doctor's answer to one, changed state or text:
     its page only (see FOLLOW_UPS)."""
     question_changed(question_id, what=FOLLOW_UPS)
+
+
+def information_request_changed(question_id: int) -> None:
+    """A patient answered a doctor's information request: the question's page shows the
+    exchange under that doctor's published reply. Nothing else shows it (search and
+    Similar Q&A hold no part of it)."""
+    question_changed(question_id, what=PAGE)
 
 
 def questions_removed(question_ids: Iterable[int]) -> None:

@@ -345,6 +345,18 @@ class Question(models.Model):
     def is_duplicate(self) -> bool:
         return self.duplicate_of_id is not None
 
+    def is_waiting_for_answer(self) -> bool:
+        """Published, not yet answered and not closed as a duplicate."""
+        return self.is_published and not self.is_answered and not self.is_duplicate
+
+    def is_answer_overdue(self, now: datetime) -> bool:
+        """Waiting for an answer for longer than the target, ANSWER_REMINDER_HOURS."""
+        return (
+            self.is_waiting_for_answer()
+            and self.published_at is not None
+            and now - self.published_at > timedelta(hours=settings.ANSWER_REMINDER_HOURS)
+        )
+
 
 def question_slug(title: str) -> str:
     """A readable slug for a title in any language: "頭痛-三天" for "頭痛 三天"."""

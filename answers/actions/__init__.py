@@ -5,6 +5,8 @@ questions: verb-named functions, one module per verb or decision family.
 - applying.py: a doctor's application, claims.py: a doctor's claim on a question,
   replying.py: a doctor's reply and the steps every reply change shares;
 - moderation/: moderators' decisions on questions, replies and doctor accounts;
+- information.py: a doctor's information request and the patient's answer;
+- reminders.py: answer-time reminders to doctors and moderators;
 - thanks.py: a patient's thanks, digests.py: e-mail digests;
 - errors.py: ActionNotAllowed, which every action refuses with.
 
@@ -29,6 +31,12 @@ from answers.actions.digests import (
     set_digest_preference,
 )
 from answers.actions.errors import ActionNotAllowed
+from answers.actions.information import (
+    answer_information_request,
+    close_lapsed_information_requests,
+    request_information,
+    withdraw_information_request,
+)
 from answers.actions.moderation.doctors import (
     DOCTOR_TRANSITIONS,
     change_doctor_status,
@@ -56,6 +64,10 @@ from answers.actions.thanks import thank_reply
 __all__ = [
     "DOCTOR_TRANSITIONS",
     "ActionNotAllowed",
+    "answer_information_request",
+    "close_lapsed_information_requests",
+    "request_information",
+    "withdraw_information_request",
     "apply_as_doctor",
     "approve_reply",
     "change_doctor_status",

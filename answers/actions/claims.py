@@ -15,7 +15,8 @@ from questions.models import Question
 
 @transaction.atomic
 def claim_question(*, question: Question, doctor: DoctorProfile) -> QuestionClaim | None:
-    """Claim the question for CLAIM_MINUTES unless another doctor's claim is still running.
+    """Claim the question for CLAIM_MINUTES unless another doctor's claim is still running
+    (the doctor's own claim is extended, never shortened).
 
     Returns the claim now in force, which is another doctor's when they got there first
     (the claim is soft: the caller may still answer). CLAIM_MINUTES=0 turns claims off.
@@ -39,7 +40,12 @@ def claim_question(*, question: Question, doctor: DoctorProfile) -> QuestionClai
         except IntegrityError:
             # Another doctor opened the question at the same moment; theirs stands.
             return QuestionClaim.objects.select_related("doctor").get(question_id=question.pk)
-    if claim.doctor_id == doctor.pk or claim.expires_at <= now:
+    if claim.doctor_id == doctor.pk:
+        # Never shortened: an information request may hold it for hours.
+        if claim.expires_at < expires_at:
+            claim.expires_at = expires_at
+            claim.save(update_fields=["expires_at"])
+    elif claim.expires_at <= now:
         claim.doctor = doctor
         claim.expires_at = expires_at
         claim.save(update_fields=["doctor", "expires_at"])

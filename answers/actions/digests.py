@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 
 from answers.models import Article, DigestDelivery, ReviewReminder
 from forum.mail import (
+    ANSWER_REMINDERS,
     DIGEST,
     MODERATION_ALERTS,
     REVIEW_REMINDERS,
@@ -27,6 +28,15 @@ def set_digest_preference(*, doctor: DoctorProfile, wants_digest: bool) -> Docto
     return doctor
 
 
+# Which setting each kind of question e-mail answers to.
+DIGEST_TOPICS = {
+    DigestDelivery.Kind.DOCTOR: DIGEST,
+    DigestDelivery.Kind.MODERATOR: MODERATION_ALERTS,
+    DigestDelivery.Kind.REMINDER: ANSWER_REMINDERS,
+    DigestDelivery.Kind.ESCALATION: MODERATION_ALERTS,
+}
+
+
 @transaction.atomic
 def deliver_digest(
     *,
@@ -36,35 +46,52 @@ def deliver_digest(
     subject: Callable[[], str],
     template: str,
     context: dict | None = None,
+    overdue: Sequence[Question] = (),
 ) -> list[Question]:
     """E-mail the recipient the questions they were not sent before, and remember them.
 
-    Returns the questions sent (none when all were sent before, or when the recipient
-    turned this e-mail off). The recipient's row is locked so two overlapping runs cannot
-    send the same question twice; the e-mail is queued in the outbox in this transaction,
-    so remembering the questions and sending them commit together.
+    `overdue` (a doctor's digest only): questions past the answer-time target, listed
+    apart and remembered as reminders (kind REMINDER) as well as digest entries, so
+    neither list names them again; the template gets them as `overdue`.
+
+    Returns the questions sent, overdue ones included (none when all were sent before,
+    or when the recipient turned this e-mail off). The recipient's row is locked so two
+    overlapping runs cannot send the same question twice; the e-mail is queued in the
+    outbox in this transaction, so remembering the questions and sending them commit
+    together.
     """
     list(User.objects.select_for_update().filter(pk=recipient.pk).values_list("pk", flat=True))
-    already = set(
+    reminder = DigestDelivery.Kind.REMINDER
+    sent = set(
         DigestDelivery.objects.filter(
-            recipient=recipient, kind=kind, question__in=[q.pk for q in questions]
-        ).values_list("question_id", flat=True)
+            recipient=recipient,
+            kind__in=[kind, reminder],
+            question__in=[q.pk for q in [*questions, *overdue]],
+        ).values_list("question_id", "kind")
     )
-    new = [q for q in questions if q.pk not in already]
-    topic = DIGEST if kind == DigestDelivery.Kind.DOCTOR else MODERATION_ALERTS
-    if not new or not recipient.email or not wants_email(recipient, topic):
+    late = [q for q in overdue if (q.pk, reminder) not in sent]
+    late_ids = {q.pk for q in late}
+    new = [q for q in questions if (q.pk, kind) not in sent and q.pk not in late_ids]
+    topic = DIGEST_TOPICS[kind]
+    if not (new or late) or not recipient.email or not wants_email(recipient, topic):
         return []
-    DigestDelivery.objects.bulk_create(
-        [DigestDelivery(recipient=recipient, question=q, kind=kind) for q in new]
-    )
+    deliveries = [DigestDelivery(recipient=recipient, question=q, kind=kind) for q in new]
+    deliveries += [DigestDelivery(recipient=recipient, question=q, kind=reminder) for q in late]
+    if kind != reminder:
+        deliveries += [
+            DigestDelivery(recipient=recipient, question=q, kind=kind)
+            for q in late
+            if (q.pk, kind) not in sent
+        ]
+    DigestDelivery.objects.bulk_create(deliveries)
     send_template_email(
         recipient=recipient,
         template=template,
         subject=subject,
-        context={**(context or {}), "questions": new},
+        context={**(context or {}), "questions": new, "overdue": late},
         topic=topic,
     )
-    return new
+    return [*late, *new]
 
 
 @transaction.atomic

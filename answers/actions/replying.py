@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from answers.actions.errors import ActionNotAllowed
+from answers.actions.information import close_requests_on_reply
 from answers.models import QuestionClaim, Reply, ReplyVersion
 from answers.permissions import can_edit_reply, can_reply_to
 from forum.actions import log_moderation_event
@@ -46,6 +47,7 @@ def submit_reply(*, question: Question, doctor: DoctorProfile, body: str) -> Rep
     if not replies_need_approval(doctor):
         publish_reply(reply, question=locked)
     QuestionClaim.objects.filter(question=locked, doctor=doctor).delete()
+    close_requests_on_reply(question_id=locked.pk, doctor=doctor)
     return reply
 
 

@@ -446,8 +446,8 @@ def test_reply_form_query_count(
     ReplyFactory.create_batch(3, question=question, doctor=other_doctor)
     claim_question(question=question, doctor=other_doctor)
     # session, user, doctor, question, tags, specialty check, own reply, claim (read
-    # only), held check, header roles, other replies
-    with django_assert_num_queries(11):
+    # only), held check, header roles, other replies, information requests
+    with django_assert_num_queries(12):
         html = doctor_client.get(reverse("answers:reply", kwargs={"pk": question.pk})).content
     assert "Being answered by Dr. Kao Other" in html.decode()
 

@@ -3,6 +3,7 @@ the digest opt-in, and answering or editing a reply."""
 
 from __future__ import annotations
 
+import math
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -21,13 +22,20 @@ from answers.actions.applying import apply_as_doctor
 from answers.actions.claims import claim_question
 from answers.actions.digests import set_digest_preference
 from answers.actions.errors import ActionNotAllowed
+from answers.actions.information import information_request_refusal
 from answers.actions.replying import (
     confirm_reply_accuracy,
     edit_reply,
     replies_need_approval,
     submit_reply,
 )
-from answers.forms import DashboardFilterForm, DigestForm, DoctorApplicationForm, ReplyForm
+from answers.forms import (
+    DashboardFilterForm,
+    DigestForm,
+    DoctorApplicationForm,
+    InformationRequestForm,
+    ReplyForm,
+)
 from answers.models import QuestionClaim, Reply, follow_ups_waiting_for
 from answers.permissions import can_reply_to
 from answers.views.access import doctor_required
@@ -204,6 +212,30 @@ def reply(request, pk):
         # A preview, or a reply with errors to fix: the doctor is answering, so it claims.
         preview = form.cleaned_data["body"] if form.is_valid() else None
         claim = claim_question(question=question, doctor=doctor)
+    return reply_page(
+        request,
+        question=question,
+        doctor=doctor,
+        form=form,
+        show_form=show_form,
+        claim=claim,
+        preview=preview,
+    )
+
+
+def reply_page(
+    request, *, question, doctor, form, show_form, claim, preview=None, info_form=None, status=200
+):
+    """The reply page: the question, other doctors' replies, this doctor's information
+    requests (and the form to send one when they may), and the reply form."""
+    now = timezone.now()
+    requests = list(question.information_requests.order_by("created_at", "id"))
+    active_claim = claim if claim is not None and claim.expires_at > now else None
+    info_refusal = information_request_refusal(
+        doctor, question, active_claim=active_claim, requests=requests, has_replied=False, now=now
+    )
+    if info_refusal is None and info_form is None:
+        info_form = InformationRequestForm()
     return render(
         request,
         "answers/reply_form.html",
@@ -217,7 +249,13 @@ def reply(request, pk):
             "other_replies": _published_replies(question),
             "will_be_held": replies_need_approval(doctor),
             "held_limit": settings.HELD_REPLIES_FOR_NEW_DOCTORS,
+            "information_requests": [r for r in requests if r.doctor_id == doctor.pk],
+            # Asking is part of answering: the form shows once the doctor has started.
+            "info_form": info_form if info_refusal is None and show_form else None,
+            "info_refusal": info_refusal,
+            "hold_hours": math.ceil(settings.INFORMATION_REQUEST_HOLD_HOURS),
         },
+        status=status,
     )
 
 

@@ -29,8 +29,19 @@ class EmailSettingsForm(forms.Form):
         label=_("E-mail me when my question is published or a doctor answers it"),
         required=False,
     )
+    information_requests = forms.BooleanField(
+        label=_("E-mail me when a doctor asks me for more information about my question"),
+        required=False,
+    )
     digest = forms.BooleanField(
         label=_("E-mail me a digest of new questions in my specialties"), required=False
+    )
+    answer_reminders = forms.BooleanField(
+        label=_(
+            "E-mail me at once when a question in my specialties waits too long for an answer "
+            "(with the digest on, they come in the digest instead)"
+        ),
+        required=False,
     )
     moderation_alerts = forms.BooleanField(
         label=_("E-mail me when questions wait too long for moderation"), required=False
@@ -52,6 +63,7 @@ class EmailSettingsForm(forms.Form):
         if doctor is None:
             del self.fields["digest"]
             del self.fields["follow_ups"]
+            del self.fields["answer_reminders"]
         if not roles.is_moderator(user):
             del self.fields["moderation_alerts"]
         if not (roles.is_editor(user) or reviews_articles):
@@ -69,6 +81,8 @@ def email_settings(request):
         "report_outcomes": user.email_report_outcomes,
         "review_reminders": user.email_review_reminders,
         "follow_ups": user.email_follow_ups,
+        "information_requests": user.email_information_requests,
+        "answer_reminders": user.email_answer_reminders,
     }
     # A doctor who is an article's medical reviewer gets that article's review reminders.
     reviews_articles = doctor is not None and doctor.reviewed_articles.exists()
@@ -87,6 +101,8 @@ def email_settings(request):
             "report_outcomes": mail.REPORT_OUTCOMES,
             "review_reminders": mail.REVIEW_REMINDERS,
             "follow_ups": mail.FOLLOW_UPS,
+            "information_requests": mail.INFORMATION_REQUESTS,
+            "answer_reminders": mail.ANSWER_REMINDERS,
         }
         for field, wanted in form.cleaned_data.items():
             mail.set_topic(user=user, topic=topics[field], wanted=wanted)

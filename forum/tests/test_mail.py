@@ -367,9 +367,22 @@ def test_email_settings_need_a_log_in(client):
 @pytest.mark.parametrize(
     ("who", "shown"),
     [
-        ("patient", {"question_updates", "report_outcomes"}),
-        ("doctor", {"question_updates", "digest", "report_outcomes", "follow_ups"}),
-        ("moderator", {"question_updates", "moderation_alerts", "report_outcomes"}),
+        ("patient", {"question_updates", "information_requests", "report_outcomes"}),
+        (
+            "doctor",
+            {
+                "question_updates",
+                "information_requests",
+                "digest",
+                "answer_reminders",
+                "report_outcomes",
+                "follow_ups",
+            },
+        ),
+        (
+            "moderator",
+            {"question_updates", "information_requests", "moderation_alerts", "report_outcomes"},
+        ),
     ],
 )
 def test_email_settings_show_each_role_its_own_e_mails(client, who, shown):

@@ -65,8 +65,8 @@ def test_my_questions_shows_each_state_with_links(patient_client, patient, speci
 
 def test_my_questions_query_count_is_fixed(patient_client, patient, django_assert_num_queries):
     QuestionFactory(author=patient)
-    # session, user, count, page of questions with their specialty
-    with django_assert_num_queries(6):
+    # session, user, count, page of questions with their specialty, doctors' requests
+    with django_assert_num_queries(7):
         patient_client.get(MINE)
 
 
@@ -76,7 +76,7 @@ def test_my_questions_query_count_does_not_grow_with_rows(
     for _ in range(12):
         QuestionFactory(author=patient, tags=["headache"])
         PendingQuestionFactory(author=patient)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = patient_client.get(MINE)
     assert response.content.decode().count('class="my-question"') == 20
 

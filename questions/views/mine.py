@@ -2,13 +2,14 @@
 everything the site holds about them, and closing the account."""
 
 import logging
+import math
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -41,13 +42,36 @@ from questions.views.asking import (
 logger = logging.getLogger("questions.patients")
 
 
+def answer_wait(now) -> dict:
+    """What the asker is told about the answer-time target (ANSWER_REMINDER_HOURS), and
+    the numbers to call when a wait is too long for their health."""
+    return {
+        "answer_hours": math.ceil(settings.ANSWER_REMINDER_HOURS),
+        "emergency_number": settings.EMERGENCY_NUMBER,
+        "crisis_line_number": settings.CRISIS_LINE_NUMBER,
+    }
+
+
 @login_required
 def my_questions(request):
-    questions = Question.objects.by_author(request.user).select_related("specialty")
+    # Doctors' information requests with their doctors: one query for the page, however
+    # many questions and requests. The model is answers' (a layer above), reached by the
+    # relation it declares, as the export reaches replies.
+    requests = Question._meta.get_field("information_requests").related_model
+    questions = (
+        Question.objects.by_author(request.user)
+        .select_related("specialty")
+        .prefetch_related(
+            Prefetch("information_requests", queryset=requests.objects.select_related("doctor"))
+        )
+    )
     page = Paginator(questions.order_by("-created_at", "-id"), PATIENT_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "questions/mine.html", {"page_obj": page})
+    now = timezone.now()
+    for question in page.object_list:
+        question.answer_overdue = question.is_answer_overdue(now)
+    return render(request, "questions/mine.html", {"page_obj": page, **answer_wait(now)})
 
 
 @login_required

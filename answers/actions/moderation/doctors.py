@@ -20,6 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from answers.actions.errors import ActionNotAllowed, required_reason
+from answers.actions.information import close_requests_of_doctor
 from answers.models import QuestionClaim
 from answers.notifications import notify_doctor_status
 from forum import roles
@@ -130,6 +131,7 @@ def change_doctor_status(
         locked.user.groups.remove(_doctors_group())
     if step.drops_claims:
         QuestionClaim.objects.filter(doctor=locked).delete()
+        close_requests_of_doctor(doctor=locked, moderator=moderator)
     log_moderation_event(actor=moderator, action=step.event, target=locked, reason=reason)
     notify_doctor_status(doctor=locked)
     changes.doctor_changed(locked)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from answers.actions import deliver_digest, deliver_review_reminder
+from answers.actions.reminders import overdue_for_digest
 from answers.models import Article, DigestDelivery, ReviewReminder
 from forum import roles
 from forum.mail import REVIEW_REMINDERS, wants_email
@@ -63,13 +64,20 @@ class Command(BaseCommand):
                     :MAX_QUESTIONS_PER_EMAIL
                 ]
             )
-            if not questions:
+            # Questions past the answer-time target (send_answer_reminders marks them):
+            # a digest doctor's reminders come here, listed first.
+            overdue = overdue_for_digest(doctor)
+            if not questions and not overdue:
                 continue
-            if not dry_run:
+            if dry_run:
+                overdue_ids = {q.pk for q in overdue}
+                questions = overdue + [q for q in questions if q.pk not in overdue_ids]
+            else:
                 questions = deliver_digest(
                     recipient=doctor.user,
                     kind=DigestDelivery.Kind.DOCTOR,
                     questions=questions,
+                    overdue=overdue,
                     subject=lambda: gettext("New questions in your specialties"),
                     template="emails/doctor_digest.txt",
                     context={"doctor": doctor},
