@@ -12,8 +12,9 @@ from answers.actions.errors import ActionNotAllowed
 from answers.actions.moderation.duplicates import check_duplicate_original
 from forum.language import Language, detect_language
 from forum.models import DoctorProfile, ModerationEvent, Report, Specialty, User
+from questions.forms import personal_data_error
 from questions.models import Question
-from questions.screening import ScreeningResult, describe_personal_data, screen
+from questions.screening import ScreeningResult, screen
 
 REPLY_MIN_LENGTH = 40
 REPLY_MAX_LENGTH = 8000
@@ -136,14 +137,7 @@ class FollowUpForm(forms.Form):
         # Screened only once its length is known to be acceptable.
         self.screening = screen(body)
         if self.screening.personal_data:
-            raise forms.ValidationError(
-                _(
-                    "To protect your privacy, please remove what looks like personal "
-                    "details: %(found)s."
-                ),
-                code="personal_data",
-                params={"found": describe_personal_data(self.screening.personal_data)},
-            )
+            raise personal_data_error(self.screening.personal_data)
         return body
 
 
@@ -185,14 +179,7 @@ class InformationAnswerForm(forms.Form):
         answer = self.cleaned_data["answer"].strip()
         self.screening = screen(answer)
         if self.screening.personal_data:
-            raise forms.ValidationError(
-                _(
-                    "To protect your privacy, please remove what looks like personal "
-                    "details: %(found)s."
-                ),
-                code="personal_data",
-                params={"found": describe_personal_data(self.screening.personal_data)},
-            )
+            raise personal_data_error(self.screening.personal_data)
         return answer
 
     @property

@@ -129,6 +129,18 @@ def _tag_help_text() -> str:
 TAG_HELP_TEXT = lazy(_tag_help_text, str)()
 
 
+def personal_data_error(personal_data) -> forms.ValidationError:
+    """The one message for text that holds personal data, naming what was found: the
+    ask form's, the follow-up's and the answer to a doctor's request."""
+    return forms.ValidationError(
+        gettext(
+            "To protect your privacy, please remove what looks like personal details: %(found)s."
+        ),
+        code="personal_data",
+        params={"found": describe_personal_data(personal_data)},
+    )
+
+
 class SpecialtyChoiceField(forms.ModelChoiceField):
     """Specialties named in the page's language (神經內科 on the Chinese form)."""
 
@@ -339,17 +351,7 @@ class AskForm(forms.Form):
             result = screen(", ".join(value) if name == "tags" else value)
             combined = combined.merge(result)
             if result.personal_data:
-                self.add_error(
-                    name,
-                    forms.ValidationError(
-                        gettext(
-                            "To protect your privacy, please remove what looks like personal "
-                            "details: %(found)s."
-                        ),
-                        code="personal_data",
-                        params={"found": describe_personal_data(result.personal_data)},
-                    ),
-                )
+                self.add_error(name, personal_data_error(result.personal_data))
         self.screening = combined
         return cleaned
 

@@ -32,8 +32,9 @@ from answers.screening import screening_findings
 from answers.views.access import doctor_required, moderator_required
 from answers.views.moderation import MODERATION_PAGE_SIZE, moderation_counts
 from questions.actions import PersonalDataFound
+from questions.forms import personal_data_error
 from questions.models import FollowUp
-from questions.screening import describe_personal_data, notices
+from questions.screening import notices
 from questions.views.asking import help_numbers, needs_safety_check, with_safety_check
 
 
@@ -58,14 +59,7 @@ def follow_up_new(request, pk):
                 author=request.user, reply=reply, body=form.cleaned_data["body"]
             )
         except PersonalDataFound as found:
-            form.add_error(
-                "body",
-                _(
-                    "To protect your privacy, please remove what looks like personal "
-                    "details: %(found)s."
-                )
-                % {"found": describe_personal_data(found.result.personal_data)},
-            )
+            form.add_error("body", personal_data_error(found.result.personal_data))
         except FollowUpLimitReached as refusal:
             messages.error(request, str(refusal))
             return redirect(question)

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,14 +28,14 @@ from questions.actions import (
     PersonalDataFound,
     submit_question,
 )
-from questions.forms import AskForm, KeptAskForm, screen_submitted_text
+from questions.forms import AskForm, KeptAskForm, personal_data_error, screen_submitted_text
 from questions.limits import next_question_allowed_at
 from questions.models import Question, Tag
 from questions.permissions import (
     has_verified_email,
     is_question_author,
 )
-from questions.screening import NUMBER_NAMES, describe_personal_data, notices, screen
+from questions.screening import NUMBER_NAMES, notices, screen
 
 logger = logging.getLogger("questions.patients")
 
@@ -56,11 +57,8 @@ def _limit_message(allowed_at) -> str:
     ) % {"count": settings.QUESTIONS_PER_DAY, "when": when}
 
 
-def _personal_data_message(exc) -> str:
-    found = describe_personal_data(exc.result.personal_data)
-    return gettext(
-        "To protect your privacy, please remove what looks like personal details: %(found)s."
-    ) % {"found": found}
+def _personal_data_message(exc) -> ValidationError:
+    return personal_data_error(exc.result.personal_data)
 
 
 def _popular_tag_names(limit: int = 12) -> list[str]:
