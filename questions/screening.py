@@ -1064,7 +1064,7 @@ def _rule_characters(data) -> set[str]:
 
 
 @cache
-def simplified_fold() -> tuple[re.Pattern | None, dict[int, int]]:
+def simplified_fold() -> tuple[re.Pattern, dict[int, int]]:
     """Simplified characters of the Chinese rules' words, to the Traditional ones the
     rules are written in (怀孕 -> 懷孕, 血压 -> 血壓), one character for one so offsets
     stay; and a pattern finding any of them, so that a text with none is not translated.
@@ -1083,10 +1083,9 @@ def simplified_fold() -> tuple[re.Pattern | None, dict[int, int]]:
         if len(simplified) == 1 and simplified != ch and simplified not in characters:
             targets.setdefault(simplified, set()).add(ch)
     table = {ord(s): ord(next(iter(t))) for s, t in targets.items() if len(t) == 1}
-    if not table:
-        return None, {}
+    # One character class (no quantifier); with no character to fold, one that matches none.
     pattern = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(table)) + "]")
-    return pattern, table
+    return (pattern if table else re.compile(r"[^\s\S]")), table
 
 
 def _find_red_flags(text: str) -> list[Finding]:
@@ -1095,7 +1094,7 @@ def _find_red_flags(text: str) -> list[Finding]:
     if len(lower) != len(text):  # a rare letter whose lower case is longer: keep offsets
         lower = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
     simplified, to_traditional = simplified_fold()
-    if simplified is not None and not lower.isascii() and simplified.search(lower):
+    if not lower.isascii() and simplified.search(lower):
         lower = lower.translate(to_traditional)  # the rules match Simplified text too
     found: list[tuple[int, Finding]] = []
     # The whole text is tokenized once and matched: finding the stretches worth matching
@@ -1518,6 +1517,7 @@ def patterns() -> dict[str, re.Pattern]:
         "after_id_label": _AFTER_ID_LABEL,
         "after_nhi_label": _AFTER_NHI_LABEL,
         "after_phone_label": _AFTER_PHONE_LABEL,
+        "simplified_fold": simplified_fold()[0],
         "nhi_bare": _NHI_BARE,
         "after_name_en": _AFTER_NAME_EN,
         "after_name_zh": _keywords()["after_name_zh"],
