@@ -644,6 +644,7 @@ WIDENED_AFTER_UNSEEN2 = [
     ("breathing", "喘到講話一次只能講幾個字"),
     ("breathing", "血氧只剩88，一直喘"),
     ("breathing", "血氧机显示86，喘不过气"),
+    ("breathing", "His O2 sat was 85 this morning."),
     # Sudden trouble finding words, a hand that drops things, on waking.
     ("stroke", "Suddenly he's talking gibberish and his right arm is weak."),
     ("stroke", "Woke up and her speech is all wrong and she can't hold her cup."),
@@ -706,6 +707,10 @@ def test_families_widened_after_the_second_blind_set_alarm(kind, text):
         "我每天吃兩次血壓藥，有時候會頭暈正常嗎",
         "Saturation was 97 and heart rate 88.",
         "血氧98，心跳84，還算正常嗎",
+        "I sat there for 45 minutes and felt fine.",
+        "He was on oxygen therapy for 60 days last year.",
+        "血氧機用了60天都正常",
+        "I had a double espresso with my pills and felt dizzy.",
         "小腿抽筋一整晚，今天第二次",
         # Exasperation and figures of speech.
         "熱到想死，有什麼消暑的方法",
