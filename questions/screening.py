@@ -918,9 +918,17 @@ def _in_the_past(tokens: Tokens, i: int, context: Context, memo: dict) -> bool:
     if end < len(tokens.texts):
         next_end = _sentence_bounds(tokens, end)[1]
     start, end, next_end = max(start, low), min(end, high), min(next_end, high)
+    # The kinds of cue in the sentences read: a kind none of them holds is not looked for.
+    present: set[str] = set()
+    if start < next_end:
+        for s in range(tokens.sentence[start], tokens.sentence[next_end - 1] + 1):
+            present.update(_sentence_cues(tokens, context, memo, s))
+    if not present:
+        memo[clause] = False
+        return False
 
     def has(first: int, last: int, name: str) -> bool:
-        return _has_cue(tokens, context, memo, first, last, name)
+        return name in present and _has_cue(tokens, context, memo, first, last, name)
 
     again = has(*clause, "again")
     current = again or has(*clause, "current")
