@@ -9,10 +9,13 @@ rules a clinician can review, each naming its category and its public source (NH
 the Manchester Triage System's red flags, the Columbia suicide severity scale, Taiwan's
 119 and 1925 lines, poison control), and `context.*.toml` the words that cancel a red
 flag: negation ("no chest pain", "沒有胸痛") and a past or resolved episode ("years ago",
-"三年前", "醫師說過沒事"). The text is cut into tokens once (an English word, a number,
-one Chinese character, a punctuation mark) and the rules are matched on tokens through
-an index from each rule's first term, with bounded gaps: the work at each token is
-bounded by the rules, so screening is linear in the length of the text.
+"三年前", "醫師說過沒事"). Chinese typed in Simplified characters is matched too: the
+Simplified forms of the rules' own characters are folded to the Traditional ones first
+(`simplified_fold()`, one character for one). The text is cut into tokens once (an
+English word, a number, one Chinese character, a punctuation mark) and the rules are
+matched on tokens through an index from each rule's first term, with bounded gaps: the
+work at each token is bounded by the rules, so screening is linear in the length of the
+text.
 
 Personal data is found by the patterns below and the keyword lists in
 `screening_rules/personal_data.toml`. Every pattern runs in time linear in the length of
@@ -22,7 +25,7 @@ top of that `screen()` reads at most MAX_SCREENED_CHARACTERS characters: the for
 every field's length first, far below that, so the cap only bounds the time of a caller
 that forgot to.
 
-It is one module (about 1,300 lines) on purpose: one screening for the ask form, the live
+It is one module (about 1,500 lines) on purpose: one screening for the ask form, the live
 notice and the safety step, so the three can never disagree, with the rules as reviewed
 data beside it; the sections below (categories, tokens, rules and matching, personal
 data) are read in that order.
