@@ -12,12 +12,14 @@ widened for what it missed (see its header); `unseen.tsv` (200 texts) was writte
 author who never saw the rules, for a blind check (its header has its first run);
 `tuning.tsv` is what the rules were adjusted against.
 
-`unseen.tsv` is no longer blind: after its one blind run the rules were widened for each
-kind of text it missed or alarmed on (see its header), so it is now a tuning set like
-`fresh.tsv`, and its figures say nothing about texts the rules have not seen. The next
-blind check is `unseen2.tsv`, written by someone who has not seen the rules: it is not in
-the default run (so no tuning run reads it by accident), and is meant to be run once,
-with `--split unseen2`, before anything is changed for it.
+`unseen.tsv` and `unseen2.tsv` are no longer blind: after the one blind run of each, the
+rules were widened for each kind of text it missed or alarmed on (see their headers), so
+they are tuning sets like `fresh.tsv`, and their figures say nothing about texts the
+rules have not seen. The next blind check is `unseen3.tsv`, written by someone who has not
+seen the rules and supplied separately: it is not in the default run (so no tuning run
+reads it by accident), and is meant to be run once, with `--split unseen3`, before
+anything is changed for it. Until it is there, the default run goes on without it and
+`--split unseen3` says so.
 
 For each split and language it prints, for red flags and for personal data:
 - recall: of the texts labelled with a category, the share where screening found it
@@ -51,9 +53,9 @@ django.setup()
 from questions.screening import screen  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "screening_data"
-SPLITS = ("tuning", "heldout", "fresh", "unseen")
+SPLITS = ("tuning", "heldout", "fresh", "unseen", "unseen2")
 # Blind sets: run only when asked for by name, and not part of the timing sample.
-BLIND_SPLITS = ("unseen2",)
+BLIND_SPLITS = ("unseen3",)
 # What each split is now, printed with its figures: only a blind set measures how well
 # the rules do on texts nobody tuned them on.
 STATUS = {
@@ -61,14 +63,19 @@ STATUS = {
     "heldout": "held out, though its last handle texts were tuned on",
     "fresh": "tuning set since its first run",
     "unseen": "tuning set: blind only for its first run",
-    "unseen2": "BLIND: run once, before any change",
+    "unseen2": "tuning set: blind only for its first run",
+    "unseen3": "BLIND: run once, before any change",
 }
 FAMILIES = {"rf": "red flags", "pd": "personal data"}
 
 
 def load(split: str) -> list[tuple[str, set[str], str]]:
     rows = []
-    for line in (DATA / f"{split}.tsv").read_text(encoding="utf-8").splitlines():
+    path = DATA / f"{split}.tsv"
+    if not path.exists():
+        where = path.relative_to(DATA.parent.parent)
+        raise SystemExit(f"{where} is not there (yet): nothing to run for --split {split}.")
+    for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         language, labels, text = line.split("\t", 2)
@@ -159,6 +166,8 @@ def timing(rounds: int) -> None:
     rows = [row for split in SPLITS for row in load(split)]
     benign = [text for _lang, wanted, text in rows if not wanted]
     flagged = [text for _lang, wanted, text in rows if wanted]
+    # Cut at 5,000 characters, both samples end within tuning.tsv: the sets added later
+    # (unseen2.tsv) do not change what is timed.
     typical = _sample(benign[:40] + flagged[:1] + benign[40:] + flagged[100:101])
     dense = _sample([text for _lang, _w, text in rows])
     for name, sample in (("typical question", typical), ("every text (worst)", dense)):

@@ -9,10 +9,13 @@ rules a clinician can review, each naming its category and its public source (NH
 the Manchester Triage System's red flags, the Columbia suicide severity scale, Taiwan's
 119 and 1925 lines, poison control), and `context.*.toml` the words that cancel a red
 flag: negation ("no chest pain", "沒有胸痛") and a past or resolved episode ("years ago",
-"三年前", "醫師說過沒事"). The text is cut into tokens once (an English word, a number,
-one Chinese character, a punctuation mark) and the rules are matched on tokens through
-an index from each rule's first term, with bounded gaps: the work at each token is
-bounded by the rules, so screening is linear in the length of the text.
+"三年前", "醫師說過沒事"). Chinese typed in Simplified characters is matched too: the
+Simplified forms of the rules' own characters are folded to the Traditional ones first
+(`simplified_fold()`, one character for one). The text is cut into tokens once (an
+English word, a number, one Chinese character, a punctuation mark) and the rules are
+matched on tokens through an index from each rule's first term, with bounded gaps: the
+work at each token is bounded by the rules, so screening is linear in the length of the
+text.
 
 Personal data is found by the patterns below and the keyword lists in
 `screening_rules/personal_data.toml`. Every pattern runs in time linear in the length of
@@ -22,7 +25,7 @@ top of that `screen()` reads at most MAX_SCREENED_CHARACTERS characters: the for
 every field's length first, far below that, so the cap only bounds the time of a caller
 that forgot to.
 
-It is one module (about 1,300 lines) on purpose: one screening for the ask form, the live
+It is one module (about 1,500 lines) on purpose: one screening for the ask form, the live
 notice and the safety step, so the three can never disagree, with the rules as reviewed
 data beside it; the sections below (categories, tokens, rules and matching, personal
 data) are read in that order.
@@ -492,6 +495,9 @@ class Rule:
     near: int = 20
     unless_before: PhraseSet | None = None
     unless_next: PhraseSet | None = None
+    # Any of these in the red flag's sentence, at most `near` tokens away and not negated,
+    # cancels it: chest pain "only when I press on my ribs", "按壓會痛" (chest-wall pain).
+    unless_near: PhraseSet | None = None
 
 
 @dataclass(frozen=True)
@@ -511,6 +517,8 @@ class Context:
     # `past_after_not` ("暈過去", "過敏").
     past_after: PhraseSet = dataclasses.field(default_factory=lambda: PhraseSet(()))
     past_after_not: PhraseSet = dataclasses.field(default_factory=lambda: PhraseSet(()))
+    # Right before a resolved cue, these say it is not over: "hasn't gone away", "還沒好".
+    not_resolved_after: PhraseSet = dataclasses.field(default_factory=lambda: PhraseSet(()))
     # All cue phrases of the five sets above in one index, and the sets each belongs to,
     # so that a region's cues are found in one pass over its tokens.
     all_cues: PhraseSet | None = None
@@ -595,8 +603,10 @@ def ruleset() -> Ruleset:
                     within=item.get("within", default_within),
                     near_slots=tuple(_slot(s) for s in item.get("with", [])),
                     near=item.get("near", data.get("near", 20)),
-                    unless_before=_phrases(item.get("unless_before", [])),
-                    unless_next=_phrases(item.get("unless_next", [])),
+                    # None when there are none: tested for each candidate, on the hot path.
+                    unless_before=_phrases(item.get("unless_before", [])) or None,
+                    unless_next=_phrases(item.get("unless_next", [])) or None,
+                    unless_near=_phrases(item.get("unless_near", [])) or None,
                 )
             )
         cues = _load(f"context.{language}.toml")
@@ -613,6 +623,7 @@ def ruleset() -> Ruleset:
                 again=_phrases(cues["again"]["cues"]),
                 past_after=_phrases(cues["past"].get("after", [])),
                 past_after_not=_phrases(cues["past"].get("after_not_before", [])),
+                not_resolved_after=_phrases(cues["resolved"].get("not_after", [])),
             )
         )
     by_exact: dict[tuple, list] = {}
@@ -711,6 +722,8 @@ class PhraseSet:
             else:
                 self.numbers.append(phrase)
         self.prefix_lengths = tuple(sorted({len(p) for p in self.prefix}))
+        # The lengths of the phrases, shortest first (for a look-up of what ends at a token).
+        self.lengths = tuple(sorted({len(p) for p in self.phrases}))
         # Token text -> the phrases it may start (numbers aside), filled as texts are met:
         # a scan over every token of a region then costs one look-up per token.
         self._by_text: dict[str, tuple[Phrase, ...]] = {}
@@ -750,8 +763,13 @@ class PhraseSet:
         a scan: most texts hold none of a rule's words)."""
         if self.numbers or not self.exact.keys().isdisjoint(words):
             return True
-        return bool(self.prefix) and any(
-            w[:n] in self.prefix for w in words for n in self.prefix_lengths if n <= len(w)
+        if not self.prefix:
+            return False
+        by_text = self._by_text  # a word's phrases, cached as a scan would
+        return any(
+            by_text[w] if w in by_text else self.starting_text(w, WORD)
+            for w in words
+            if w.isascii()
         )
 
     def at(self, tokens: Tokens, i: int, limit: int) -> int:
@@ -777,10 +795,15 @@ def _any_phrase_at(tokens: Tokens, i: int, phrases: PhraseSet, limit: int) -> in
 
 
 def _any_phrase_ending_at(tokens: Tokens, end: int, phrases: PhraseSet, start_limit: int) -> bool:
-    return any(
-        end - len(p) >= start_limit and _phrase_at(tokens, end - len(p), p, end) == end
-        for p in phrases.phrases
-    )
+    """Whether a phrase of the set ends right before token `end` (and starts at or after
+    `start_limit`): one look-up per phrase length, not a try of every phrase."""
+    for length in phrases.lengths:
+        start = end - length
+        if start < start_limit:
+            break
+        if phrases.at(tokens, start, end) == end:
+            return True
+    return False
 
 
 def _sentence_bounds(tokens: Tokens, i: int) -> tuple[int, int]:
@@ -854,6 +877,10 @@ def _sentence_cues(tokens: Tokens, context: Context, memo: dict, s: int) -> dict
                 end = _phrase_at(tokens, j, phrase, n)
                 if end != -1:
                     for name in context.cue_sets[phrase]:
+                        if name == "resolved" and _any_phrase_ending_at(
+                            tokens, j, context.not_resolved_after, starts[s]
+                        ):
+                            continue  # "it hasn't gone away", "還沒好"
                         hits.setdefault(name, []).append((j, end))
         per_sentence[s] = hits
     return hits
@@ -894,15 +921,26 @@ def _in_the_past(tokens: Tokens, i: int, context: Context, memo: dict) -> bool:
     if end < len(tokens.texts):
         next_end = _sentence_bounds(tokens, end)[1]
     start, end, next_end = max(start, low), min(end, high), min(next_end, high)
+    # The kinds of cue in the sentences read: a kind none of them holds is not looked for.
+    present: set[str] = set()
+    if start < next_end:
+        for s in range(tokens.sentence[start], tokens.sentence[next_end - 1] + 1):
+            present.update(_sentence_cues(tokens, context, memo, s))
+    if not present:
+        memo[clause] = False
+        return False
 
     def has(first: int, last: int, name: str) -> bool:
-        return _has_cue(tokens, context, memo, first, last, name)
+        return name in present and _has_cue(tokens, context, memo, first, last, name)
 
     again = has(*clause, "again")
     current = again or has(*clause, "current")
     # Resolved in its own clause, or elsewhere in the sentence (or the next) unless its own
-    # clause says it is happening now: "The ER found nothing, but now the pain is crushing."
-    resolved = has(*clause, "resolved") or (not current and has(start, next_end, "resolved"))
+    # clause says it is happening now ("The ER found nothing, but now the pain is crushing.")
+    # or the sentence says it came back ("had a fit, came round, now shaking again").
+    resolved = has(*clause, "resolved") or (
+        not current and has(start, next_end, "resolved") and not has(start, end, "again")
+    )
     answer = has(*clause, "hypothetical") or (
         not again and (resolved or (not current and has(start, end, "past")))
     )
@@ -944,7 +982,11 @@ def _find_slots(tokens, rule, context, i, phrase, sentence_end) -> tuple[int, in
         if found == -1:
             return None
         end = found
-    if rule.unless_next and _any_phrase_at(tokens, end, rule.unless_next, len(tokens.texts)) != -1:
+    unless_next = rule.unless_next
+    if unless_next is not None and unless_next.at(tokens, end, len(tokens.texts)) != -1:
+        return None
+    # What stands right before the first phrase: one look-up per phrase length.
+    if rule.unless_before is not None and _any_phrase_ending_at(tokens, i, rule.unless_before, 0):
         return None
     low = max(0, i - rule.near)
     high = min(len(tokens.texts), end + rule.near)
@@ -954,9 +996,11 @@ def _find_slots(tokens, rule, context, i, phrase, sentence_end) -> tuple[int, in
             return None
         if not _found_unnegated(tokens, slot, low, high, context):
             return None
-    # Last, as the dearest: what stands before the first phrase.
-    if rule.unless_before and _any_phrase_ending_at(tokens, i, rule.unless_before, 0):
-        return None
+    if rule.unless_near is not None:  # what stands around it, in its sentence
+        first, last = _sentence_bounds(tokens, i)
+        first, last = max(first, i - rule.near), min(last, end + rule.near)
+        if _found_unnegated(tokens, rule.unless_near, first, last, context):
+            return None
     if _is_negated(tokens, i, _sentence_bounds(tokens, i)[0], context):
         return None
     return i, end
@@ -1016,11 +1060,53 @@ def _candidates(rules: Ruleset, tokens: Tokens, i: int) -> list[tuple[int, Phras
     return found
 
 
+def _rule_characters(data) -> set[str]:
+    """The Chinese characters of the phrases in a loaded rule or cue file (not its
+    sources)."""
+    if isinstance(data, str):
+        return {ch for ch in data if not ch.isascii()}
+    if isinstance(data, dict):
+        return set().union(
+            *(_rule_characters(v) for k, v in data.items() if k not in ("source", "category"))
+        )
+    if isinstance(data, list):
+        return set().union(*(_rule_characters(v) for v in data))
+    return set()
+
+
+@cache
+def simplified_fold() -> tuple[re.Pattern, dict[int, int]]:
+    """Simplified characters of the Chinese rules' words, to the Traditional ones the
+    rules are written in (怀孕 -> 懷孕, 血压 -> 血壓), one character for one so offsets
+    stay; and a pattern finding any of them, so that a text with none is not translated.
+
+    Built from the rules themselves with search's Traditional-to-Simplified table
+    (OpenCC): a Simplified form that is itself a character of the rules (后, 干, 里) or
+    that two characters of the rules share is left alone."""
+    from questions.search_text import fold
+
+    characters = set()
+    for language_file in ("red_flags.zh.toml", "context.zh.toml"):
+        characters |= _rule_characters(_load(language_file))
+    targets: dict[str, set[str]] = {}
+    for ch in characters:
+        simplified = fold(ch)
+        if len(simplified) == 1 and simplified != ch and simplified not in characters:
+            targets.setdefault(simplified, set()).add(ch)
+    table = {ord(s): ord(next(iter(t))) for s, t in targets.items() if len(t) == 1}
+    # One character class (no quantifier); with no character to fold, one that matches none.
+    pattern = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(table)) + "]")
+    return (pattern if table else re.compile(r"[^\s\S]")), table
+
+
 def _find_red_flags(text: str) -> list[Finding]:
     rules = ruleset()
     lower = text.lower()
     if len(lower) != len(text):  # a rare letter whose lower case is longer: keep offsets
         lower = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+    simplified, to_traditional = simplified_fold()
+    if not lower.isascii() and simplified.search(lower):
+        lower = lower.translate(to_traditional)  # the rules match Simplified text too
     found: list[tuple[int, Finding]] = []
     # The whole text is tokenized once and matched: finding the stretches worth matching
     # first cost as much as tokenizing them, and a question's sentences nearly all hold a
@@ -1035,13 +1121,24 @@ def _match_region(rules: Ruleset, text: str, lower: str, offset: int, stop: int,
     seen: set[tuple[str, int]] = set()
     past_memo: dict[str, dict] = {language: {} for language in LANGUAGES}
     texts, values = tokens.texts, tokens.values
-    term_cache, pair_firsts = _TERM_CACHE, rules.pair_firsts
+    term_cache, pair_firsts, by_exact = _TERM_CACHE, rules.pair_firsts, rules.by_exact
+    last_token = len(texts) - 1
     for i, kind in enumerate(tokens.kinds):
         if kind in (SENTENCE, CLAUSE):
             continue
-        if values[i] is None and texts[i] not in pair_firsts:
-            cached = term_cache.get((texts[i], kind))
-            if cached is not None and not cached:
+        if values[i] is None:
+            token = texts[i]
+            cached = term_cache.get((token, kind))
+            if (
+                cached is not None
+                and not cached
+                # A first word of two-word phrases ("my last", "今晚就是"): only its pairs.
+                and (
+                    token not in pair_firsts
+                    or i == last_token
+                    or (token, texts[i + 1]) not in by_exact
+                )
+            ):
                 continue  # no rule starts at this token: most tokens
         candidates = _candidates(rules, tokens, i)
         if not candidates:
@@ -1167,10 +1264,10 @@ _DATE_THEN_BIRTH = re.compile(
 # after a bare comma or space must look like an account (a digit, "_" or "."), so that
 # "on Facebook, which" is not one: see _find_personal_data.
 _AFTER_APP = re.compile(
-    r"(?:\s?+(?:id|ID|Id|號|帳號|账号))?+"
+    r"(?:\s?+(?:id|ID|Id|號|号|帳號|账号|帐号))?+"
     r"(?:[\s,，]{0,3}+(?:(?i:my|the)\s++)?+"
-    r"(?i:id|user\s?name|handle|account|帳號|账号|號)(?:\s++(?i:is)\b)?+\s?+[:：]?+"
-    r"|\s?+(?:(?i:is)\b|[:：]|是|為|=|-))?+"
+    r"(?i:id|user\s?name|handle|account|帳號|账号|帐号|號|号)(?:\s++(?i:is)\b)?+\s?+[:：]?+"
+    r"|\s?+(?:(?i:is)\b|[:：]|是|為|为|=|-))?+"
     r"(?:\s?+[,，])?+\s?+@?+([A-Za-z][A-Za-z0-9_.-]{3,31}+)"
 )
 # Further on, within a few words of the app's name: "on WeChat too, my username is
@@ -1178,7 +1275,7 @@ _AFTER_APP = re.compile(
 APP_REACH = 40
 _ACCOUNT_LATER = re.compile(
     r"(?i:user\s?name|handle|account|\bid)\s++(?i:is\b|:)\s*+@?+([A-Za-z][A-Za-z0-9_.-]{3,31}+)"
-    r"|(?:帳號|账号|ID|id)\s?+(?:是|為|[:：])?+\s?+([A-Za-z][A-Za-z0-9_.-]{3,31}+)"
+    r"|(?:帳號|账号|帐号|ID|id)\s?+(?:是|為|为|[:：])?+\s?+([A-Za-z][A-Za-z0-9_.-]{3,31}+)"
 )
 # "WhatsApp: +886 955 321 987": a messaging account that is a phone number.
 _AFTER_APP_NUMBER = re.compile(
@@ -1194,6 +1291,15 @@ _LABEL_GLUE = r"[^A-Za-z0-9\n]{0,8}+(?:(?i:is|number|no\.?|card)[^A-Za-z0-9\n]{0
 _AFTER_ID_LABEL = re.compile(_LABEL_GLUE + r"([A-Za-z][12ABCD89]\d{8})(?![A-Za-z0-9])")
 _AFTER_NHI_LABEL = re.compile(_LABEL_GLUE + r"(\d{4}[\s-]?\d{4}[\s-]?\d{4})(?!\d)")
 _NHI_BARE = re.compile(r"(?<![\d-])0000\d{8}(?!\d)")
+# A local number without its area code, after a word saying it is one: "打2771-8151",
+# "call me on 555-0187", "電話 2345 6789" (eight digits in Taipei and Taichung, seven
+# elsewhere). Without the word, "2023-2024" or "1200-1500" are years and doses.
+_AFTER_PHONE_LABEL = re.compile(
+    r"[\s:：,，=]{0,3}+(?:(?:(?i:on|at|is|me|number|no\.?)|是|為|为)[\s:：,，=]{0,3}+){0,3}+"
+    # Not a range of years ("2021-2022").
+    r"(?!(?:19|20)\d\d[\s-]?(?:19|20)\d\d)"
+    r"(\d{4}[\s-]?\d{4}|\d{3}[\s-]\d{4})(?![\d/.:%-])" + _EXTENSION
+)
 _AFTER_NAME_EN = re.compile(r"\s++([A-Z][a-z]++(?:[\s-][A-Z][a-z]++){1,2})")
 _BIRTH_WORDS = ("born", "birth", "dob", "d.o.b", "出生", "生日")
 
@@ -1208,6 +1314,7 @@ def _keywords() -> dict:
         "links": [w.lower() for w in words["handles"]["profile_links"]],
         "id": [w.lower() for w in words["national_id"]["labels"]],
         "nhi": [w.lower() for w in words["nhi_card"]["labels"]],
+        "phone": [w.lower() for w in words["phone"]["labels"]],
         "name_en": [w.lower() for w in words["names"]["english_intro"]],
         "name_zh": list(words["names"]["chinese_intro"]),
         # "我叫陳美玲": a known surname and one or two characters, not "我叫了救護車".
@@ -1318,6 +1425,9 @@ def _find_personal_data(text: str) -> list[Finding]:
         for end in _keyword_ends(lower, keywords["nhi"]):
             if m := _AFTER_NHI_LABEL.match(text, end):
                 add("nhi_card", m, 1)
+        for end in _keyword_ends(lower, keywords["phone"]):
+            if m := _AFTER_PHONE_LABEL.match(text, end):
+                add("phone", m, 1)
     for end in _keyword_ends(lower, keywords["apps"]):
         m = _AFTER_APP.match(text, end)
         if m and not text[end : m.start(1)].strip(" ,，") and not _looks_like_account(m.group(1)):
@@ -1417,6 +1527,8 @@ def patterns() -> dict[str, re.Pattern]:
         "after_at": _AFTER_AT,
         "after_id_label": _AFTER_ID_LABEL,
         "after_nhi_label": _AFTER_NHI_LABEL,
+        "after_phone_label": _AFTER_PHONE_LABEL,
+        "simplified_fold": simplified_fold()[0],
         "nhi_bare": _NHI_BARE,
         "after_name_en": _AFTER_NAME_EN,
         "after_name_zh": _keywords()["after_name_zh"],

@@ -83,6 +83,23 @@ HOSTILE_FRAGMENTS = [
     "whatsapp +1 1 ",
     "中 風 過 ",
     "中風過過",
+    # Widened after unseen2: a phone word before digits, "I'm" before capitals, Simplified
+    # characters to fold, words rules start from or look around for (unless_near, resolved
+    # cues after a negation).
+    "打1234 ",
+    "call on is on is 1",
+    "電話：：1234",
+    "微信号 ",
+    "I'm Ab Ab ",
+    "怀孕压",
+    "血氧 ",
+    "oxygen 88 ",
+    "chest when i press ",
+    "pressure still bleeding ",
+    "goodbye note ",
+    "hasn't gone away again ",
+    "還沒好又",
+    "寫到想死",
 ]
 
 # Every pattern that screening applies to what a patient typed (red flags are matched on

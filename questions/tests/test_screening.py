@@ -1,5 +1,6 @@
 import pytest
 
+from questions import screening
 from questions.screening import MAX_SCREENED_CHARACTERS, describe_personal_data, screen
 
 
@@ -613,3 +614,178 @@ def test_times_dates_and_readings_after_a_colon_or_an_app_are_no_phone(text):
 )
 def test_a_red_flag_followed_by_guo_is_a_past_episode(text, alarms):
     assert bool(screen(text).red_flags) is alarms, text
+
+
+# --- Families widened after the blind set unseen2.tsv missed or alarmed on them ---------
+# Each family in English and Chinese (Simplified too), in phrasings other than the ones
+# the set held: the next blind set will not repeat them either.
+
+WIDENED_AFTER_UNSEEN2 = [
+    # Cardiac chest pain told by an image, spreading to the jaw or arm, not easing with rest.
+    ("chest_pain", "It feels like someone is sitting on my chest and I'm sweating."),
+    ("chest_pain", "My chest feels like it's in a vice and my left arm is numb."),
+    ("chest_pain", "There's a band around my chest when I walk uphill, he's grey and sweaty."),
+    ("chest_pain", "Pain going down my left arm and into my jaw, cold sweat, feel sick."),
+    ("chest_pain", "The pressure in my chest hasn't eased after resting for 20 minutes."),
+    ("chest_pain", "我爸說胸口像被大象踩住，一直冒冷汗"),
+    ("chest_pain", "胸口悶悶的，痛到左手臂跟下巴，還冒冷汗"),
+    ("chest_pain", "爬樓梯胸口很緊，休息了還是沒好"),
+    ("chest_pain", "胸口像被石头压着，一直出冷汗"),
+    # An extra dose by mistake, with symptoms.
+    ("poisoning", "I accidentally took a double dose of my heart tablets and my pulse is slow."),
+    ("poisoning", "Mum took her diabetes tablets twice by mistake and she's shaky and sweaty."),
+    ("poisoning", "阿公不小心多吃了一次降血糖藥，現在一直冒冷汗發抖"),
+    ("poisoning", "媽媽把安眠藥吃了兩次，現在叫不太醒"),
+    # A reliever that does not help, a word or two at a time, a low oxygen saturation.
+    ("breathing", "Her salbutamol inhaler isn't touching it, she can only say two words."),
+    ("breathing", "Oxygen sats are 88 on the finger monitor and he's breathless."),
+    ("breathing", "My son can only get out one or two words at a time and he's wheezing."),
+    ("breathing", "吸入器噴了五次都沒用，一直喘"),
+    ("breathing", "喘到講話一次只能講幾個字"),
+    ("breathing", "血氧只剩88，一直喘"),
+    ("breathing", "血氧机显示86，喘不过气"),
+    ("breathing", "His O2 sat was 85 this morning."),
+    # Sudden trouble finding words, a hand that drops things, on waking.
+    ("stroke", "Suddenly he's talking gibberish and his right arm is weak."),
+    ("stroke", "Woke up and her speech is all wrong and she can't hold her cup."),
+    ("stroke", "我爸早上起床講話顛三倒四，右手拿不住筷子"),
+    ("stroke", "她突然找不到字，左手一直掉東西"),
+    # A goodbye message then out of reach, means at hand, a chosen night.
+    ("suicide", "She texted me goodbye and her phone is switched off."),
+    ("suicide", "He's been saving up his sleeping pills and said he's done."),
+    ("suicide", "I bought a rope and tonight is the night."),
+    ("suicide", "I have a gun at home and I keep thinking of using it on myself."),
+    ("suicide", "我兒子傳了訊息說再見，電話都不接"),
+    ("suicide", "他存了很多安眠藥，說今晚就要結束一切"),
+    ("suicide", "今晚就是最後一晚了，我累了，不想活"),
+    ("suicide", "难过到想死"),
+    # Blood that spurts or keeps coming under pressure.
+    ("bleeding", "I've kept pressure on it for 15 minutes and it's still bleeding."),
+    ("bleeding", "Blood is pumping out of the cut on his leg."),
+    ("bleeding", "傷口的血用噴的，壓了二十分鐘還是止不住"),
+    ("bleeding", "割到手，血一直湧出來，毛巾都濕了"),
+    # A seizure that starts again.
+    ("seizure", "She had a seizure, stopped, came round, and now she's fitting again."),
+    ("seizure", "他又開始抽了，今天第三次，都沒有完全醒"),
+    ("seizure", "孩子抽筋後醒了一下，又开始全身抽"),
+    # A hard belly that does not relax, or bleeding with pain, in pregnancy.
+    ("pregnancy", "34 weeks pregnant, my belly is rock hard and won't relax."),
+    ("pregnancy", "12 weeks pregnant with bleeding and cramping pain."),
+    ("pregnancy", "孕三十週，肚子一直很硬不放鬆"),
+    ("pregnancy", "怀孕12周，出血又肚子痛"),
+    # A sting with a widespread rash and faintness.
+    ("anaphylaxis", "Stung by a wasp, rash all over and I feel lightheaded."),
+    ("anaphylaxis", "被蜜蜂叮到，全身起紅疹，快站不住"),
+    ("anaphylaxis", "被黄蜂螫了，全身起疹子，头好晕"),
+]
+
+
+@pytest.mark.parametrize(("kind", "text"), WIDENED_AFTER_UNSEEN2)
+def test_families_widened_after_the_second_blind_set_alarm(kind, text):
+    assert kind in screen(text).red_flag_kinds, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Questions comparing conditions or asking what can cause what.
+        "How can you tell angina from a pulled muscle?",
+        "What's the difference between a panic attack and a heart attack?",
+        "Could a wasp sting cause anaphylaxis in a child who has never reacted?",
+        "胸悶跟恐慌症要怎麼區分？",
+        "蜂螫會不會引起過敏性休克？",
+        "心绞痛跟胃痛有什么差别？",
+        # Chest-wall pain that pressing brings on, a strained muscle.
+        "My ribs are sore to the touch after I pulled a muscle, chest hurts when I press.",
+        "Chest pain when I press on it, no shortness of breath.",
+        "重訓完胸口一按就痛，應該是拉傷吧",
+        # Episodes that pass by themselves.
+        "I get panic attacks where I can't breathe but they pass in a few minutes.",
+        "恐慌發作的時候覺得吸不到氣，但十分鐘就過了，今天還好",
+        # Doses taken as prescribed, readings in range, a cramp in the calf.
+        "I take my tablets twice a day and sometimes feel dizzy, is that normal?",
+        "我每天吃兩次血壓藥，有時候會頭暈正常嗎",
+        "Saturation was 97 and heart rate 88.",
+        "血氧98，心跳84，還算正常嗎",
+        "I sat there for 45 minutes and felt fine.",
+        "He was on oxygen therapy for 60 days last year.",
+        "血氧機用了60天都正常",
+        "I had a double espresso with my pills and felt dizzy.",
+        "小腿抽筋一整晚，今天第二次",
+        # Exasperation and figures of speech.
+        "熱到想死，有什麼消暑的方法",
+        "考試讀到想死，眼睛好痠",
+        "报告写到想死，眼睛很干",
+        "I want to die of embarrassment after that presentation.",
+        "My shoulder blade hurts and I'm so done with this pain.",
+    ],
+)
+def test_families_widened_after_the_second_blind_set_leave_calm_texts_alone(text):
+    assert screen(text).red_flags == (), text
+
+
+@pytest.mark.parametrize(
+    ("text", "alarms"),
+    [
+        # A resolved cue right after a negation is not one ...
+        ("The tightness in my chest hasn't gone away after resting.", True),
+        ("我胸口痛到現在還沒好", True),
+        # ... and "again" in the sentence outweighs one elsewhere in it.
+        ("She had a fit, came round, and now she's shaking again.", True),
+        ("她上個月昏倒過，後來都沒事，但今天又昏倒了", True),
+        # Without either, the episode is over.
+        ("He had a fit last year and came round quickly.", False),
+    ],
+)
+def test_a_resolved_cue_is_read_with_its_negation_and_again(text, alarms):
+    assert bool(screen(text).red_flags) is alarms, text
+
+
+def test_simplified_text_is_matched_by_the_traditional_rules_and_reported_as_typed():
+    result = screen("怀孕34周，肚子突然很痛很硬一直不放松，还有出血")
+    assert "pregnancy" in result.red_flag_kinds
+    # What the patient is shown is what they typed, not the folded form.
+    assert all(f.text in "怀孕34周，肚子突然很痛很硬一直不放松，还有出血" for f in result.red_flags)
+
+
+def test_the_simplified_fold_leaves_the_rules_own_characters_alone():
+    pattern, table = screening.simplified_fold()
+    assert chr(table[ord("压")]) == "壓" and chr(table[ord("怀")]) == "懷"
+    # A character the rules write as it is (後 is folded from 后; 面, 只 stay) is never folded.
+    rule_characters = screening._rule_characters(screening._load("red_flags.zh.toml"))
+    assert not any(chr(code) in rule_characters for code in table)
+    assert pattern.search("胸口很痛") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "found"),
+    [
+        ("有問題打2771-8151找我就好", "phone", "2771-8151"),
+        ("電話：2345 6789，晚上打", "phone", "2345 6789"),
+        ("call me on 555-0187 after six", "phone", "555-0187"),
+        ("我微信号是 zhangwei_1988，医生方便的话加我一下", "handle", "zhangwei_1988"),
+        ("加我脸书 peter.chen.90", "handle", "peter.chen.90"),
+        ("I'm Amy Wu, and I have a question about iron tablets", "name", "Amy Wu"),
+        ("I am Chen Mei Ling and I have a cough", "name", "Chen Mei Ling"),
+    ],
+)
+def test_personal_data_widened_after_the_second_blind_set_is_found(text, kind, found):
+    result = screen(text)
+    assert (kind, found) in [(f.kind, f.text) for f in result.personal_data], result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "打疫苗2021-2022年都沒事",
+        "每天打1200單位胰島素",
+        "血壓 135/85，心跳 84，打了 2 劑",
+        "I'm 45 and my BP is 150/95",
+        "I'm Taiwanese and I have a cough",
+        "call 1925 if you need to talk",
+        "My cell count was 4000-11000 last week",
+        "I'm very worried about my mum",
+    ],
+)
+def test_counts_doses_ranges_and_plain_sentences_are_no_personal_data(text):
+    assert screen(text).personal_data == (), text
