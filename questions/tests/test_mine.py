@@ -457,7 +457,7 @@ def test_my_questions_follow_ups_in_chinese(patient_client, patient):
     html = chinese(patient_client, MINE)
     assert "您的追問" in html
     assert "等待版主審核" in html
-    assert "由Lin Mei-hua醫師回答" in html
+    assert "由Lin Mei-hua 醫師回答" in html
 
 
 def test_my_questions_query_count_is_flat_in_questions_and_follow_ups(
