@@ -132,7 +132,11 @@ def _text(html: str) -> str:
             "Is it all right to keep going to the gym",
             "Dr. Lin Mei-hua answers Keep exercising",
         ),
-        ("每天下午都頭痛，是不是用眼過度？", "可以先吃一顆普拿疼嗎", "Lin Mei-hua 醫師回答 偶爾頭痛"),
+        (
+            "每天下午都頭痛，是不是用眼過度？",
+            "可以先吃一顆普拿疼嗎",
+            "Lin Mei-hua 醫師回答 偶爾頭痛",
+        ),
     ],
 )
 def test_demo_pages_show_a_follow_up_with_the_doctors_answer(

@@ -391,7 +391,10 @@ def test_moderators_list_pending_follow_ups_urgent_first_and_approve_one(client,
     response = client.post(
         reverse("answers:follow-up-approve", kwargs={"pk": calm.pk}), follow=True
     )
-    assert "Follow-up approved and published; the doctor is told." in response.content.decode()
+    assert (
+        "Follow-up approved and published; the doctors who replied are told."
+        in response.content.decode()
+    )
     calm.refresh_from_db()
     assert calm.status == FollowUp.Status.PUBLISHED
 

@@ -75,7 +75,9 @@ def follow_up_new(request, pk):
             return redirect(question)
         else:
             if follow_up.is_published:
-                messages.success(request, _("Your follow-up is published; the doctor is told."))
+                messages.success(
+                    request, _("Your follow-up is published; the doctors who replied are told.")
+                )
             else:
                 messages.success(
                     request,
