@@ -493,3 +493,21 @@ def test_answer_form_query_count(client, doctor, reply, django_assert_num_querie
     # tags, header roles
     with django_assert_num_queries(8):
         client.get(url)
+
+
+def test_a_password_only_session_of_a_moderator_who_is_a_doctor_cannot_answer(
+    client, world, moderator, doctor
+):
+    """A doctor who replied and is also a moderator: their role needs two-factor, so a
+    password-only session is sent to it before the answer form, and nothing is saved."""
+    doctor.user.groups.add(*moderator.groups.all())
+    url = reverse("answers:follow-up-answer", kwargs={"pk": world["objects"]["follow_up"].pk})
+    client.force_login(doctor.user)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+    give_totp(doctor.user)
+    response = client.post(url, ANSWER)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_reauthenticate"))
+    assert not Reply.objects.filter(follow_up=world["objects"]["follow_up"]).exists()
