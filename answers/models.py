@@ -200,20 +200,66 @@ class Reply(models.Model):
         return last <= timezone.localdate(now) - timedelta(days=settings.REPLY_ACCURACY_CHECK_DAYS)
 
 
+def doctors_who_replied(question_id: int) -> models.QuerySet[DoctorProfile]:
+    """The verified doctors (never a suspended one) with a published reply to the
+    question itself: those who answer its follow-ups."""
+    replied = (
+        Reply.objects.to_questions()
+        .published()
+        .filter(question_id=question_id, doctor=models.OuterRef("pk"))
+    )
+    return DoctorProfile.objects.verified().filter(models.Exists(replied))
+
+
+def follow_up_doctors(follow_up: FollowUp) -> list[DoctorProfile]:
+    """Who a published follow-up is for: the doctors who replied to the question, the
+    doctor of the reply it is under first, then by their first reply, with their users."""
+    first_reply = (
+        Reply.objects.to_questions()
+        .published()
+        .filter(question_id=follow_up.question_id, doctor=models.OuterRef("pk"))
+        .order_by("published_at", "id")
+        .values("id")[:1]
+    )
+    return list(
+        doctors_who_replied(follow_up.question_id)
+        .select_related("user")
+        .annotate(
+            is_reply_doctor=models.Case(
+                models.When(pk=follow_up.reply.doctor_id, then=models.Value(0)),
+                default=models.Value(1),
+            ),
+            first_reply_id=models.Subquery(first_reply),
+        )
+        .order_by("is_reply_doctor", "first_reply_id", "id")
+    )
+
+
 def follow_ups_waiting_for(doctor: DoctorProfile) -> models.QuerySet[FollowUp]:
-    """Published follow-ups on the doctor's published replies to published questions that
-    the doctor has not answered yet (an answer held or sent back counts as answered: it
-    is in their history): urgent first, then the longest waiting, with the question."""
-    answered = Reply.objects.filter(follow_up=models.OuterRef("pk"), doctor=doctor)
+    """Published follow-ups under a published reply to a published question the doctor
+    replied to (a published reply of theirs), that no doctor's published answer has
+    answered yet and the doctor has not answered (an answer of theirs held or sent back
+    counts: it is in their history): urgent first, then the longest waiting, with the
+    question and the doctor of the reply each is under (none for a doctor not verified)."""
+    if not doctor.is_verified:
+        return FollowUp.objects.none()
+    replied = (
+        Reply.objects.to_questions()
+        .published()
+        .filter(question=models.OuterRef("question_id"), doctor=doctor)
+    )
+    answered_by_me = Reply.objects.filter(follow_up=models.OuterRef("pk"), doctor=doctor)
+    answered = Reply.objects.published().filter(follow_up=models.OuterRef("pk"))
     return (
         FollowUp.objects.published()
         .filter(
-            reply__doctor=doctor,
+            models.Exists(replied),
             reply__status=Reply.Status.PUBLISHED,
             question__status=Question.Status.PUBLISHED,
         )
+        .exclude(models.Exists(answered_by_me))
         .exclude(models.Exists(answered))
-        .select_related("question__specialty")
+        .select_related("question__specialty", "reply__doctor")
         .order_by("-is_urgent", "published_at", "id")
     )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext
 
-from answers.models import InformationRequest, Reply
+from answers.models import InformationRequest, Reply, follow_up_doctors
 from forum.mail import FOLLOW_UPS, INFORMATION_REQUESTS, REPORT_OUTCOMES, send_template_email
 from forum.models import DoctorProfile
 from questions.models import FollowUp
@@ -56,16 +56,25 @@ def notify_report_outcome(*, report, item_url: str = "") -> None:
 
 
 def notify_follow_up_published(*, follow_up: FollowUp) -> None:
-    """Tell the doctor whose reply a follow-up is on that it is published and waits for
-    their answer (a setting of their e-mail settings, with one-click unsubscribe)."""
-    doctor = follow_up.reply.doctor
-    send_template_email(
-        recipient=doctor.user,
-        template="emails/follow_up_published.txt",
-        subject=lambda: gettext("A follow-up to your reply is waiting for you"),
-        context={"follow_up": follow_up, "doctor": doctor, "question": follow_up.question},
-        topic=FOLLOW_UPS,
-    )
+    """Tell each verified doctor who replied to the question (the doctor of the reply it
+    is under first) that a follow-up is published and waits for an answer: once each, as
+    it is published once (their "follow-ups" setting, with one-click unsubscribe). The
+    question's "stop e-mails about this question" is the asker's, about their own mail,
+    so it does not silence the doctors they are asking."""
+    for doctor in follow_up_doctors(follow_up):
+        send_template_email(
+            recipient=doctor.user,
+            template="emails/follow_up_published.txt",
+            subject=lambda: gettext("A follow-up to your reply is waiting for you"),
+            context={
+                "follow_up": follow_up,
+                "doctor": doctor,
+                "question": follow_up.question,
+                "under_own_reply": doctor.pk == follow_up.reply.doctor_id,
+                "reply_doctor": follow_up.reply.doctor,
+            },
+            topic=FOLLOW_UPS,
+        )
 
 
 def notify_information_requested(*, request: InformationRequest, question) -> None:

@@ -86,7 +86,8 @@ def load_question(pk: int) -> Question | None:
       that the patient answered (_information_json_sql), as dicts of the doctor's text,
       its language and date, the answer and its date, oldest first;
     - each reply's `page_follow_ups`: the asker's published follow-ups on it, each with
-      `page_answers`, the doctor's published answers to it (_follow_ups_json_sql).
+      `page_answers`, the published answers to it of any doctor who replied, with that
+      doctor's DOCTOR_FIELDS (_follow_ups_json_sql).
 
     Replies here are replies to the question; a doctor's answer to a follow-up shows
     under its follow-up only.
@@ -203,16 +204,19 @@ def load_question(pk: int) -> Question | None:
 # in the order of _follow_ups_json_sql's columns.
 FOLLOW_UP_FIELDS = ("id", "body", "language", "published_at")
 ANSWER_FIELDS = ("id", "body", "language", "published_at", "edited_at")
+# Of the doctor who answered (any doctor who replied to the question, not only the reply's).
+ANSWER_DOCTOR_FIELDS = DOCTOR_FIELDS
 
 
 def _follow_ups_json_sql() -> str:
     """The published follow-ups on reply r, oldest first, each with its published
-    answers, as a JSON array of arrays (FOLLOW_UP_FIELDS then ANSWER_FIELDS, the latter
-    null without an answer): a probe of the (reply, status) index of follow-ups and one
-    of the follow-up index of replies per follow-up.
+    answers and their doctors, as a JSON array of arrays (FOLLOW_UP_FIELDS, ANSWER_FIELDS
+    then ANSWER_DOCTOR_FIELDS, the latter two null without an answer): a probe of the
+    (reply, status) index of follow-ups, one of the follow-up index of replies per
+    follow-up and one of the doctors' primary key per answer.
 
     Mirrors FollowUp.objects.published().filter(reply=r) with
-    Reply.objects.published().filter(follow_up=...) for each."""
+    Reply.objects.published().filter(follow_up=...).select_related("doctor") for each."""
     follow_up = ", ".join(
         f"f.{qn(FollowUp._meta.get_field(name).column)} AS {qn('f_' + name)}"
         for name in FOLLOW_UP_FIELDS
@@ -221,22 +225,32 @@ def _follow_ups_json_sql() -> str:
         f"fa.{qn(Reply._meta.get_field(name).column)} AS {qn('a_' + name)}"
         for name in ANSWER_FIELDS
     )
+    answer_doctor = ", ".join(
+        f"fd.{qn(DoctorProfile._meta.get_field(name).column)} AS {qn('d_' + name)}"
+        for name in ANSWER_DOCTOR_FIELDS
+    )
     rows = (
-        f"SELECT {follow_up}, {answer} FROM {_table(FollowUp)} f "
+        f"SELECT {follow_up}, {answer}, {answer_doctor} FROM {_table(FollowUp)} f "
         f"LEFT JOIN {_table(Reply)} fa ON fa.{qn('follow_up_id')} = f.id AND fa.status = %s "
+        f"LEFT JOIN {_table(DoctorProfile)} fd ON fd.id = fa.doctor_id "
         f"WHERE f.{qn('reply_id')} = r.id AND f.status = %s"
     )
-    columns = (*(f"f_{n}" for n in FOLLOW_UP_FIELDS), *(f"a_{n}" for n in ANSWER_FIELDS))
+    columns = (
+        *(f"f_{n}" for n in FOLLOW_UP_FIELDS),
+        *(f"a_{n}" for n in ANSWER_FIELDS),
+        *(f"d_{n}" for n in ANSWER_DOCTOR_FIELDS),
+    )
     return _json_rows_sql(
         rows, columns, order=("x.f_published_at", "x.f_id", "x.a_published_at", "x.a_id")
     )
 
 
 def _follow_ups(question: Question, reply: Reply, follow_ups_json) -> list:
-    """FollowUp instances, each with `page_answers` (Reply instances of the same doctor),
+    """FollowUp instances, each with `page_answers` (Reply instances with their doctors),
     from the rows of _follow_ups_json_sql."""
     found: dict[int, FollowUp] = {}
     width = len(FOLLOW_UP_FIELDS)
+    answer_end = width + len(ANSWER_FIELDS)
     for values in json.loads(follow_ups_json or "[]"):
         pk, body, language, published_at = values[:width]
         follow_up = found.get(pk)
@@ -253,12 +267,13 @@ def _follow_ups(question: Question, reply: Reply, follow_ups_json) -> list:
             )
             follow_up.question = question
             follow_up.page_answers = []
-        answer_id, answer_body, answer_language, answered_at, edited_at = values[width:]
+        answer_id, answer_body, answer_language, answered_at, edited_at = values[width:answer_end]
         if answer_id is not None:
+            doctor_id, name, slug, status = values[answer_end:]
             answer = Reply(
                 pk=answer_id,
                 question_id=question.pk,
-                doctor_id=reply.doctor_id,
+                doctor_id=doctor_id,
                 follow_up_id=pk,
                 body=answer_body,
                 language=answer_language,
@@ -266,7 +281,11 @@ def _follow_ups(question: Question, reply: Reply, follow_ups_json) -> list:
                 published_at=_json_datetime(answered_at),
                 edited_at=_json_datetime(edited_at),
             )
-            answer.doctor = reply.doctor
+            answer.doctor = (
+                reply.doctor
+                if doctor_id == reply.doctor_id
+                else DoctorProfile(id=doctor_id, display_name=name, slug=slug, status=status)
+            )
             follow_up.page_answers.append(answer)
     return list(found.values())
 

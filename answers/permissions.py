@@ -5,7 +5,7 @@ Roles themselves (moderator, verified doctor) are the predicates of forum/roles.
 
 from __future__ import annotations
 
-from answers.models import Reply
+from answers.models import Reply, doctors_who_replied
 from forum.models import DoctorProfile
 from questions.models import FollowUp, Question
 
@@ -76,12 +76,18 @@ def can_follow_up(user, reply: Reply) -> bool:
 
 
 def can_answer_follow_up(doctor: DoctorProfile | None, follow_up: FollowUp) -> bool:
-    """The verified doctor whose reply a published follow-up is on may answer it, while
-    the question is published."""
+    """A verified doctor with a published reply to the question may answer its published
+    follow-ups under a published reply, while the question is published (once another
+    doctor's answer is published, the follow-up no longer waits for them, but they may
+    still add theirs). `follow_up.reply` is read: select it with the follow-up."""
     return (
         doctor is not None
         and doctor.is_verified
         and follow_up.is_published
         and follow_up.question.is_published
-        and follow_up.reply.doctor_id == doctor.pk
+        and follow_up.reply.is_published
+        and (
+            follow_up.reply.doctor_id == doctor.pk
+            or doctors_who_replied(follow_up.question_id).filter(pk=doctor.pk).exists()
+        )
     )

@@ -4,8 +4,9 @@ the doctor's answer.
 A follow-up is screened like a question (personal data blocks it; red flags mark it
 urgent) and moderated like one: pending until a moderator approves or rejects it with
 a reason. A trusted asker's follow-up without red flags is published at once (see
-is_trusted_asker). Once published, the doctor whose reply it follows up on is e-mailed
-and finds it first on their dashboard; their answer is a Reply with `follow_up` set,
+is_trusted_asker). Once published, every verified doctor who replied to the question
+is e-mailed (the doctor of the reply it is under first) and finds it first on their
+dashboard until one doctor's answer is published; an answer is a Reply with `follow_up` set,
 which goes through the same moderation as every reply (answers/actions/replying.py and
 moderation/replies.py). Every change of state writes the audit log and refreshes the
 question's page through questions/changes.py.
@@ -123,8 +124,8 @@ def _locked(follow_up: FollowUp) -> FollowUp:
 
 @transaction.atomic
 def approve_follow_up(*, follow_up: FollowUp, moderator: User, reason: str = "") -> FollowUp:
-    """Publish a pending follow-up and tell the reply's doctor; approving twice changes
-    nothing."""
+    """Publish a pending follow-up and tell the doctors who replied to the question;
+    approving twice changes nothing."""
     locked = _locked(follow_up)
     if locked.status == FollowUp.Status.PUBLISHED:
         return locked
@@ -168,7 +169,8 @@ def reject_follow_up(*, follow_up: FollowUp, moderator: User, reason: str) -> Fo
 
 @transaction.atomic
 def answer_follow_up(*, follow_up: FollowUp, doctor: DoctorProfile, body: str) -> Reply:
-    """The reply's doctor answers a published follow-up: a Reply with `follow_up` set,
+    """A doctor who replied to the question answers a published follow-up (the doctor
+    of the reply it is under, or a colleague who also replied): a Reply with `follow_up` set,
     held for a moderator while the doctor is new (as every reply), else published. One
     answer per doctor and follow-up: submitting again returns it."""
     question = lock_question(follow_up.question_id)

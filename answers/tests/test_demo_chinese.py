@@ -117,3 +117,59 @@ def test_feeds_and_sitemaps_give_chinese_pages_percent_encoded_urls(demo, client
     assert encoded in questions_map
     tags_map = client.get(reverse("sitemap-section", args=["tags"])).content.decode()
     assert f"/questions/tags/{quote('頭痛')}/" in tags_map
+
+
+def _text(html: str) -> str:
+    """The page's words with its tags taken out (a date or a link splits a sentence)."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+@pytest.mark.parametrize(
+    "title, follow_up, answer",
+    [
+        (
+            "Eyelid and calf muscles twitching for three weeks - should I worry?",
+            "Is it all right to keep going to the gym",
+            "Dr. Lin Mei-hua answers Keep exercising",
+        ),
+        (
+            "每天下午都頭痛，是不是用眼過度？",
+            "可以先吃一顆普拿疼嗎",
+            "Lin Mei-hua 醫師回答 偶爾頭痛",
+        ),
+    ],
+)
+def test_demo_pages_show_a_follow_up_with_the_doctors_answer(
+    demo, client, title, follow_up, answer
+):
+    from answers.tests.test_pages_in_chinese import in_chinese
+
+    question = Question.objects.get(title=title)
+    url = question.get_absolute_url()
+    if question.language == ZH:
+        url = in_chinese(client, url)
+    text = _text(client.get(url).content.decode())
+    assert follow_up in text
+    assert answer in text
+
+
+@pytest.mark.parametrize(
+    "title, asked, answered",
+    [
+        (
+            "My migraines are getting more frequent since I started night shifts",
+            "Before replying, Dr. Lin Mei-hua asked on 2026/09/10:",
+            "About eight headache days a month",
+        ),
+        ("一直很累，睡再久也沒精神", "最近一次抽血檢查是什麼時候", "兩年前公司健檢有抽血"),
+    ],
+)
+def test_demo_pages_show_an_answered_information_request(demo, client, title, asked, answered):
+    from answers.tests.test_pages_in_chinese import in_chinese
+
+    question = Question.objects.get(title=title)
+    url = question.get_absolute_url()
+    if question.language == ZH:
+        url = in_chinese(client, url)
+    text = _text(client.get(url).content.decode())
+    assert asked in text and answered in text

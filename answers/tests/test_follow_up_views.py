@@ -24,6 +24,7 @@ ROLES = [
     "author",
     "patient",
     "verified",
+    "co_replier",
     "colleague",
     "elsewhere",
     "applied",
@@ -68,7 +69,7 @@ CASES = [
         "follow_up",
         "get",
         None,
-        _only({"anonymous": "login", "verified": 200}, 403),
+        _only({"anonymous": "login", "verified": 200, "co_replier": 200}, 403),
     ),
     (
         "answer-post",
@@ -76,7 +77,7 @@ CASES = [
         "follow_up",
         "post",
         ANSWER,
-        _only({"anonymous": "login", "verified": 302}, 403),
+        _only({"anonymous": "login", "verified": 302, "co_replier": 302}, 403),
     ),
     ("list-get", "answers:moderation-follow-ups", None, "get", None, moderator_page()),
     ("list-post", "answers:moderation-follow-ups", None, "post", {}, moderator_page(405)),
@@ -101,6 +102,9 @@ def world(patient, moderator, editor, doctor, question, settings):
     specialty = question.specialty
     reply = ReplyFactory(question=question, doctor=doctor)
     doctors = {
+        # Replied to the question too, under their own reply: may answer its follow-ups.
+        "co_replier": DoctorProfileFactory(specialties=[specialty]),
+        # A verified doctor of the specialty who did not reply.
         "colleague": DoctorProfileFactory(specialties=[specialty]),
         "elsewhere": DoctorProfileFactory(specialties=[SpecialtyFactory()]),
         "applied": DoctorProfileFactory(
@@ -110,6 +114,11 @@ def world(patient, moderator, editor, doctor, question, settings):
             specialties=[specialty], status=DoctorProfile.Status.SUSPENDED
         ),
     }
+    # A second doctor's reply; the applicant's and the suspended doctor's replies to the
+    # question (published before) do not let them answer. The other specialty's doctor
+    # did not reply.
+    for role in ("co_replier", "applied", "suspended"):
+        ReplyFactory(question=question, doctor=doctors[role])
     return {
         "users": {
             "anonymous": AnonymousUser(),
@@ -314,9 +323,7 @@ def test_the_page_shows_a_follow_up_under_its_reply_with_dates_and_the_answer(cl
 def test_a_follow_up_waiting_for_an_answer_says_so(client, reply):
     FollowUpFactory(reply=reply)
     html = client.get(reply.question.get_absolute_url()).content.decode()
-    assert (
-        "Waiting for the doctor&#39;s answer." in html or "Waiting for the doctor's answer." in html
-    )
+    assert "Waiting for a doctor&#39;s answer." in html or "Waiting for a doctor's answer." in html
 
 
 # The one statement: the question with its replies, their follow-ups and answers, tags,
@@ -384,7 +391,10 @@ def test_moderators_list_pending_follow_ups_urgent_first_and_approve_one(client,
     response = client.post(
         reverse("answers:follow-up-approve", kwargs={"pk": calm.pk}), follow=True
     )
-    assert "Follow-up approved and published; the doctor is told." in response.content.decode()
+    assert (
+        "Follow-up approved and published; the doctors who replied are told."
+        in response.content.decode()
+    )
     calm.refresh_from_db()
     assert calm.status == FollowUp.Status.PUBLISHED
 
@@ -483,3 +493,21 @@ def test_answer_form_query_count(client, doctor, reply, django_assert_num_querie
     # tags, header roles
     with django_assert_num_queries(8):
         client.get(url)
+
+
+def test_a_password_only_session_of_a_moderator_who_is_a_doctor_cannot_answer(
+    client, world, moderator, doctor
+):
+    """A doctor who replied and is also a moderator: their role needs two-factor, so a
+    password-only session is sent to it before the answer form, and nothing is saved."""
+    doctor.user.groups.add(*moderator.groups.all())
+    url = reverse("answers:follow-up-answer", kwargs={"pk": world["objects"]["follow_up"].pk})
+    client.force_login(doctor.user)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+    give_totp(doctor.user)
+    response = client.post(url, ANSWER)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_reauthenticate"))
+    assert not Reply.objects.filter(follow_up=world["objects"]["follow_up"]).exists()

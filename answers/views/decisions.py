@@ -117,7 +117,7 @@ DECISIONS: dict[str, Decision] = {
         act=lambda follow_up, moderator, reason: approve_follow_up(
             follow_up=follow_up, moderator=moderator
         ),
-        done=_("Follow-up approved and published; the doctor is told."),
+        done=_("Follow-up approved and published; the doctors who replied are told."),
         default_next="answers:moderation-follow-ups",
         reason_required=False,
         applies_to=(FollowUp.Status.PENDING, FollowUp.Status.PUBLISHED),

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -68,7 +69,9 @@ def follow_up_new(request, pk):
             return redirect(question)
         else:
             if follow_up.is_published:
-                messages.success(request, _("Your follow-up is published; the doctor is told."))
+                messages.success(
+                    request, _("Your follow-up is published; the doctors who replied are told.")
+                )
             else:
                 messages.success(
                     request,
@@ -106,16 +109,23 @@ def moderation_follow_ups(request):
 @doctor_required
 @require_http_methods(["GET", "POST"])
 def follow_up_answer(request, pk):
-    """The reply's doctor answers a published follow-up, with a preview; other doctors
-    get a 403."""
+    """A doctor who replied to the question answers a published follow-up, with a
+    preview and the answers other doctors published; other doctors get a 403."""
     doctor = request.doctor
     follow_up = get_object_or_404(
         FollowUp.objects.published().select_related("question__specialty", "reply__doctor"),
         pk=pk,
     )
     if not can_answer_follow_up(doctor, follow_up):
-        raise PermissionDenied(_("Only the doctor whose reply this follows up on can answer it."))
-    mine = Reply.objects.filter(follow_up=follow_up, doctor=doctor).values_list("pk", flat=True)
+        raise PermissionDenied(_("Only the doctors who replied to this question can answer it."))
+    # One query: the doctor's own answer (any state) and the others' published ones.
+    answers = list(
+        Reply.objects.filter(follow_up=follow_up)
+        .filter(Q(doctor=doctor) | Q(status=Reply.Status.PUBLISHED))
+        .select_related("doctor")
+        .order_by("published_at", "id")
+    )
+    mine = [answer.pk for answer in answers if answer.doctor_id == doctor.pk]
     if mine:
         messages.info(request, _("You have already answered this follow-up; you can edit it."))
         return redirect("answers:reply-edit", pk=mine[0])
@@ -149,5 +159,7 @@ def follow_up_answer(request, pk):
             "form": form,
             "preview": preview,
             "will_be_held": replies_need_approval(doctor),
+            "other_answers": answers,
+            "doctor": doctor,
         },
     )

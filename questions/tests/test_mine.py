@@ -65,8 +65,9 @@ def test_my_questions_shows_each_state_with_links(patient_client, patient, speci
 
 def test_my_questions_query_count_is_fixed(patient_client, patient, django_assert_num_queries):
     QuestionFactory(author=patient)
-    # session, user, count, page of questions with their specialty, doctors' requests
-    with django_assert_num_queries(7):
+    # session, user, count, page of questions with their specialty, doctors' requests,
+    # follow-ups
+    with django_assert_num_queries(8):
         patient_client.get(MINE)
 
 
@@ -76,7 +77,7 @@ def test_my_questions_query_count_does_not_grow_with_rows(
     for _ in range(12):
         QuestionFactory(author=patient, tags=["headache"])
         PendingQuestionFactory(author=patient)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = patient_client.get(MINE)
     assert response.content.decode().count('class="my-question"') == 20
 
@@ -388,3 +389,88 @@ def test_audit_log_names_an_actor_whose_account_is_gone(client, moderator, login
     login_with_two_factor(client, moderator)
     page = client.get(reverse("answers:moderation-log")).content.decode()
     assert "former.moderator@example.org (account closed)" in page
+
+
+# --- Follow-ups (issue 19) ---------------------------------------------------------------
+
+
+def _follow_ups_of_every_state(question):
+    """A follow-up in each state under a published reply to the patient's question."""
+    from answers.tests.factories import FollowUpFactory
+    from questions.models import FollowUp
+
+    reply = ReplyFactory(question=question, doctor__display_name="Lin Mei-hua")
+    colleague = ReplyFactory(question=question, doctor__display_name="Chen Colleague")
+    answered = FollowUpFactory(reply=reply, body="Answered follow-up: may I exercise?")
+    ReplyFactory(question=question, doctor=reply.doctor, follow_up=answered)
+    twice = FollowUpFactory(reply=reply, body="Twice answered: and coffee?")
+    ReplyFactory(question=question, doctor=reply.doctor, follow_up=twice)
+    ReplyFactory(question=question, doctor=colleague.doctor, follow_up=twice)
+    waiting = FollowUpFactory(reply=reply, body="Published follow-up: and at night?")
+    # A held answer is not an answer yet.
+    ReplyFactory(question=question, follow_up=waiting, status="held", published_at=None)
+    pending = FollowUpFactory(
+        reply=reply, body="Pending follow-up", status=FollowUp.Status.PENDING, published_at=None
+    )
+    rejected = FollowUpFactory(
+        reply=reply,
+        body="Rejected follow-up",
+        status=FollowUp.Status.REJECTED,
+        published_at=None,
+        rejection_reason="It names your doctor's clinic",
+    )
+    silent = FollowUpFactory(
+        reply=reply, body="Rejected without a reason", status=FollowUp.Status.REJECTED
+    )
+    return answered, twice, waiting, pending, rejected, silent
+
+
+def _row_of(html, text):
+    start = html.index(text)
+    return html[start : html.index("</li>", start)]
+
+
+def test_my_questions_list_each_follow_up_with_its_state_and_a_link(patient_client, patient):
+    question = QuestionFactory(author=patient, title="Headache in the evening")
+    answered, twice, waiting, pending, rejected, silent = _follow_ups_of_every_state(question)
+    html = patient_client.get(MINE).content.decode()
+    assert "Your follow-ups" in html
+    assert f'href="{answered.get_absolute_url()}"' in html
+    assert "Answered by Dr. Lin Mei-hua" in _row_of(html, "Answered follow-up")
+    assert "Answered by Dr. Lin Mei-hua and 1 other doctor" in _row_of(html, "Twice answered")
+    assert "Published, waiting for a doctor" in _row_of(html, "Published follow-up")
+    assert "Waiting for a moderator" in _row_of(html, "Pending follow-up")
+    row = _row_of(html, "Rejected follow-up")
+    assert "Not published" in row
+    assert "Reason: It names your doctor" in row
+    row = _row_of(html, "Rejected without a reason")
+    assert "Not published" in row and "Reason:" not in row
+    for follow_up in (twice, waiting, pending, rejected):
+        assert f'href="{follow_up.get_absolute_url()}"' in html
+
+
+def test_my_questions_follow_ups_in_chinese(patient_client, patient):
+    question = QuestionFactory(author=patient)
+    _follow_ups_of_every_state(question)
+    from answers.tests.test_pages_in_chinese import chinese
+
+    html = chinese(patient_client, MINE)
+    assert "您的追問" in html
+    assert "等待版主審核" in html
+    assert "由Lin Mei-hua 醫師回答" in html
+
+
+def test_my_questions_query_count_is_flat_in_questions_and_follow_ups(
+    patient_client, patient, django_assert_num_queries
+):
+    _follow_ups_of_every_state(QuestionFactory(author=patient))
+    # session, user, count, page of questions with their specialty, doctors' requests,
+    # follow-ups with who answered them
+    with django_assert_num_queries(8):
+        patient_client.get(MINE)
+    for _ in range(4):
+        _follow_ups_of_every_state(QuestionFactory(author=patient))
+        PendingQuestionFactory(author=patient)
+    with django_assert_num_queries(8):
+        html = patient_client.get(MINE).content.decode()
+    assert html.count('class="my-follow-up"') == 30

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,7 +25,7 @@ from questions.actions import (
 )
 from questions.actions import withdraw_question as withdraw
 from questions.forms import AskForm, DeleteAccountForm
-from questions.models import Question
+from questions.models import FollowUp, Question
 from questions.permissions import (
     can_delete_own_account,
     can_edit_question,
@@ -52,17 +52,36 @@ def answer_wait(now) -> dict:
     }
 
 
+def _follow_ups_with_answers():
+    """The asker's follow-ups, oldest first, each with `answered_by` (the display name of
+    the doctor of its first published answer, or None) and `answer_count` (its published
+    answers). The answers are answers' Reply (a layer above), reached by the relation it
+    declares on FollowUp."""
+    answers = FollowUp._meta.get_field("answers").related_model
+    published = answers.objects.published().filter(follow_up=OuterRef("pk"))
+    return FollowUp.objects.annotate(
+        answered_by=Subquery(
+            published.order_by("published_at", "id").values("doctor__display_name")[:1]
+        ),
+        answer_count=Subquery(
+            published.order_by().values("follow_up").annotate(n=Count("pk")).values("n")[:1]
+        ),
+    ).order_by("created_at", "id")
+
+
 @login_required
 def my_questions(request):
     # Doctors' information requests with their doctors: one query for the page, however
     # many questions and requests. The model is answers' (a layer above), reached by the
     # relation it declares, as the export reaches replies.
     requests = Question._meta.get_field("information_requests").related_model
+    # The follow-ups, each with who answered it (published answers only): one query more.
     questions = (
         Question.objects.by_author(request.user)
         .select_related("specialty")
         .prefetch_related(
-            Prefetch("information_requests", queryset=requests.objects.select_related("doctor"))
+            Prefetch("information_requests", queryset=requests.objects.select_related("doctor")),
+            Prefetch("follow_ups", queryset=_follow_ups_with_answers()),
         )
     )
     page = Paginator(questions.order_by("-created_at", "-id"), PATIENT_PAGE_SIZE).get_page(
