@@ -1550,6 +1550,7 @@ def patterns() -> dict[str, re.Pattern]:
         "nhi_bare": _NHI_BARE,
         "after_name_en": _AFTER_NAME_EN,
         "after_name_zh": _keywords()["after_name_zh"],
+        "alone_name_zh": _keywords()["alone_name_zh"],
     }
 
 
