@@ -12,20 +12,24 @@ widened for what it missed (see its header); `unseen.tsv` (200 texts) was writte
 author who never saw the rules, for a blind check (its header has its first run);
 `tuning.tsv` is what the rules were adjusted against.
 
-`unseen.tsv` and `unseen2.tsv` are no longer blind: after the one blind run of each, the
-rules were widened for each kind of text it missed or alarmed on (see their headers), so
-they are tuning sets like `fresh.tsv`, and their figures say nothing about texts the
-rules have not seen. The next blind check is `unseen3.tsv`, written by someone who has not
-seen the rules and supplied separately: it is not in the default run (so no tuning run
-reads it by accident), and is meant to be run once, with `--split unseen3`, before
-anything is changed for it. Until it is there, the default run goes on without it and
-`--split unseen3` says so.
+`unseen.tsv`, `unseen2.tsv` and `unseen3.tsv` are no longer blind: after the one blind run
+of each, the rules were widened for each kind of text it missed or alarmed on (see their
+headers), so they are tuning sets like `fresh.tsv`, and their figures say nothing about
+texts the rules have not seen. The next blind check is `unseen4.tsv`, written by someone
+who has not seen the rules and supplied separately: it is not in the default run (so no
+tuning run reads it by accident), and is meant to be run once, with `--split unseen4`,
+before anything is changed for it. Until it is there, the default run goes on without it
+and `--split unseen4` says so.
 
 For each split and language it prints, for red flags and for personal data:
 - recall: of the texts labelled with a category, the share where screening found it
   (per category, and over all labelled text-category pairs);
 - false alarms: of the texts with no label of that family, the share where screening
-  found something of it (per category: found that category).
+  found something of it (per category: found that category);
+- any red flag: of the texts labelled with at least one red flag, the share where
+  screening found at least one red flag of any category, so that the emergency notice is
+  shown (a text labelled "suicide" found only as "poisoning" still gets a notice and the
+  help numbers, though the per-category recall counts it as a miss).
 Then the time to screen a 5,000-character text (see timing()), p50 and p95 over --rounds
 runs. Targets (issue 17) on the held-out split:
 red-flag recall >= 95% and false alarms <= 5% per language, the same for personal data,
@@ -53,9 +57,9 @@ django.setup()
 from questions.screening import screen  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "screening_data"
-SPLITS = ("tuning", "heldout", "fresh", "unseen", "unseen2")
+SPLITS = ("tuning", "heldout", "fresh", "unseen", "unseen2", "unseen3")
 # Blind sets: run only when asked for by name, and not part of the timing sample.
-BLIND_SPLITS = ("unseen3",)
+BLIND_SPLITS = ("unseen4",)
 # What each split is now, printed with its figures: only a blind set measures how well
 # the rules do on texts nobody tuned them on.
 STATUS = {
@@ -64,7 +68,8 @@ STATUS = {
     "fresh": "tuning set since its first run",
     "unseen": "tuning set: blind only for its first run",
     "unseen2": "tuning set: blind only for its first run",
-    "unseen3": "BLIND: run once, before any change",
+    "unseen3": "tuning set: blind only for its first run",
+    "unseen4": "BLIND: run once, before any change",
 }
 FAMILIES = {"rf": "red flags", "pd": "personal data"}
 
@@ -89,6 +94,10 @@ def found_labels(text: str) -> set[str]:
     return {f"rf:{f.kind}" for f in result.red_flags} | {
         f"pd:{f.kind}" for f in result.personal_data
     }
+
+
+def any_of(labels: set[str], family: str) -> bool:
+    return any(label.startswith(family + ":") for label in labels)
 
 
 def percent(part: int, whole: int) -> str:
@@ -127,6 +136,10 @@ def evaluate(split: str, show_misses: bool) -> None:
                 f"  {name:14} recall {percent(sum(hits.values()), sum(labelled.values()))}"
                 f"   false alarms {percent(any_alarm, clean)}"
             )
+            if family == "rf":
+                flagged = [got for wanted, _t, got in texts if any_of(wanted, "rf")]
+                noticed = sum(1 for got in flagged if any_of(got, "rf"))
+                print(f"    {'any red flag':14} notice {percent(noticed, len(flagged))}")
             for label in sorted(set(labelled) | set(alarms)):
                 short = label.split(":", 1)[1]
                 print(

@@ -1074,6 +1074,12 @@ def _rule_characters(data) -> set[str]:
     return set()
 
 
+# A Simplified character two characters of the rules share, read as the one a symptom
+# means far more often: 发 as 發 (发烧, 发紫, 发作), not 髮 (洗髮精); 湿 as 濕 (溼 is a
+# variant of it).
+FOLD_PREFERRED = {"发": "發", "湿": "濕"}
+
+
 @cache
 def simplified_fold() -> tuple[re.Pattern, dict[int, int]]:
     """Simplified characters of the Chinese rules' words, to the Traditional ones the
@@ -1082,7 +1088,8 @@ def simplified_fold() -> tuple[re.Pattern, dict[int, int]]:
 
     Built from the rules themselves with search's Traditional-to-Simplified table
     (OpenCC): a Simplified form that is itself a character of the rules (后, 干, 里) or
-    that two characters of the rules share is left alone."""
+    that two characters of the rules share is left alone, unless FOLD_PREFERRED names
+    the one to read it as."""
     from questions.search_text import fold
 
     characters = set()
@@ -1094,6 +1101,9 @@ def simplified_fold() -> tuple[re.Pattern, dict[int, int]]:
         if len(simplified) == 1 and simplified != ch and simplified not in characters:
             targets.setdefault(simplified, set()).add(ch)
     table = {ord(s): ord(next(iter(t))) for s, t in targets.items() if len(t) == 1}
+    for simplified, traditional in FOLD_PREFERRED.items():
+        if traditional in targets.get(simplified, ()):
+            table[ord(simplified)] = ord(traditional)
     # One character class (no quantifier); with no character to fold, one that matches none.
     pattern = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(table)) + "]")
     return (pattern if table else re.compile(r"[^\s\S]")), table
@@ -1319,6 +1329,10 @@ def _keywords() -> dict:
         "name_zh": list(words["names"]["chinese_intro"]),
         # "我叫陳美玲": a known surname and one or two characters, not "我叫了救護車".
         "after_name_zh": re.compile(rf"\s?+([{surnames}][{_CJK}]{{1,2}})(?![了他她過救醫])"),
+        # "我是林志明 55歲": a surname and one or two characters, then not a character.
+        "name_zh_alone": list(words["names"]["chinese_intro_alone"]),
+        "alone_name_zh": re.compile(rf"\s?+([{surnames}][{_CJK}]{{1,2}}+)(?![{_CJK}])"),
+        "not_names_zh": frozenset(words["names"]["not_names"]),
     }
 
 
@@ -1460,6 +1474,10 @@ def _find_personal_data(text: str) -> list[Finding]:
     for end in _keyword_ends(lower, keywords["name_zh"]):
         if m := keywords["after_name_zh"].match(text, end):
             add("name", m, 1)
+    for end in _keyword_ends(lower, keywords["name_zh_alone"]):
+        m = keywords["alone_name_zh"].match(text, end)
+        if m and m.group(1) not in keywords["not_names_zh"]:
+            add("name", m, 1)
     inside = _numbers_inside_other_findings(found)
     return [finding for finding, *span in found if (finding, *span) not in inside]
 
@@ -1532,6 +1550,7 @@ def patterns() -> dict[str, re.Pattern]:
         "nhi_bare": _NHI_BARE,
         "after_name_en": _AFTER_NAME_EN,
         "after_name_zh": _keywords()["after_name_zh"],
+        "alone_name_zh": _keywords()["alone_name_zh"],
     }
 
 

@@ -789,3 +789,173 @@ def test_personal_data_widened_after_the_second_blind_set_is_found(text, kind, f
 )
 def test_counts_doses_ranges_and_plain_sentences_are_no_personal_data(text):
     assert screen(text).personal_data == (), text
+
+
+# Families widened after the third blind set (unseen3): each kind it missed, in words of
+# its own, English and Chinese.
+WIDENED_AFTER_UNSEEN3 = [
+    # A passive wish to go to sleep and not wake up.
+    ("suicide", "Some nights I just want to fall asleep and never wake up."),
+    ("suicide", "我最近常常想，睡著就不要醒來了"),
+    # Self-harm: cuts or burns on the arms, cutting or burning oneself.
+    ("suicide", "Found fresh cuts on his wrists, he hides them under his sleeves."),
+    ("suicide", "My son has been cutting himself with a pencil sharpener blade."),
+    ("suicide", "她手臂上有很多割痕，都用長袖遮起來"),
+    ("suicide", "女兒拿菸頭燙自己"),
+    # Pills saved up, a whole strip after a fight: suicide as well as poisoning.
+    ("suicide", "She has been stockpiling her sleeping tablets for weeks."),
+    ("suicide", "He took a whole box of paracetamol after we argued."),
+    ("poisoning", "He took a whole box of paracetamol after we argued."),
+    ("suicide", "我把止痛藥都偷偷囤起來，想一次吃掉"),
+    ("suicide", "她分手後把整瓶安眠藥吞了"),
+    ("poisoning", "她分手後把整瓶安眠藥吞了"),
+    # Household chemicals: a detergent pod bitten, bleach mixed with another cleaner.
+    ("poisoning", "My toddler chewed a laundry pod and is drooling and vomiting."),
+    ("poisoning", "I mixed bleach with a toilet cleaner and now I can't stop coughing."),
+    ("poisoning", "孩子咬破洗衣球，嘴巴都是泡泡"),
+    ("poisoning", "把漂白水跟馬桶清潔劑混在一起用，現在一直咳，胸口好悶"),
+    # Someone found unrousable among empty pill packets.
+    ("poisoning", "Found my dad on the floor next to empty blister packs, he's barely awake."),
+    ("poisoning", "爸爸倒在浴室，旁邊藥袋都空了，叫不醒"),
+    # A sting or a first dose of a medicine, then swelling and faintness.
+    ("anaphylaxis", "Got stung by a wasp, I'm covered in welts and I'm about to black out."),
+    ("anaphylaxis", "After the first dose of the new antibiotic her lips are swelling up."),
+    ("anaphylaxis", "被虎頭蜂叮了，全身腫起來，頭好暈"),
+    # Choking with no sound.
+    ("breathing", "He choked on a sweet and can't make a sound."),
+    ("breathing", "小孩吃糖果噎住，發不出聲音"),
+    # A baby grunting or breathing hard.
+    ("breathing", "寶寶呼吸很費力，鼻翼一直動"),
+    ("breathing", "女兒每次吐氣都哼哼叫，呼吸很喘"),
+    # Someone who dropped and does not answer.
+    ("collapse", "My husband just keeled over and he's not answering me."),
+    ("collapse", "I've passed out three times today and woke up on the floor."),
+    # A crushing weight on the chest without the word "chest".
+    ("chest_pain", "It feels like a ton of bricks is sitting on me since I carried the boxes."),
+    # Sudden loss of sight in one eye, weakness down one side.
+    ("stroke", "My grandad suddenly went blind in one eye an hour ago."),
+    ("stroke", "All of a sudden my right side is numb and heavy."),
+    # A head injury, then vomiting, growing sleepiness, repeated questions.
+    ("head_injury", "She banged her head at school and keeps asking the same questions."),
+    ("head_injury", "He fell off the trampoline onto his head and has thrown up three times."),
+    ("head_injury", "他撞到頭以後越來越想睡，還吐了好幾次"),
+    ("head_injury", "阿公跌倒後腦著地，現在一直重複講同一件事"),
+    # Seizures in clusters or lasting many minutes.
+    ("seizure", "He had one fit and then another one before he came round."),
+    ("seizure", "She has been jerking all over for ages."),
+    ("seizure", "女兒抽搐快十分鐘了還沒停"),
+    ("seizure", "抽搐一次接一次，中間都沒有醒"),
+    # A tense, swollen belly with near-fainting.
+    ("abdominal", "My belly is swollen and tense and I nearly fainted in the shower."),
+    ("abdominal", "爸爸肚子脹得很大，痛到快昏倒"),
+    # Reduced fetal movement, a constantly hard belly late in pregnancy.
+    ("pregnancy", "38 weeks and the baby has stopped moving since this morning."),
+    ("pregnancy", "36 wks, my bump is hard all the time."),
+    ("pregnancy", "懷孕32週，今天胎動變少"),
+    # A bulging fontanelle.
+    ("meningitis", "My 4 month old has a temperature and her soft spot is bulging."),
+    ("meningitis", "嬰兒發燒，囟門鼓起來"),
+    # Fresh blood vomited, black stools.
+    ("bleeding", "His stools have been black and tarry for two days."),
+    ("bleeding", "吐出一大堆鮮血"),
+    ("bleeding", "這兩天大便變黑，頭很暈"),
+    ("breathing", "孩子吃了花生酱，嘴唇发紫"),
+]
+
+
+@pytest.mark.parametrize(("kind", "text"), WIDENED_AFTER_UNSEEN3)
+def test_families_widened_after_the_third_blind_set_alarm(kind, text):
+    assert kind in screen(text).red_flag_kinds, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Tiredness, everyday cuts and burns, saving and finishing a course of tablets.
+        "I could sleep forever after night shifts, is that normal?",
+        "I went to sleep and did not wake up until noon.",
+        "My son has cuts on his legs from falling off his bike.",
+        "She burned herself on the stove while cooking.",
+        "I have been saving up for new glasses.",
+        "I took all of my antibiotics as prescribed and still cough.",
+        "我切菜的時候不小心割到手",
+        "藥要怎麼存起來比較好，要放冰箱嗎",
+        "我睡前會把藥收起來，放在小孩拿不到的地方",
+        # Household products used as meant, pods that are not detergent.
+        "We use coffee pods every morning, is caffeine bad in pregnancy?",
+        "Mixed bleach and water to clean the floor, is that safe with a baby?",
+        "My mum keeps empty pill bottles to store buttons.",
+        # A small sting, a first dose with no reaction, choking that cleared.
+        "Got stung by a bee yesterday, small red bump, itchy.",
+        "First dose of my new blood pressure tablet today, what side effects should I watch for?",
+        "He choked on his water but coughed it up and is fine now.",
+        "吃東西噎到，喝水就好了",
+        "寶寶睡覺的時候會發出哼哼聲，很可愛，正常嗎",
+        # Things that drop, fainting at a blood test long ago, a limb slept on.
+        "An elephant at the zoo sat on my son's toy.",
+        "I fainted twice at blood tests as a teenager.",
+        "My left side feels weak after sleeping on it wrong.",
+        # A bump with nothing after it, a swollen belly after meals, a baby moving.
+        "She fell off the swing yesterday and hit her head but she is playing, no vomiting.",
+        "他跌倒撞到頭，現在很好，沒有吐也沒有想睡",
+        "My stomach feels swollen after meals.",
+        "肚子脹脹的，吃完飯就會這樣",
+        "34 weeks pregnant, baby moving lots, can I fly?",
+        "懷孕二十週，胎動很明顯，正常嗎",
+        # A sunken fontanelle (dehydration), black stools on iron.
+        "My baby's soft spot looks a bit sunken, is she dehydrated?",
+        "囟門凹陷是不是脫水",
+        "My poop is black since I started iron tablets.",
+        "大便黑黑的，最近在吃鐵劑",
+        "大便正常，但是眼圈黑黑的",
+        "吐了兩次，沒有血",
+        # No fever now, asking what to do if one comes; pauses in breathing while snoring.
+        "Our 2 month old had her jabs today, no fever. If she gets a fever later what do we do?",
+        "He snores loudly and stops breathing for a few seconds, should he get a sleep study?",
+        "我老公打呼很大聲，有時候會停止呼吸幾秒，要去哪裡檢查",
+    ],
+)
+def test_families_widened_after_the_third_blind_set_leave_calm_texts_alone(text):
+    assert screen(text).red_flags == (), text
+
+
+def test_not_breathing_without_snoring_still_alarms_in_both_languages():
+    assert "collapse" in screen("He collapsed and he's not breathing.").red_flag_kinds
+    assert "collapse" in screen("她突然停止呼吸了").red_flag_kinds
+
+
+def test_the_simplified_fold_reads_fa_as_in_fever_where_two_characters_share_it():
+    pattern, table = screening.simplified_fold()
+    assert chr(table[ord("发")]) == "發" and chr(table[ord("湿")]) == "濕"
+    assert "infant_fever" in screen("宝宝两个月大，发烧38.5").red_flag_kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("我是林志明 55歲 胸口很痛", "林志明"),
+        ("我是王小明，健保卡在這裡", "王小明"),
+        ("你好我是陳美玲。想問檢查報告", "陳美玲"),
+        ("我是黃明", "黃明"),
+    ],
+)
+def test_wo_shi_and_a_surname_standing_alone_is_a_full_name(text, found):
+    result = screen(text)
+    assert ("name", found) in [(f.kind, f.text) for f in result.personal_data], result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我是第一次當媽媽，寶寶一直哭",
+        "我是他媽媽，想幫他問",
+        "我是學生，最近常頭痛",
+        "我是高中生，最近常常頭痛",
+        "我是高血壓患者",
+        "我是陳醫師的病人，想問報告",
+        "我是馬來西亞人",
+        "我是王牌業務，每天應酬",
+    ],
+)
+def test_wo_shi_before_a_role_or_a_word_is_no_name(text):
+    assert screen(text).personal_data == (), text
