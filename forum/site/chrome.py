@@ -114,7 +114,7 @@ def header(request, user, *, doctor, moderator) -> Header:
         url=fast_reverse("forum:search"),
         label=_("Site search"),
         field_label=_("Search questions and answers"),
-        placeholder=_("Search symptoms, conditions, medicines"),
+        placeholder=_("Symptoms, conditions, medicines"),
         button=_("Search"),
     )
     links = [link(_("Ask a doctor"), "questions:ask", marks_current=True, icon="ask")]
