@@ -75,6 +75,7 @@ def test_application_without_javascript_is_a_fieldset_of_checkboxes(
     assert checkboxes.count() == 25
     assert page.get_by_label("Find a specialty").count() == 1
     assert not page.get_by_label("Find a specialty").is_visible()  # no script, no filter
+    assert "{#" not in page.locator("main").inner_text()  # no template comment shows
     columns = {round(box["x"]) for box in (c.bounding_box() for c in checkboxes.all())}
     assert len(columns) == 1 if viewport == "phone" else len(columns) >= 3
     fits(page)
