@@ -178,3 +178,18 @@ def test_application_filter_in_chinese(open_page, live_server, patient, specialt
     fits(page)
     assert serious_accessibility_violations(page) == []
     assert browser_page.errors == []
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_sign_up_consent_box_sits_beside_its_words(open_page, viewport):
+    browser_page = open_page(viewport)
+    page = browser_page.goto(reverse("account_signup"))
+    checkbox = page.locator("main input[type=checkbox]")
+    assert checkbox.count() == 1
+    label = page.locator(f"label[for='{checkbox.get_attribute('id')}']")
+    box_, words = checkbox.bounding_box(), label.bounding_box()
+    assert words["x"] >= box_["x"] + box_["width"]  # to its right
+    assert words["y"] < box_["y"] + box_["height"]  # and from the same line
+    fits(page)
+    assert serious_accessibility_violations(page) == []
+    assert browser_page.errors == []
