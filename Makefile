@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint format install lock clean
+.PHONY: run test lint format install lock clean screenshots
 
 ## make install: the venv with exactly the locked versions (every file's hash checked)
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt
@@ -35,6 +35,10 @@ run: install
 	@echo "E-mails the site sends: http://127.0.0.1:$(PORT)/dev/outbox/ (files in artifacts/outbox/)"
 	DJANGO_DEBUG=1 DJANGO_DEBUG_TOOLBAR=1 DJANGO_DEV_OUTBOX=1 DJANGO_LOG_FORMAT=text \
 	  $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## make screenshots: the README tour's PNGs (docs/screenshots/), from the demo data
+screenshots: install
+	$(PY) scripts/screenshots.py
 
 ## make test: lint, migration and deploy checks, the suite on PostgreSQL and on SQLite
 test: install

@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from answers.actions.errors import ActionNotAllowed
 from answers.actions.moderation.duplicates import check_duplicate_original
 from forum.language import Language, detect_language
-from forum.models import DoctorProfile, ModerationEvent, Report, Specialty, User
+from forum.models import (
+    EARLIEST_PRACTISING_YEAR,
+    DoctorProfile,
+    ModerationEvent,
+    Report,
+    Specialty,
+    User,
+    current_year,
+)
 from questions.forms import personal_data_error
 from questions.models import Question
 from questions.screening import ScreeningResult, screen
@@ -32,11 +40,19 @@ class DoctorApplicationForm(forms.ModelForm):
 
     class Meta:
         model = DoctorProfile
-        fields = ["display_name", "license_number", "hospital", "specialties", "bio"]
+        fields = [
+            "display_name",
+            "license_number",
+            "hospital",
+            "practising_since",
+            "specialties",
+            "bio",
+        ]
         labels = {
             "display_name": _("Full name"),
             "license_number": _("Medical licence number"),
             "hospital": _("Hospital or clinic"),
+            "practising_since": _("In practice since (year)"),
         }
         help_texts = {
             "display_name": _('As patients will see it, without "Dr.", e.g. "Lin Mei-hua".'),
@@ -45,12 +61,17 @@ class DoctorApplicationForm(forms.ModelForm):
         }
         widgets = {
             "specialties": forms.CheckboxSelectMultiple,
+            "practising_since": forms.NumberInput(attrs={"inputmode": "numeric"}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Specialties by their name in the page's language (神經內科 in Chinese).
         self.fields["specialties"].label_from_instance = lambda s: s.localized_name
+        # The model's limits, for the browser's number field too.
+        self.fields["practising_since"].widget.attrs.update(
+            min=EARLIEST_PRACTISING_YEAR, max=current_year()
+        )
 
     def clean_display_name(self) -> str:
         name = re.sub(r"^\s*dr\.?\s+", "", self.cleaned_data["display_name"], flags=re.I).strip()

@@ -4,8 +4,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -129,6 +130,15 @@ class Specialty(models.Model):
         return localized_specialty_name(self.description, self.description_zh_hant)
 
 
+# Before it, a year of first practice is a typing error rather than a career.
+EARLIEST_PRACTISING_YEAR = 1940
+
+
+def current_year() -> int:
+    """This year in the site's time zone (a validator's limit: no practice from the future)."""
+    return timezone.localdate().year
+
+
 class DoctorProfileQuerySet(models.QuerySet):
     def verified(self) -> DoctorProfileQuerySet:
         """Doctors a moderator has verified and not suspended."""
@@ -159,6 +169,19 @@ class DoctorProfile(models.Model):
     )
     license_number = models.CharField(_("licence number"), max_length=40)
     hospital = models.CharField(_("hospital"), max_length=160)
+    practising_since = models.PositiveSmallIntegerField(
+        _("practising since"),
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(
+                EARLIEST_PRACTISING_YEAR,
+                message=_("Enter a year from %(limit_value)s on."),
+            ),
+            MaxValueValidator(current_year, message=_("Enter a year that is not in the future.")),
+        ],
+        help_text=_("The year you started practising medicine, e.g. 2008 (optional)."),
+    )
     bio = models.TextField(_("bio"), blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.APPLIED, db_index=True
@@ -201,6 +224,13 @@ class DoctorProfile(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.status == self.Status.VERIFIED
+
+    @property
+    def years_in_practice(self) -> int | None:
+        """Whole calendar years since `practising_since` (None when not given)."""
+        if self.practising_since is None:
+            return None
+        return max(current_year() - self.practising_since, 0)
 
     @property
     def initials(self) -> str:

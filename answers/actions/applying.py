@@ -21,6 +21,7 @@ def apply_as_doctor(
     hospital: str,
     bio: str,
     specialties: Iterable[Specialty],
+    practising_since: int | None = None,
 ) -> DoctorProfile:
     """Create or update the user's doctor application; it waits as `applied` for a moderator."""
     profile = DoctorProfile.objects.select_for_update().filter(user=user).first()
@@ -32,6 +33,7 @@ def apply_as_doctor(
     profile.license_number = license_number
     profile.hospital = hospital
     profile.bio = bio
+    profile.practising_since = practising_since
     profile.status = DoctorProfile.Status.APPLIED
     profile.status_reason = ""
     profile.save()

@@ -80,6 +80,49 @@ def test_application_errors_keep_what_was_typed(client, patient, doctor):
     assert not DoctorProfile.objects.filter(user=patient).exists()
 
 
+def _application(specialty, **fields):
+    return {
+        "display_name": "Ho Kai-lin",
+        "license_number": "MD-55501",
+        "hospital": "Harbour General Hospital",
+        "specialties": [specialty.pk],
+        "bio": "Neurologist.",
+        **fields,
+    }
+
+
+def test_application_stores_the_year_practice_began(client, patient, specialty):
+    sign_in(client, patient)
+    client.post(reverse("answers:apply"), _application(specialty, practising_since="2008"))
+    assert DoctorProfile.objects.get(user=patient).practising_since == 2008
+
+
+def test_application_leaves_the_practising_year_optional(client, patient, specialty):
+    sign_in(client, patient)
+    client.post(reverse("answers:apply"), _application(specialty, practising_since=""))
+    assert DoctorProfile.objects.get(user=patient).practising_since is None
+
+
+@pytest.mark.parametrize(
+    ("year", "message"),
+    [
+        ("1939", "Enter a year from 1940 on."),
+        (str(timezone.localdate().year + 1), "Enter a year that is not in the future."),
+        ("nineteen", "Enter a whole number."),
+    ],
+)
+def test_application_refuses_an_impossible_practising_year(
+    client, patient, specialty, year, message
+):
+    sign_in(client, patient)
+    response = client.post(reverse("answers:apply"), _application(specialty, practising_since=year))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert message in html
+    assert 'value="Ho Kai-lin"' in html
+    assert not DoctorProfile.objects.filter(user=patient).exists()
+
+
 def test_verified_doctor_sees_status_without_a_form(doctor_client):
     html = doctor_client.get(reverse("answers:apply")).content.decode()
     assert "<strong>verified</strong>" in html

@@ -311,6 +311,12 @@ def test_doctor_lists_by_status(mod_client, doctor, applied_doctor, suspended_do
     assert mod_client.get(url, {"status": "bogus"}).status_code == 404
 
 
+def test_doctor_application_shows_the_year_practice_began(mod_client, applied_doctor):
+    DoctorProfile.objects.filter(pk=applied_doctor.pk).update(practising_since=2011)
+    html = mod_client.get(reverse("answers:moderation-doctors")).content.decode()
+    assert "<dt>In practice since</dt><dd>2011</dd>" in html
+
+
 def test_doctor_list_query_count_does_not_grow_with_rows(mod_client, django_assert_num_queries):
     DoctorProfileFactory.create_batch(2, status=DoctorProfile.Status.APPLIED)
     # session, user, roles, count, 4 tab counts, header doctor check, page, specialties

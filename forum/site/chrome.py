@@ -25,6 +25,7 @@ class Link:
     text: str
     url: str
     current: bool = False  # the page shown is this link's: aria-current="page"
+    icon: str = ""  # the name of its icon in forum/site/icons.py, if it has one
 
 
 @dataclass(frozen=True)
@@ -105,18 +106,18 @@ def header(request, user, *, doctor, moderator) -> Header:
     match = getattr(request, "resolver_match", None)
     view_name = match.view_name if match else ""
 
-    def link(text: str, name: str, *, marks_current: bool = False) -> Link:
-        return Link(text, fast_reverse(name), marks_current and view_name == name)
+    def link(text: str, name: str, *, marks_current: bool = False, icon: str = "") -> Link:
+        return Link(text, fast_reverse(name), marks_current and view_name == name, icon)
 
     home = Link(settings.SITE_NAME, fast_reverse("forum:home"))
     search = SearchBox(
         url=fast_reverse("forum:search"),
         label=_("Site search"),
         field_label=_("Search questions and answers"),
-        placeholder=_("Search symptoms, conditions, medicines"),
+        placeholder=_("Symptoms, conditions, medicines"),
         button=_("Search"),
     )
-    links = [link(_("Ask a doctor"), "questions:ask", marks_current=True)]
+    links = [link(_("Ask a doctor"), "questions:ask", marks_current=True, icon="ask")]
     if not getattr(user, "is_authenticated", False):
         links += [link(_("Log in"), "account_login"), link(_("Sign up"), "account_signup")]
         return Header(

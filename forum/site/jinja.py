@@ -16,7 +16,8 @@ for a template it renders itself, as the Q&A page does).
 The pieces both families share (header, flash messages, footer, pager) have one copy of
 markup per engine, in includes/ under each folder; what they show comes from
 forum/site/chrome.py, which the Django copies reach through forum/site/templatetags/site_chrome.py
-and these through the globals `site_header()`, `site_footer()` and `pager()`.
+and these through the globals `site_header()`, `site_footer()` and `pager()`; likewise
+the icons of forum/site/icons.py, `icon("search")` and `specialty_icon(slug)`.
 
 The other globals and filters stand in for the Django tags and filters the pages used:
 `url()` for {% url %} (forum.reversing.fast_reverse), `static()` for {% static %}
@@ -39,7 +40,7 @@ from django.utils import translation
 from jinja2 import Environment, StrictUndefined, pass_context
 
 from forum.reversing import fast_reverse
-from forum.site import chrome
+from forum.site import chrome, icons
 from questions.templatetags import excerpts, qa_page
 
 
@@ -117,6 +118,8 @@ def environment(**options) -> Environment:
         site_header=site_header,
         site_footer=chrome.footer,
         pager=chrome.pager,
+        icon=icons.icon,
+        specialty_icon=icons.specialty_icon,
     )
     env.filters.update(
         plaintext=qa_page.plaintext,

@@ -76,3 +76,22 @@ def test_doctor_page_shows_initials_avatar_and_verified_date(client, doctor):
     text = " ".join(client.get(doctor_url(doctor)).content.decode().split())
     assert '<span class="avatar" aria-hidden="true">LM</span>' in text
     assert "Verified doctor since" in text and ">2025/03/04</time>" in text
+
+
+def test_doctor_page_shows_years_in_practice(client, doctor, monkeypatch):
+    monkeypatch.setattr("forum.models.current_year", lambda: 2026)
+    DoctorProfile.objects.filter(pk=doctor.pk).update(practising_since=2008)
+    text = " ".join(client.get(doctor_url(doctor)).content.decode().split())
+    assert "<dt>Experience</dt><dd>18 years in practice" in text
+    assert "(since 2008)" in text
+
+
+def test_doctor_page_leaves_out_experience_when_not_given(client, doctor):
+    text = client.get(doctor_url(doctor)).content.decode()
+    assert "in practice" not in text and "<dt>Experience</dt>" not in text
+
+
+@pytest.mark.parametrize(("year", "expected"), [(2026, 0), (2025, 1), (1990, 36)])
+def test_years_in_practice_counts_calendar_years(monkeypatch, year, expected):
+    monkeypatch.setattr("forum.models.current_year", lambda: 2026)
+    assert DoctorProfile(practising_since=year).years_in_practice == expected

@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.urls import include, path, reverse
 
 from answers.tests.factories import ReplyFactory
+from forum.site import icons
 from forum.tests.factories import DoctorProfileFactory, SpecialtyFactory
 from forum.urls import urlpatterns as site_urlpatterns
 from questions.models import Question
@@ -59,7 +60,8 @@ urlpatterns = [
 def test_home_calls_to_ask_a_doctor(client):
     html = client.get(reverse("forum:home")).content.decode()
     assert "Can't find your answer?" in html
-    assert f'<a class="button" href="{reverse("questions:ask")}">Ask a doctor</a>' in html
+    ask = reverse("questions:ask")
+    assert f'<a class="button" href="{ask}">{icons.icon("ask")}Ask a doctor</a>' in html
 
 
 @pytest.fixture

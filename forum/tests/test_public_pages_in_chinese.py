@@ -22,6 +22,7 @@ from django.utils.timezone import localtime
 
 from answers.tests.factories import ArticleFactory, FAQFactory, ReplyFactory
 from forum.i18n import url_in_language
+from forum.site.icons import specialty_icon
 from forum.tests.factories import DoctorProfileFactory
 from questions.models import Question
 from questions.search_index import refresh_question_document
@@ -314,7 +315,7 @@ def test_specialty_page_in_chinese(client, doctor, neurology):
     html = chinese(client, neurology.get_absolute_url())
     text = visible_text(html)
 
-    assert "<h1>神經內科</h1>" in html
+    assert f'<h1 class="specialty-heading">{specialty_icon(neurology.slug)}神經內科</h1>' in html
     assert "<title>神經內科 - " in html
     assert "已回覆的問題 (1)" in text
     assert "林美華 醫師" in text

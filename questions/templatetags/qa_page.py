@@ -101,6 +101,37 @@ def ymd(value) -> str:
     return value.strftime("%Y/%m/%d")
 
 
+def _zone(value: datetime) -> str:
+    """The offset of an aware datetime as readers know it: "UTC+8", "UTC+5:30", "UTC"."""
+    offset = value.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset else 0
+    if not minutes:
+        return "UTC"
+    sign = "+" if minutes > 0 else "-"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{minutes:02d}" if minutes else "")
+
+
+@register.filter
+def ymdhm(value) -> str:
+    """A datetime as YYYY/MM/DD HH:MM with its zone ("2026/11/17 11:27 UTC+8"), in the
+    site's time zone: for the pages where the hour matters (moderation, the dashboard),
+    read by people who may be elsewhere."""
+    if not value:
+        return ""
+    value = localtime(value)
+    return f"{value:%Y/%m/%d %H:%M} {_zone(value)}"
+
+
+@register.filter
+def hm(value) -> str:
+    """A datetime's time of day with its zone ("11:27 UTC+8"), in the site's time zone."""
+    if not value:
+        return ""
+    value = localtime(value)
+    return f"{value:%H:%M} {_zone(value)}"
+
+
 @register.filter
 def iso(value) -> str:
     """A date or datetime in ISO 8601 for datetime="" attributes, in the site's time zone.

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from questions.templatetags.qa_page import iso, jsonld, plaintext, shift_headings, ymd
+from questions.templatetags.qa_page import hm, iso, jsonld, plaintext, shift_headings, ymd, ymdhm
 
 LINK = '<a href="{href}" rel="nofollow ugc noopener">{text}</a>'
 
@@ -79,6 +79,34 @@ def test_dates_match_djangos_date_filter_in_the_site_time_zone():
     assert ymd(date(2024, 1, 9)) == "2024/01/09"
     assert iso(date(2024, 1, 9)) == "2024-01-09"
     assert ymd(None) == iso(None) == ""
+
+
+def test_times_of_day_carry_their_zone(settings):
+    from datetime import UTC, datetime
+
+    late_evening_utc = datetime(2024, 5, 1, 20, 30, tzinfo=UTC)
+    assert ymdhm(late_evening_utc) == "2024/05/02 04:30 UTC+8"
+    assert hm(late_evening_utc) == "04:30 UTC+8"
+    settings.TIME_ZONE = "Asia/Kolkata"
+    assert ymdhm(late_evening_utc) == "2024/05/02 02:00 UTC+5:30"
+    settings.TIME_ZONE = "UTC"
+    assert hm(late_evening_utc) == "20:30 UTC"
+    assert ymdhm(None) == hm(None) == ""
+
+
+@pytest.mark.django_db
+def test_moderation_queue_shows_when_a_question_was_asked_with_the_zone(client):
+    from django.urls import reverse
+
+    from forum.tests.factories import ModeratorFactory
+    from forum.tests.two_factor import sign_in
+    from questions.tests.factories import QuestionFactory
+
+    question = QuestionFactory(status="pending")
+    sign_in(client, ModeratorFactory())
+    html = client.get(reverse("answers:moderation")).content.decode()
+    assert f"{ymdhm(question.created_at)}</time>" in html
+    assert " UTC+8</time>" in html
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,12 @@
 """The Django family's side of forum/site/chrome.py, for templates/includes/:
 {% site_header as header %}, {% site_footer as footer %} and
-{% pager newest_first=True as pager %}. The Jinja2 family calls the same functions as
-globals (forum/site/jinja.py)."""
+{% pager newest_first=True as pager %}, and the icons of forum/site/icons.py:
+{% icon "search" %}, {% specialty_icon specialty.slug %}. The Jinja2 family calls the
+same functions as globals (forum/site/jinja.py)."""
 
 from django import template
 
-from forum.site import chrome
+from forum.site import chrome, icons
 
 register = template.Library()
 
@@ -30,3 +31,13 @@ def pager(context, *, newest_first: bool = False, label: str = "") -> chrome.Pag
         newest_first=newest_first,
         label=label,
     )
+
+
+@register.simple_tag(name="icon")
+def icon_tag(name: str, css_class: str = ""):
+    return icons.icon(name, css_class)
+
+
+@register.simple_tag(name="specialty_icon")
+def specialty_icon_tag(slug: str, css_class: str = ""):
+    return icons.specialty_icon(slug, css_class)

@@ -58,12 +58,13 @@ def pytest_terminal_summary(terminalreporter, config):
 
 @pytest.fixture
 def open_page(browser, live_server, html_checker):
-    """open_page("phone") -> a BrowserPage on the live server at that viewport. When the
+    """open_page("phone") -> a BrowserPage on the live server at that viewport (with
+    javascript=False, a browser that runs no script). When the
     test is done, every HTML document its pages loaded must pass the Nu HTML checker."""
     pages: list[BrowserPage] = []
 
-    def _open(viewport: str = "desktop") -> BrowserPage:
-        page = BrowserPage(browser, live_server.url, viewport)
+    def _open(viewport: str = "desktop", *, javascript: bool = True) -> BrowserPage:
+        page = BrowserPage(browser, live_server.url, viewport, javascript=javascript)
         pages.append(page)
         return page
 

@@ -22,9 +22,11 @@ class BrowserPage:
     """A page in a fresh browser context, recording console errors, failed requests and
     every HTML document it loads (for the HTML checker, see html_checker.py)."""
 
-    def __init__(self, browser, base_url: str, viewport: str):
+    def __init__(self, browser, base_url: str, viewport: str, *, javascript: bool = True):
         self.viewport = viewport
-        self.context = browser.new_context(base_url=base_url, **VIEWPORTS[viewport])
+        self.context = browser.new_context(
+            base_url=base_url, java_script_enabled=javascript, **VIEWPORTS[viewport]
+        )
         self.context.set_default_timeout(15_000)
         self.page = self.context.new_page()
         self.errors: list[str] = []

@@ -34,3 +34,30 @@ def test_on_a_desktop_the_links_show_in_a_row_without_a_button(open_page):
     ask, log_in = nav.get_by_role("link", name="向醫師提問"), nav.get_by_role("link", name="登入")
     assert ask.is_visible() and log_in.is_visible()
     assert ask.bounding_box()["y"] == log_in.bounding_box()["y"]
+
+
+PLACEHOLDER_ROOM = """(box) => {
+  const style = getComputedStyle(box, "::placeholder");
+  const context = document.createElement("canvas").getContext("2d");
+  context.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  const own = getComputedStyle(box);
+  const room = box.clientWidth - parseFloat(own.paddingLeft) - parseFloat(own.paddingRight);
+  return {text: context.measureText(box.placeholder).width, room: room};
+}"""
+
+
+@pytest.mark.parametrize("prefix", ["", "/zh-hant"])
+def test_on_a_phone_the_search_boxes_show_their_whole_placeholder(open_page, prefix):
+    browser_page = open_page("phone")
+    name = "搜尋" if prefix else "Search"
+    # The home page's own search box (it has no header one), the header's on another page.
+    for path in (f"{prefix}/", f"{prefix}/faq/"):
+        page = browser_page.goto(path)
+        box = page.get_by_role("searchbox")
+        assert box.count() == 1 and box.get_attribute("placeholder")
+        measured = box.evaluate(PLACEHOLDER_ROOM)
+        assert measured["text"] <= measured["room"], (path, measured)
+        # The button shows its magnifier; its name is still the word.
+        assert page.get_by_role("button", name=name, exact=True).count() == 1
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert browser_page.errors == []
