@@ -1333,6 +1333,7 @@ def _keywords() -> dict:
         "name_zh_alone": list(words["names"]["chinese_intro_alone"]),
         "alone_name_zh": re.compile(rf"\s?+([{surnames}][{_CJK}]{{1,2}}+)(?![{_CJK}])"),
         "not_names_zh": frozenset(words["names"]["not_names"]),
+        "not_names_en": frozenset(words["names"]["english_not_names"]),
     }
 
 
@@ -1469,7 +1470,8 @@ def _find_personal_data(text: str) -> list[Finding]:
                 found.append((Finding("handle", text[at : m.end()]), at, m.end()))
         at = text.find("@", at + 1)
     for end in _keyword_ends(lower, keywords["name_en"]):
-        if m := _AFTER_NAME_EN.match(text, end):
+        m = _AFTER_NAME_EN.match(text, end)
+        if m and m.group(1).split(None, 1)[0].split("-", 1)[0] not in keywords["not_names_en"]:
             add("name", m, 1)
     for end in _keyword_ends(lower, keywords["name_zh"]):
         if m := keywords["after_name_zh"].match(text, end):

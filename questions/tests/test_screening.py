@@ -959,3 +959,30 @@ def test_wo_shi_and_a_surname_standing_alone_is_a_full_name(text, found):
 )
 def test_wo_shi_before_a_role_or_a_word_is_no_name(text):
     assert screen(text).personal_data == (), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm Taiwanese American and I have asthma",
+        "I'm Very Worried about my son's fever",
+        "Hi, I'm New Zealand born and my TB test came back positive",
+        "This is Dr Lin's patient writing about the MRI",
+        "I am Type Two diabetic, is fasting safe?",
+    ],
+)
+def test_i_am_before_a_capitalised_word_that_is_no_name(text):
+    assert screen(text).personal_data == (), text
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("This is May Chen, asking for my mother", "May Chen"),
+        ("I'm Mrs Lin and my knee hurts", "Mrs Lin"),
+        ("I'm Christian Wu, 34, with a cough", "Christian Wu"),
+        ("my name is Daniel Wu, writing for my wife", "Daniel Wu"),
+    ],
+)
+def test_given_names_that_are_also_words_are_still_names(text, found):
+    assert ("name", found) in [(f.kind, f.text) for f in screen(text).personal_data]
