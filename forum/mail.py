@@ -75,6 +75,19 @@ _question_muted: list[Callable[[User, int], bool]] = []
 _mute_question: list[Callable[[User, int], bool]] = []
 
 
+# The account field that turns each topic on or off (the doctors' digest is a setting of
+# their profile, DIGEST, handled apart).
+ACCOUNT_FIELDS = {
+    QUESTION_UPDATES: "email_question_updates",
+    MODERATION_ALERTS: "email_moderation_alerts",
+    REPORT_OUTCOMES: "email_report_outcomes",
+    REVIEW_REMINDERS: "email_review_reminders",
+    FOLLOW_UPS: "email_follow_ups",
+    INFORMATION_REQUESTS: "email_information_requests",
+    ANSWER_REMINDERS: "email_answer_reminders",
+}
+
+
 def register_question_mute(*, is_muted: Callable[[User, int], bool], mute: Callable) -> None:
     """Let the app that owns questions answer "did this user mute this question?" and
     mute one (returning False when the question is not theirs)."""
@@ -93,22 +106,10 @@ def wants_email(user: User, topic: str, question_id: int | None = None) -> bool:
         return True
     if not user.is_active:
         return False
-    if topic == QUESTION_UPDATES:
-        wanted = user.email_question_updates
-    elif topic == DIGEST:
+    if topic == DIGEST:
         wanted = DoctorProfile.objects.filter(user=user, wants_digest=True).exists()
-    elif topic == MODERATION_ALERTS:
-        wanted = user.email_moderation_alerts
-    elif topic == REPORT_OUTCOMES:
-        wanted = user.email_report_outcomes
-    elif topic == REVIEW_REMINDERS:
-        wanted = user.email_review_reminders
-    elif topic == FOLLOW_UPS:
-        wanted = user.email_follow_ups
-    elif topic == INFORMATION_REQUESTS:
-        wanted = user.email_information_requests
-    elif topic == ANSWER_REMINDERS:
-        wanted = user.email_answer_reminders
+    elif topic in ACCOUNT_FIELDS:
+        wanted = getattr(user, ACCOUNT_FIELDS[topic])
     else:
         raise ValueError(f"unknown e-mail topic {topic!r}")
     if wanted and question_id is not None:
@@ -118,29 +119,12 @@ def wants_email(user: User, topic: str, question_id: int | None = None) -> bool:
 
 def set_topic(*, user: User, topic: str, wanted: bool) -> None:
     """Turn one topic of non-essential mail on or off for the account."""
-    if topic == QUESTION_UPDATES:
-        User.objects.filter(pk=user.pk).update(email_question_updates=wanted)
-        user.email_question_updates = wanted
-    elif topic == MODERATION_ALERTS:
-        User.objects.filter(pk=user.pk).update(email_moderation_alerts=wanted)
-        user.email_moderation_alerts = wanted
-    elif topic == REPORT_OUTCOMES:
-        User.objects.filter(pk=user.pk).update(email_report_outcomes=wanted)
-        user.email_report_outcomes = wanted
-    elif topic == REVIEW_REMINDERS:
-        User.objects.filter(pk=user.pk).update(email_review_reminders=wanted)
-        user.email_review_reminders = wanted
-    elif topic == FOLLOW_UPS:
-        User.objects.filter(pk=user.pk).update(email_follow_ups=wanted)
-        user.email_follow_ups = wanted
-    elif topic == INFORMATION_REQUESTS:
-        User.objects.filter(pk=user.pk).update(email_information_requests=wanted)
-        user.email_information_requests = wanted
-    elif topic == ANSWER_REMINDERS:
-        User.objects.filter(pk=user.pk).update(email_answer_reminders=wanted)
-        user.email_answer_reminders = wanted
-    elif topic == DIGEST:
+    if topic == DIGEST:
         DoctorProfile.objects.filter(user=user).update(wants_digest=wanted)
+    elif topic in ACCOUNT_FIELDS:
+        field = ACCOUNT_FIELDS[topic]
+        User.objects.filter(pk=user.pk).update(**{field: wanted})
+        setattr(user, field, wanted)
     else:
         raise ValueError(f"unknown e-mail topic {topic!r}")
 

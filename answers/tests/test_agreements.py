@@ -12,7 +12,7 @@ from answers.models import Agreement, Reply
 from answers.tests.factories import ReplyFactory
 from forum.i18n import url_in_language
 from forum.models import DoctorProfile
-from forum.tests.factories import DoctorProfileFactory, SpecialtyFactory, UserFactory
+from forum.tests.factories import DoctorProfileFactory, SpecialtyFactory
 from forum.tests.two_factor import sign_in
 from questions.models import Question
 from questions.tests.changes import assert_pages_invalidated
@@ -27,28 +27,6 @@ def reply(question, doctor):
 
 def agree_url(reply):
     return reverse("answers:agree", kwargs={"pk": reply.pk})
-
-
-@pytest.fixture
-def world(db, patient, question, reply, doctor, specialty, moderator, editor):
-    other_specialty = SpecialtyFactory(name="Dermatology", slug="dermatology")
-    return {
-        "anonymous": None,
-        "author": patient,
-        "patient": UserFactory(email="reader@example.org"),
-        "verified": DoctorProfileFactory(display_name="Wu Same", specialties=[specialty]).user,
-        "unverified": DoctorProfileFactory(
-            status=DoctorProfile.Status.APPLIED, verified_at=None, specialties=[specialty]
-        ).user,
-        "suspended": DoctorProfileFactory(
-            status=DoctorProfile.Status.SUSPENDED, specialties=[specialty]
-        ).user,
-        "other_specialty": DoctorProfileFactory(specialties=[other_specialty]).user,
-        "reply_author": doctor.user,
-        "moderator": moderator,
-        "editor": editor,
-        "staff": UserFactory(email="staff@example.org", is_staff=True),
-    }
 
 
 ROLES = [
