@@ -519,6 +519,9 @@ class Context:
     past_after_not: PhraseSet = dataclasses.field(default_factory=lambda: PhraseSet(()))
     # Right before a resolved cue, these say it is not over: "hasn't gone away", "還沒好".
     not_resolved_after: PhraseSet = dataclasses.field(default_factory=lambda: PhraseSet(()))
+    # A past cue with one of these at most BIRTH_REACH tokens after it is a date of birth,
+    # not a past episode: "民國114年1月8日出生 才剛滿月".
+    past_not_before: PhraseSet = dataclasses.field(default_factory=lambda: PhraseSet(()))
     # All cue phrases of the five sets above in one index, and the sets each belongs to,
     # so that a region's cues are found in one pass over its tokens.
     all_cues: PhraseSet | None = None
@@ -526,6 +529,7 @@ class Context:
 
 
 CUE_SETS = ("past", "hypothetical", "resolved", "current", "again")
+BIRTH_REACH = 8  # tokens: "年 1 月 8 日出生" is seven
 
 
 def _with_cue_index(context: Context) -> Context:
@@ -624,6 +628,7 @@ def ruleset() -> Ruleset:
                 past_after=_phrases(cues["past"].get("after", [])),
                 past_after_not=_phrases(cues["past"].get("after_not_before", [])),
                 not_resolved_after=_phrases(cues["resolved"].get("not_after", [])),
+                past_not_before=_phrases(cues["past"].get("not_before_birth", [])),
             )
         )
     by_exact: dict[tuple, list] = {}
@@ -881,9 +886,20 @@ def _sentence_cues(tokens: Tokens, context: Context, memo: dict, s: int) -> dict
                             tokens, j, context.not_resolved_after, starts[s]
                         ):
                             continue  # "it hasn't gone away", "還沒好"
+                        if name == "past" and _born_after(tokens, context, end, n):
+                            continue  # "民國114年1月8日出生": a birth date, not the past
                         hits.setdefault(name, []).append((j, end))
         per_sentence[s] = hits
     return hits
+
+
+def _born_after(tokens: Tokens, context: Context, end: int, n: int) -> bool:
+    if not context.past_not_before:
+        return False
+    stop = min(n, end + BIRTH_REACH)
+    return any(
+        _any_phrase_at(tokens, k, context.past_not_before, stop) != -1 for k in range(end, stop)
+    )
 
 
 def _has_cue(tokens: Tokens, context: Context, memo: dict, start: int, end: int, name: str) -> bool:
@@ -1189,12 +1205,17 @@ def _alternation(words) -> str:
 # quadratic time ("a" * 80_000 took a minute). A longer local part is still found, by its
 # last 64 characters. Only the spelled-out words ignore case: the character classes name
 # both cases already, and matching them case-insensitively made the scan six times slower.
-_EMAIL = re.compile(
-    r"[A-Za-z0-9._%+-]{1,64}+@[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)*\.[A-Za-z]{2,}"
-    # Spelled out to get past filters: "name at gmail dot com", "name(at)mail(dot)tw".
-    r"|\b[A-Za-z0-9._%+-]{1,64}+(?:\s*+(?i:\(at\)|\[at\])|\s++(?i:at)\s)\s*+[A-Za-z0-9-]++"
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]{1,64}+@[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)*\.[A-Za-z]{2,}")
+# Spelled out to get past filters: "name at gmail dot com", "name(at)mail(dot)tw". Read
+# from each " at ", "(at)" or "[at]" (SPELLED_AT) on: the domain, then the local part
+# before it (at most 64 characters back). " at " is in most English sentences, and trying
+# a local part at every word cost more than all the other personal data together.
+SPELLED_AT = (" at ", "(at)", "[at]")
+_EMAIL_SPELLED_DOMAIN = re.compile(
+    r"(?:\s*+(?i:\(at\)|\[at\])|\s++(?i:at)\s)\s*+[A-Za-z0-9-]++"
     r"(?:\s*+(?i:\(dot\)|\[dot\]|\.)|\s++(?i:dot)\s)\s*+(?i:com|net|org|edu|gov|tw|io|me)\b"
 )
+_EMAIL_LOCAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
 # "+886 912 345 678", "+1 (415) 555-2671", "0044 20 7946 0958"
 # After the country code, digits are taken in groups of up to four and never split another
 # way (`\d{1,4}+`): trying every split of "+" and 30 digits took 3 s for 20,000
@@ -1239,7 +1260,7 @@ _ADDRESSES = [
     re.compile(
         rf"[{_CJK}]{{1,10}}(?:路|街|大道)(?:[一二三四五六七八九十\d]{{1,3}}段)?"
         r"(?:[\d一二三四五六七八九十百]{1,4}巷)?(?:[\d一二三四五六七八九十百]{1,4}弄)?"
-        r"[\d一二三四五六七八九十百]{1,5}(?:之\d{1,3})?號"
+        r"[\d一二三四五六七八九十百]{1,5}(?:之\d{1,3})?[號号]"
     ),
 ]
 _MONTH = (
@@ -1255,16 +1276,22 @@ _FULL_DATE = (
     rf"|(?:民國\s*)?{_ZH_NUMBER}\s*年\s*{_ZH_NUMBER}\s*月\s*{_ZH_NUMBER}\s*[日號])"
 )
 # A full date counts as a date of birth only next to words saying so: dates of
-# symptoms ("since 2024/10/03") are what doctors need.
+# symptoms ("since 2024/10/03") are what doctors need. Matched from where one of
+# BIRTH_STARTS is found (str.find), not tried at every position.
 _DATE_OF_BIRTH = re.compile(
     r"(?:\bborn|\bdate\s+of\s+birth|\bbirth\s*date|\bbirthday|\bd\.?o\.?b\b\.?|出生(?:日期|年月日)?|生日)"
     r"\s*+(?:is\s++|was\s++|on\s++|:\s*+|-\s*+|是\s*+|於\s*+|為\s*+)*+" + _FULL_DATE,
     re.IGNORECASE,
 )
-# ... or written before them: "民國七十五年三月二日出生", "1992年8月15日生".
+BIRTH_STARTS = ("born", "date", "birth", "dob", "d.o", "出生", "生日")
+# ... or written before them: "民國七十五年三月二日出生", "1992年8月15日生". Matched from each
+# "年" on, then the year read back from it (_YEAR_BEFORE, on the few characters before):
+# a Chinese text has numerals everywhere, and trying a year at each one cost ten times more.
 _DATE_THEN_BIRTH = re.compile(
-    rf"(?:民國\s*)?{_ZH_NUMBER}\s*年\s*{_ZH_NUMBER}\s*月\s*{_ZH_NUMBER}\s*[日號]\s?(?:出生|生(?![病氣活理產]))"
+    rf"年\s*{_ZH_NUMBER}\s*月\s*{_ZH_NUMBER}\s*[日號]\s?(?:出生|生(?![病氣活理產]))"
 )
+_YEAR_BEFORE = re.compile(rf"(?:民國\s*)?{_ZH_NUMBER}\s*\Z")
+YEAR_REACH = 12  # characters: "民國 一百一十四 " is nine
 
 # Keyword-led personal data: the keywords (personal_data.toml) are found with str.find on
 # the lower-cased text, then a short anchored pattern reads what follows. Trying a long
@@ -1294,13 +1321,14 @@ _AFTER_APP_NUMBER = re.compile(
 # ... or a few words on, for the apps whose account is a phone number: "on WhatsApp at
 # +44 7700 900123", "用WhatsApp聯絡我嗎？+886 975 123 456". Searched only in the
 # APP_REACH characters after the name.
-_NUMBER_LATER = re.compile(r"(?<![\d+])(\+?\d(?:[\s-]?\d){6,14})(?!\d)")
+_NUMBER_LATER = re.compile(r"(?<![\d+])(\+?\(?\d(?:\)?[\s-]?\d){6,14})(?!\d)")
 _AFTER_LINK = re.compile(r"/@?+[A-Za-z0-9_.-]{2,64}+")
 _AFTER_AT = re.compile(r"[A-Za-z][A-Za-z0-9_.]{3,29}+(?![\w@])")
 _LABEL_GLUE = r"[^A-Za-z0-9\n]{0,8}+(?:(?i:is|number|no\.?|card)[^A-Za-z0-9\n]{0,4}+){0,3}+"
 _AFTER_ID_LABEL = re.compile(_LABEL_GLUE + r"([A-Za-z][12ABCD89]\d{8})(?![A-Za-z0-9])")
 _AFTER_NHI_LABEL = re.compile(_LABEL_GLUE + r"(\d{4}[\s-]?\d{4}[\s-]?\d{4})(?!\d)")
-_NHI_BARE = re.compile(r"(?<![\d-])0000\d{8}(?!\d)")
+# Every card number starts 0000: "000012345678", "0000 4712 9386".
+_NHI_BARE = re.compile(r"(?<![\d-])0000[\s-]?\d{4}[\s-]?\d{4}(?!\d)")
 # A local number without its area code, after a word saying it is one: "打2771-8151",
 # "call me on 555-0187", "電話 2345 6789" (eight digits in Taipei and Taichung, seven
 # elsewhere). Without the word, "2023-2024" or "1200-1500" are years and doses.
@@ -1312,6 +1340,50 @@ _AFTER_PHONE_LABEL = re.compile(
 )
 _AFTER_NAME_EN = re.compile(r"\s++([A-Z][a-z]++(?:[\s-][A-Z][a-z]++){1,2})")
 _BIRTH_WORDS = ("born", "birth", "dob", "d.o.b", "出生", "生日")
+
+
+def _spelled_emails(text: str, lower: str):
+    """(start, end) of each e-mail address spelled out ("name at gmail dot com")."""
+    seen_end = -1
+    for at in _keyword_ends(lower, SPELLED_AT):
+        local_end = at - 4  # back to the space or bracket the word starts with
+        while local_end > 0 and text[local_end - 1].isspace():
+            local_end -= 1
+        if local_end < seen_end or not (m := _EMAIL_SPELLED_DOMAIN.match(text, local_end)):
+            continue
+        start = local_end
+        while start > 0 and local_end - start < 64 and text[start - 1] in _EMAIL_LOCAL:
+            start -= 1
+        if start < local_end and (start == 0 or not text[start - 1].isalnum()):
+            seen_end = m.end()
+            yield start, m.end()
+
+
+def _dates_of_birth(text: str, lower: str):
+    """Matches of _DATE_OF_BIRTH, each read from a word that starts it."""
+    last_end = -1
+    for start in sorted({i for word in BIRTH_STARTS for i in _find_all(lower, word)}):
+        if start >= last_end and (m := _DATE_OF_BIRTH.match(text, start)):
+            last_end = m.end()
+            yield m
+
+
+def _dates_then_birth(text: str):
+    """(start, end) of each date written before 出生 or 生 ("民國75年3月2日出生")."""
+    year = text.find("年")
+    while year != -1:
+        if (m := _DATE_THEN_BIRTH.match(text, year)) and (
+            head := _YEAR_BEFORE.search(text, max(0, year - YEAR_REACH), year)
+        ):
+            yield head.start(), m.end()
+        year = text.find("年", year + 1)
+
+
+def _find_all(lower: str, word: str):
+    start = lower.find(word)
+    while start != -1:
+        yield start
+        start = lower.find(word, start + 1)
 
 
 @cache
@@ -1385,10 +1457,21 @@ def _is_phone_like(number: str) -> bool:
     return 8 <= digits <= 15 and (number[0] in "+0" or digits >= 10)
 
 
+# Toll-free numbers belong to organisations, never to a patient: Taiwan's 0800 and 0809
+# lines (the quitline 0800-636-363) and North America's 800, 888, 877, 866, 855, 844, 833.
+_TOLL_FREE = re.compile(r"(?:886)?080[09]\d{6}|1?8(?:00|88|77|66|55|44|33)\d{7}")
+
+
+def _is_toll_free(number: str) -> bool:
+    return _TOLL_FREE.fullmatch("".join(ch for ch in number if ch.isdigit())) is not None
+
+
 def _find_personal_data(text: str) -> list[Finding]:
     found: list[tuple[Finding, int, int]] = []
 
     def add(kind: str, match: re.Match, group: int = 0) -> None:
+        if kind == "phone" and _is_toll_free(match.group(group)):
+            return
         found.append(
             (Finding(kind, match.group(group).strip()), match.start(group), match.end(group))
         )
@@ -1397,9 +1480,11 @@ def _find_personal_data(text: str) -> list[Finding]:
     if len(lower) != len(text):  # a rare letter whose lower case is longer: keep offsets
         lower = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
     has_digit = any(ch in text for ch in "0123456789")
-    if "@" in text or any(at in lower for at in (" at ", "(at)", "[at]")):
+    if "@" in text:
         for m in _EMAIL.finditer(text):
             add("email", m)
+    for start, end in _spelled_emails(text, lower):
+        found.append((Finding("email", text[start:end].strip()), start, end))
     if has_digit:
         if "+" in text or "00" in text:
             for m in _INTERNATIONAL_PHONE.finditer(text):
@@ -1421,16 +1506,16 @@ def _find_personal_data(text: str) -> list[Finding]:
             for m in pattern.finditer(text):
                 add("address", m)
         if any(word in lower for word in _BIRTH_WORDS):
-            for m in _DATE_OF_BIRTH.finditer(text):
+            for m in _dates_of_birth(text, lower):
                 add("date_of_birth", m)
         if "0000" in text:
             for m in _NHI_BARE.finditer(text):
                 add("nhi_card", m)
     if "年" in text:  # the year may be written in Chinese numerals
-        for m in _DATE_THEN_BIRTH.finditer(text):
-            add("date_of_birth", m)
+        for start, end in _dates_then_birth(text):
+            found.append((Finding("date_of_birth", text[start:end].strip()), start, end))
         if not has_digit and any(word in lower for word in _BIRTH_WORDS):
-            for m in _DATE_OF_BIRTH.finditer(text):
+            for m in _dates_of_birth(text, lower):
                 add("date_of_birth", m)
     keywords = _keywords()
     if has_digit:
@@ -1532,6 +1617,7 @@ def patterns() -> dict[str, re.Pattern]:
     return {
         "token": _TOKEN,
         "email": _EMAIL,
+        "email_spelled_domain": _EMAIL_SPELLED_DOMAIN,
         "international_phone": _INTERNATIONAL_PHONE,
         "taiwan_phone": _TAIWAN_PHONE,
         "us_phone": _US_PHONE,
@@ -1539,6 +1625,7 @@ def patterns() -> dict[str, re.Pattern]:
         **{f"address_{i}": pattern for i, pattern in enumerate(_ADDRESSES)},
         "date_of_birth": _DATE_OF_BIRTH,
         "date_then_birth": _DATE_THEN_BIRTH,
+        "year_before": _YEAR_BEFORE,
         "after_app": _AFTER_APP,
         "account_later": _ACCOUNT_LATER,
         "after_app_number": _AFTER_APP_NUMBER,

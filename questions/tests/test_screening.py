@@ -986,3 +986,105 @@ def test_i_am_before_a_capitalised_word_that_is_no_name(text):
 )
 def test_given_names_that_are_also_words_are_still_names(text, found):
     assert ("name", found) in [(f.kind, f.text) for f in screen(text).personal_data]
+
+
+# Families widened after the fourth blind set (unseen4): each kind it missed, in words of
+# its own, English and Chinese.
+WIDENED_AFTER_UNSEEN4 = [
+    # Many tablets taken to make it stop: suicide as well as poisoning.
+    ("suicide", "I swallowed a whole strip of my tablets because I wanted it to end."),
+    ("poisoning", "I swallowed a whole strip of my tablets because I wanted it to end."),
+    # Clutching the chest, a crushing pain named a few words after "chest".
+    ("chest_pain", "Dad was clutching his chest on the sofa and went grey."),
+    ("chest_pain", "My chest, he said, was like it was crushing him."),
+    # The throat closing, hard wheezing; hard to breathe in.
+    ("breathing", "After the prawns my throat is closing up."),
+    ("breathing", "He's wheezing really bad and using his shoulders to breathe."),
+    ("breathing", "我吃了蝦子以後很難吸氣"),
+    ("breathing", "呼吸有咻咻聲，嘴唇有點腫"),
+    # Sudden words that make no sense, drooling on one side, a face that looks wrong.
+    ("stroke", "He was fine at dinner, now his words make no sense."),
+    ("stroke", "Mum is drooling from one side of her mouth."),
+    ("stroke", "She suddenly dropped her phone and her face looks lopsided."),
+    ("stroke", "He can't find his words and his arm is heavy."),
+    ("stroke", "阿嬤突然嘴角垂下來"),
+    ("stroke", "爸爸臉一邊垂下來，講話怪怪的"),
+    ("stroke", "他突然講的話大家都聽不懂，手也沒力"),
+    # Dark clots of blood vomited.
+    ("bleeding", "He threw up a huge amount of dark blood."),
+    # A seizure that started again, the third this hour.
+    ("seizure", "The convulsions started again, it's the third time this hour."),
+    ("seizure", "弟弟今天早上抽了三次，中間都叫不太醒"),
+    # Bleeding a lot late in pregnancy, no kicks, a hard belly.
+    ("pregnancy", "I'm 28 weeks and bleeding a lot, bright red."),
+    ("pregnancy", "33 weeks and I haven't felt the baby kick all day."),
+    ("pregnancy", "36 weeks pregnant and my belly feels hard and won't soften."),
+    ("pregnancy", "懷孕30週，今天都沒什麼胎動"),
+    ("pregnancy", "36週，肚子一直痛，摸起來硬硬的"),
+    # A baby of a few weeks with a fever reading; a birth date is not the past.
+    ("infant_fever", "寶寶才18天，肛溫38.3"),
+    ("infant_fever", "兒子民國115年11月2日出生 剛滿月 今天耳溫38.5"),
+    # A fever with a neck that will not bend.
+    ("meningitis", "發燒39度，脖子痛到不能彎"),
+]
+
+
+@pytest.mark.parametrize(("kind", "text"), WIDENED_AFTER_UNSEEN4)
+def test_families_widened_after_the_fourth_blind_set_alarm(kind, text):
+    assert kind in screen(text).red_flag_kinds, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I took all my antibiotics and I want this cough to be over.",
+        "My baby grabs my chest when she feeds, is that normal?",
+        "My toddler says random words that make no sense, is that normal at 18 months?",
+        "He drools from one side of his mouth when he sleeps.",
+        "My face looks weird on one side after the dental injection.",
+        "I threw up twice, no blood, just food.",
+        "He threw up after the blood test.",
+        "He had seizures as a child, but none for years. Is it safe to stop his medication?",
+        "I'm 20 weeks, spotting lightly after sex, is it normal?",
+        "Baby is 5 weeks, temp 37.1 under the arm, is that normal?",
+        "寶寶才20天，體溫36.8，手腳有點冰正常嗎",
+        "抽血抽了三次才抽到，手好痛",
+        "落枕了，脖子轉不動，沒有發燒",
+        "懷孕20週，胎動很明顯，肚子偶爾緊緊的一下就放鬆",
+        "我2019年中風過，現在復健得很好",
+    ],
+)
+def test_families_widened_after_the_fourth_blind_set_leave_calm_texts_alone(text):
+    assert screen(text).red_flags == (), text
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "found"),
+    [
+        ("His health card number is 0000 4712 9386.", "nhi_card", "0000 4712 9386"),
+        ("健保卡號 0000-1234-5678", "nhi_card", "0000-1234-5678"),
+        ("I'm in the US, whatsapp me at (646) 555-0193 please", "handle", "(646) 555-0193"),
+        ("地址 高雄市苓雅区四维三路2号", "address", "高雄市苓雅区四维三路2号"),
+    ],
+)
+def test_personal_data_widened_after_the_fourth_blind_set_is_found(text, kind, found):
+    result = screen(text)
+    assert (kind, found) in [(f.kind, f.text) for f in result.personal_data], result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I heard the quitline is 0800-636-363, does it help?",
+        "戒菸專線 0800-636-363 真的有用嗎",
+        "The clinic said to call 1-800-273-8255 for advice.",
+        "The pharmacy line is (888) 555-0100.",
+    ],
+)
+def test_toll_free_numbers_are_no_personal_data(text):
+    assert [f for f in screen(text).personal_data if f.kind == "phone"] == [], text
+
+
+def test_a_personal_number_beside_a_toll_free_one_is_still_found():
+    result = screen("The quitline is 0800-636-363 but call me on 0912-345-678.")
+    assert [f.text for f in result.personal_data if f.kind == "phone"] == ["0912-345-678"]
