@@ -57,9 +57,9 @@ django.setup()
 from questions.screening import screen  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "screening_data"
-SPLITS = ("tuning", "heldout", "fresh", "unseen", "unseen2", "unseen3", "unseen4")
+SPLITS = ("tuning", "heldout", "fresh", "unseen", "unseen2", "unseen3", "unseen4", "unseen5")
 # Blind sets: run only when asked for by name, and not part of the timing sample.
-BLIND_SPLITS = ("unseen5",)
+BLIND_SPLITS = ("unseen6",)
 # What each split is now, printed with its figures: only a blind set measures how well
 # the rules do on texts nobody tuned them on.
 STATUS = {
@@ -70,7 +70,8 @@ STATUS = {
     "unseen2": "tuning set: blind only for its first run",
     "unseen3": "tuning set: blind only for its first run",
     "unseen4": "tuning set: blind only for its first run",
-    "unseen5": "BLIND: run once, before any change",
+    "unseen5": "tuning set: blind only for its first run",
+    "unseen6": "BLIND: run once, before any change",
 }
 FAMILIES = {"rf": "red flags", "pd": "personal data"}
 

@@ -509,6 +509,10 @@ class Context:
     scope_ends: PhraseSet
     negation_window: int
     past: PhraseSet
+    # A recent past ("last week", "上禮拜"): a past episode only in the red flag's own
+    # clause, since symptoms of now are often told beside it ("7 weeks pregnant (positive
+    # test last month), suddenly stabbing pain", "上禮拜打過疫苗，現在 38.6 度").
+    recent: PhraseSet
     hypothetical: PhraseSet
     resolved: PhraseSet
     current: PhraseSet
@@ -519,6 +523,8 @@ class Context:
     past_after_not: PhraseSet = dataclasses.field(default_factory=lambda: PhraseSet(()))
     # Right before a resolved cue, these say it is not over: "hasn't gone away", "還沒好".
     not_resolved_after: PhraseSet = dataclasses.field(default_factory=lambda: PhraseSet(()))
+    # Right before "again", these say it is well again, not ill again: "pink again".
+    not_again_after: PhraseSet = dataclasses.field(default_factory=lambda: PhraseSet(()))
     # A past cue with one of these at most BIRTH_REACH tokens after it is a date of birth,
     # not a past episode: "民國114年1月8日出生 才剛滿月".
     past_not_before: PhraseSet = dataclasses.field(default_factory=lambda: PhraseSet(()))
@@ -528,7 +534,7 @@ class Context:
     cue_sets: dict | None = None
 
 
-CUE_SETS = ("past", "hypothetical", "resolved", "current", "again")
+CUE_SETS = ("past", "recent", "hypothetical", "resolved", "current", "again")
 BIRTH_REACH = 8  # tokens: "年 1 月 8 日出生" is seven
 
 
@@ -621,6 +627,7 @@ def ruleset() -> Ruleset:
                 scope_ends=_phrases(cues["negation"]["scope_ends"]),
                 negation_window=cues["negation"]["window"],
                 past=_phrases(cues["past"]["cues"]),
+                recent=_phrases(cues["past"].get("recent", [])),
                 hypothetical=_phrases(cues["hypothetical"]["cues"]),
                 resolved=_phrases(cues["resolved"]["cues"]),
                 current=_phrases(cues["current"]["cues"]),
@@ -628,6 +635,7 @@ def ruleset() -> Ruleset:
                 past_after=_phrases(cues["past"].get("after", [])),
                 past_after_not=_phrases(cues["past"].get("after_not_before", [])),
                 not_resolved_after=_phrases(cues["resolved"].get("not_after", [])),
+                not_again_after=_phrases(cues["again"].get("not_after", [])),
                 past_not_before=_phrases(cues["past"].get("not_before_birth", [])),
             )
         )
@@ -886,7 +894,11 @@ def _sentence_cues(tokens: Tokens, context: Context, memo: dict, s: int) -> dict
                             tokens, j, context.not_resolved_after, starts[s]
                         ):
                             continue  # "it hasn't gone away", "還沒好"
-                        if name == "past" and _born_after(tokens, context, end, n):
+                        if name == "again" and _any_phrase_ending_at(
+                            tokens, j, context.not_again_after, starts[s]
+                        ):
+                            continue  # "pink again", "breathing normally again"
+                        if name in ("past", "recent") and _born_after(tokens, context, end, n):
                             continue  # "民國114年1月8日出生": a birth date, not the past
                         hits.setdefault(name, []).append((j, end))
         per_sentence[s] = hits
@@ -958,7 +970,8 @@ def _in_the_past(tokens: Tokens, i: int, context: Context, memo: dict) -> bool:
         not current and has(start, next_end, "resolved") and not has(start, end, "again")
     )
     answer = has(*clause, "hypothetical") or (
-        not again and (resolved or (not current and has(start, end, "past")))
+        not again
+        and (resolved or (not current and (has(start, end, "past") or has(*clause, "recent"))))
     )
     memo[clause] = answer
     return answer

@@ -1088,3 +1088,83 @@ def test_toll_free_numbers_are_no_personal_data(text):
 def test_a_personal_number_beside_a_toll_free_one_is_still_found():
     result = screen("The quitline is 0800-636-363 but call me on 0912-345-678.")
     assert [f.text for f in result.personal_data if f.kind == "phone"] == ["0912-345-678"]
+
+
+# Clinical pictures added after the fifth blind set (unseen5), in words of their own.
+WIDENED_AFTER_UNSEEN5 = [
+    (
+        "abdominal",
+        "The pain moved from my belly button to the lower right and I can't walk straight.",
+    ),
+    ("abdominal", "Vomiting green bile and my stomach is swollen like a drum."),
+    ("abdominal", "Severe pain in the upper stomach that goes through to my back."),
+    ("abdominal", "肚臍附近痛到右下腹，痛到走路要彎腰"),
+    ("abdominal", "上腹痛到背後，一直吐"),
+    ("pregnancy", "6 weeks pregnant, sharp pain on the left side and my shoulder tip hurts."),
+    ("pregnancy", "32 weeks pregnant with a headache, flashing lights and swollen hands."),
+    ("pregnancy", "懷孕34週，頭痛、眼前有閃光，腳腫得很厲害"),
+    ("chest_pain", "A heavy ache between my shoulder blades, cold sweat and nausea, I'm diabetic."),
+    ("chest_pain", "胸口像被石頭壓住"),
+    ("chest_pain", "含了兩顆硝化甘油還是一樣痛"),
+    (
+        "poisoning",
+        "The whole family has headaches and feels sick, the gas heater was on all night.",
+    ),
+    ("poisoning", "我們全家都頭暈想吐，熱水器在浴室裡面"),
+    ("poisoning", "Grandpa took his whole pill organiser at once this morning."),
+    ("suicide", "Bought charcoal and tape, the car is in the garage."),
+    ("suicide", "我已經買好木炭跟膠帶，今晚就去山上"),
+    ("suicide", "My letters are written and the dog goes to my brother."),
+    ("suicide", "She drank weed killer after we argued and says she meant it."),
+    (
+        "bleeding",
+        "The towel is soaked through and it's still dripping after half an hour of pressing.",
+    ),
+    (
+        "seizure",
+        "He keeps shaking, it stops and then starts again, and he never wakes up in between.",
+    ),
+    ("seizure", "抽搐停不下來，口吐白沫，他以前沒有癲癇"),
+    (
+        "infant_fever",
+        "My baby is eight weeks old and the thermometer says thirty eight point five.",
+    ),
+    ("infant_fever", "女兒快兩個月，今天量到38.6"),
+]
+
+
+@pytest.mark.parametrize(("kind", "text"), WIDENED_AFTER_UNSEEN5)
+def test_clinical_pictures_added_after_the_fifth_blind_set_alarm(kind, text):
+    assert kind in screen(text).red_flag_kinds, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Which carbon monoxide detector should I install near the gas water heater?",
+        "家裡熱水器在陽台，想買一氧化碳警報器，裝在哪裡比較好",
+        "How do I use the EpiPen my son was just prescribed?",
+        "醫生開了腎上腺素筆，要怎麼正確使用",
+        "What actually is a stroke, and what is the difference between the kinds?",
+        "學校要辦講座，講青少年自殺的警訊",
+        "Red dots on his chest, I did the glass test and they fade completely.",
+        "His lips were a bit purple after the pool, and were pink again after a warm shower.",
+        "We light charcoal for the barbecue in the garden every weekend.",
+        "I cut myself by accident while cooking.",
+        "頭暈，休息一下就好了",
+    ],
+)
+def test_clinical_pictures_added_after_the_fifth_blind_set_leave_calm_texts_alone(text):
+    assert screen(text).red_flags == (), text
+
+
+def test_a_recent_past_beside_symptoms_of_now_does_not_cancel_them():
+    # "Last month" and "上禮拜" tell of something else, in their own clause.
+    text = "7 weeks pregnant (positive test last month), suddenly stabbing pain low on the left, nearly fainted"
+    assert "pregnancy" in screen(text).red_flag_kinds
+    assert (
+        "infant_fever"
+        in screen("小孩才八週大，量了三次都是三十八度六，上禮拜打過疫苗").red_flag_kinds
+    )
+    # In the red flag's own clause they still make it a past episode.
+    assert screen("I fainted last week, fine since").red_flags == ()
