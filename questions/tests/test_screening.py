@@ -1160,7 +1160,10 @@ def test_clinical_pictures_added_after_the_fifth_blind_set_leave_calm_texts_alon
 
 def test_a_recent_past_beside_symptoms_of_now_does_not_cancel_them():
     # "Last month" and "上禮拜" tell of something else, in their own clause.
-    text = "7 weeks pregnant (positive test last month), suddenly stabbing pain low on the left, nearly fainted"
+    text = (
+        "7 weeks pregnant (positive test last month), suddenly stabbing pain low on the left, "
+        "nearly fainted"
+    )
     assert "pregnancy" in screen(text).red_flag_kinds
     assert (
         "infant_fever"
