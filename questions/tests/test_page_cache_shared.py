@@ -199,3 +199,109 @@ def test_inside_a_transaction_a_broken_connection_is_not_retried(
     with pytest.raises(OperationalError):
         shared["qa_versions"].get("qa:version:7")
     assert len(calls) == 1
+
+
+ON_POSTGRES = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the versions read goes to libpq on PostgreSQL only (elsewhere Django's cursor)",
+)
+
+
+def _expire(versions, key: str) -> None:
+    past = timezone.now() - datetime.timedelta(seconds=5)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {VERSIONS_TABLE} SET expires = %s WHERE cache_key = %s",
+            [connection.ops.adapt_datetimefield_value(past), versions.make_key(key)],
+        )
+
+
+@ON_POSTGRES
+def test_the_libpq_read_answers_as_djangos_cursor_does(shared, monkeypatch):
+    versions = shared["qa_versions"]
+    versions.set("qa:version:1", "current", 60)
+    versions.set("qa:version:2", "old", 60)
+    versions.set("qa:generation", "g-7", 60)
+    _expire(versions, "qa:version:2")
+    keys = ["qa:generation", "qa:version:1", "qa:version:2", "qa:version:3"]
+    libpq = []
+    read = VersionsDatabaseCache._read
+
+    def spy(connection, sql, params):
+        libpq.append(isinstance(sql, bytes))
+        return read(connection, sql, params)
+
+    monkeypatch.setattr(VersionsDatabaseCache, "_read", staticmethod(spy))
+    lean = versions.get_many(keys)
+    with override_settings(DEBUG=True):  # statements recorded: Django's cursor
+        recorded = versions.get_many(keys)
+    assert lean == recorded == {"qa:generation": "g-7", "qa:version:1": "current"}
+    assert libpq == [True, False]
+
+
+@ON_POSTGRES
+@pytest.mark.django_db(transaction=True)
+def test_the_libpq_read_prepares_again_on_a_new_connection(shared):
+    versions = shared["qa_versions"]
+    versions.set("qa:version:5", "five", 60)
+    assert versions.get("qa:version:5") == "five"
+    first = connection.connection.pgconn
+    assert b"qa_versions_1" in connection.qa_versions_prepared[1]
+    connection.close()  # as at the end of a request past CONN_MAX_AGE
+    assert versions.get("qa:version:5") == "five"
+    assert connection.connection.pgconn is not first
+    assert connection.qa_versions_prepared[0] is connection.connection.pgconn
+
+
+@ON_POSTGRES
+def test_without_prepared_statements_the_libpq_read_sends_the_statement_each_time(
+    shared, monkeypatch
+):
+    versions = shared["qa_versions"]
+    versions.set("qa:version:6", "six", 60)
+    options = {**connection.settings_dict.get("OPTIONS", {}), "prepare_threshold": None}
+    monkeypatch.setitem(connection.settings_dict, "OPTIONS", options)
+    monkeypatch.delattr(connection, "qa_versions_prepared", raising=False)
+    assert versions.get_many(["qa:version:6", "qa:version:9"]) == {"qa:version:6": "six"}
+    assert not hasattr(connection, "qa_versions_prepared")
+
+
+@ON_POSTGRES
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_the_server_dropped_is_replaced_by_the_libpq_read(shared, health_checked):
+    import psycopg
+
+    shared["qa_versions"].set("qa:version:8", "eight", 60)
+    pid = connection.connection.info.backend_pid
+    with psycopg.connect(connection.connection.info.dsn, autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    health_checked.health_check_done = False
+    assert shared["qa_versions"].get("qa:version:8") == "eight"
+    assert connection.connection.info.backend_pid != pid
+
+
+@ON_POSTGRES
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_libpq_read_is_a_django_database_error(shared, monkeypatch):
+    options = {**connection.settings_dict.get("OPTIONS", {}), "prepare_threshold": None}
+    monkeypatch.setitem(connection.settings_dict, "OPTIONS", options)
+    monkeypatch.setattr(VersionsDatabaseCache, "_libpq_statement", lambda *args: b"SELEC 1")
+    with pytest.raises(OperationalError):
+        shared["qa_versions"].get_many(["qa:version:1"])
+
+
+@ON_POSTGRES
+@pytest.mark.django_db(transaction=True)
+def test_the_libpq_read_prepares_again_after_a_rollback_deallocated_it(shared):
+    versions = shared["qa_versions"]
+    versions.set("qa:version:4", "four", 60)
+    assert versions.get("qa:version:4") == "four"  # prepared
+    with connection.cursor() as cursor:
+        # What psycopg sends after a rollback once it has prepared statements of its own.
+        cursor.execute("DEALLOCATE ALL")
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name = 'qa_versions_1'")
+        assert cursor.fetchone() == (0,)
+    assert versions.get("qa:version:4") == "four"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name = 'qa_versions_1'")
+        assert cursor.fetchone() == (1,)
