@@ -517,6 +517,8 @@ class Context:
     resolved: PhraseSet
     current: PhraseSet
     again: PhraseSet
+    # The same thing back, anywhere in the sentence: "the same pain is back", "又是那種痛".
+    relapse: PhraseSet
     # Right after a red flag, a past episode ("中風過"), unless what follows is one of
     # `past_after_not` ("暈過去", "過敏").
     past_after: PhraseSet = dataclasses.field(default_factory=lambda: PhraseSet(()))
@@ -534,7 +536,7 @@ class Context:
     cue_sets: dict | None = None
 
 
-CUE_SETS = ("past", "recent", "hypothetical", "resolved", "current", "again")
+CUE_SETS = ("past", "recent", "hypothetical", "resolved", "current", "again", "relapse")
 BIRTH_REACH = 8  # tokens: "年 1 月 8 日出生" is seven
 
 
@@ -632,6 +634,7 @@ def ruleset() -> Ruleset:
                 resolved=_phrases(cues["resolved"]["cues"]),
                 current=_phrases(cues["current"]["cues"]),
                 again=_phrases(cues["again"]["cues"]),
+                relapse=_phrases(cues["again"].get("relapse", [])),
                 past_after=_phrases(cues["past"].get("after", [])),
                 past_after_not=_phrases(cues["past"].get("after_not_before", [])),
                 not_resolved_after=_phrases(cues["resolved"].get("not_after", [])),
@@ -898,8 +901,13 @@ def _sentence_cues(tokens: Tokens, context: Context, memo: dict, s: int) -> dict
                             tokens, j, context.not_again_after, starts[s]
                         ):
                             continue  # "pink again", "breathing normally again"
-                        if name in ("past", "recent") and _born_after(tokens, context, end, n):
-                            continue  # "民國114年1月8日出生": a birth date, not the past
+                        if name in ("past", "recent") and (
+                            _born_after(tokens, context, end, n)
+                            or _any_phrase_ending_at(tokens, j, context.negation, starts[s])
+                        ):
+                            # "民國114年1月8日出生": a birth date; "never had one before": a
+                            # first episode; neither is a past one.
+                            continue
                         hits.setdefault(name, []).append((j, end))
         per_sentence[s] = hits
     return hits
@@ -969,10 +977,11 @@ def _in_the_past(tokens: Tokens, i: int, context: Context, memo: dict) -> bool:
     resolved = has(*clause, "resolved") or (
         not current and has(start, next_end, "resolved") and not has(start, end, "again")
     )
-    answer = has(*clause, "hypothetical") or (
-        not again
-        and (resolved or (not current and (has(start, end, "past") or has(*clause, "recent"))))
-    )
+    # A past cue tells of an earlier episode when the sentence says that the same is back
+    # ("had stents in 2019, the same pain is back", "三年前裝過支架，現在又是那種痛"); a bare
+    # "again" elsewhere may be about something else ("兩歲時有過熱痙攣，現在又發燒").
+    past = not has(start, end, "relapse") and (has(start, end, "past") or has(*clause, "recent"))
+    answer = has(*clause, "hypothetical") or (not again and (resolved or (not current and past)))
     memo[clause] = answer
     return answer
 
@@ -1314,7 +1323,7 @@ YEAR_REACH = 12  # characters: "民國 一百一十四 " is nine
 # after a bare comma or space must look like an account (a digit, "_" or "."), so that
 # "on Facebook, which" is not one: see _find_personal_data.
 _AFTER_APP = re.compile(
-    r"(?:\s?+(?:id|ID|Id|號|号|帳號|账号|帐号))?+"
+    r"(?:\s?+(?:id|ID|Id|號|号|帳號|账号|帐号|給我|给我|找我))?+"
     r"(?:[\s,，]{0,3}+(?:(?i:my|the)\s++)?+"
     r"(?i:id|user\s?name|handle|account|帳號|账号|帐号|號|号)(?:\s++(?i:is)\b)?+\s?+[:：]?+"
     r"|\s?+(?:(?i:is)\b|[:：]|是|為|为|=|-))?+"
@@ -1479,11 +1488,25 @@ def _is_toll_free(number: str) -> bool:
     return _TOLL_FREE.fullmatch("".join(ch for ch in number if ch.isdigit())) is not None
 
 
+# A number named as a public line a few characters before it is the line's, not the
+# patient's: "毒藥物諮詢專線是 (02)2871-7121", "the poison control line (02) 2871 7121".
+PUBLIC_LINE_REACH = 24
+PUBLIC_LINES = ("專線", "专线", "諮詢中心", "咨询中心", "服務中心", "hotline", "helpline",
+  "quitline", "poison control", "poison centre", "poison center", "crisis line")  # fmt: skip
+
+
+def _after_public_line(lower: str, start: int) -> bool:
+    before = lower[max(0, start - PUBLIC_LINE_REACH) : start]
+    return any(word in before for word in PUBLIC_LINES)
+
+
 def _find_personal_data(text: str) -> list[Finding]:
     found: list[tuple[Finding, int, int]] = []
 
     def add(kind: str, match: re.Match, group: int = 0) -> None:
-        if kind == "phone" and _is_toll_free(match.group(group)):
+        if kind == "phone" and (
+            _is_toll_free(match.group(group)) or _after_public_line(lower, match.start(group))
+        ):
             return
         found.append(
             (Finding(kind, match.group(group).strip()), match.start(group), match.end(group))

@@ -1171,3 +1171,79 @@ def test_a_recent_past_beside_symptoms_of_now_does_not_cancel_them():
     )
     # In the red flag's own clause they still make it a past episode.
     assert screen("I fainted last week, fine since").red_flags == ()
+
+
+# Clinical pictures added after the sixth blind set (unseen6), in words of their own.
+WIDENED_AFTER_UNSEEN6 = [
+    ("breathing", "Croup again, and now the squeaky noise is there even when he is resting."),
+    ("breathing", "小孩咳嗽像狗叫，安靜坐著吸氣也有尖尖的聲音"),
+    (
+        "breathing",
+        "Third dose of the new tablets, my lips are swelling and every breath is hard work.",
+    ),
+    ("poisoning", "Had a few glasses of wine and took two sleeping pills on top, feel so slow."),
+    ("poisoning", "喝了啤酒又吃了兩顆安眠藥，現在頭很重"),
+    ("poisoning", "My son ate some red berries in the park and now he is vomiting and drowsy."),
+    ("poisoning", "爬山摘了野菇回來煮，吃完一直吐"),
+    ("poisoning", "在車裡燒了炭，現在頭很暈"),
+    ("chest_pain", "Stents in 2020, the same pain is back, the nitro spray did nothing."),
+    ("chest_pain", "兩年前裝過支架，現在又是那種痛，舌下含片含了兩顆都沒好"),
+    ("stroke", "My left hand went numb and clumsy and my face feels weird, it is happening again."),
+    ("head_injury", "She fell off her bike, hit her head and there is clear fluid from her nose."),
+    ("head_injury", "車禍後耳朵一直流血，兩眼周圍黑青"),
+    ("meningitis", "Fever and a rash like bruises that keeps spreading, her hands are cold."),
+    ("meningitis", "發燒，身上的紫斑越來越多，手腳冰冰的"),
+    ("abdominal", "The pain is low on the right, 38.6 fever and every bump in the car hurts."),
+    ("abdominal", "突然肚子很痛，然後在廁所昏倒了"),
+    ("pregnancy", "36 weeks pregnant, she had a fit and never had one before."),
+    ("suicide", "把一整排安眠藥都吞了，就這樣結束吧"),
+]
+
+
+@pytest.mark.parametrize(("kind", "text"), WIDENED_AFTER_UNSEEN6)
+def test_clinical_pictures_added_after_the_sixth_blind_set_alarm(kind, text):
+    assert kind in screen(text).red_flag_kinds, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Used to self harm as a teenager, can laser fade the old white scars?",
+        "I get an urge to jump from high balconies but have zero wish to die.",
+        "站在高處有想跳下去的衝動，但完全沒有想死，這正常嗎",
+        "Doing a school project on carbon monoxide poisoning, what are the early signs?",
+        "兒子吃癲癇藥一天兩次，劑量要照體重調嗎",
+        "小孩身上有紅點，用杯子壓會退，沒發燒",
+        "女兒兩歲時有過熱痙攣，現在又發燒38度，要先吃退燒藥嗎",
+        "Can I have a glass of wine with my sleeping pills?",
+        "We picked mushrooms at the supermarket for a recipe, are they safe in pregnancy?",
+        "I slept on my right arm and it went numb this morning.",
+    ],
+)
+def test_clinical_pictures_added_after_the_sixth_blind_set_leave_calm_texts_alone(text):
+    assert screen(text).red_flags == (), text
+
+
+def test_a_negated_past_cue_is_no_past_episode():
+    # "Never had one before" says this is the first, which is itself a reason to call.
+    assert (
+        "seizure"
+        in screen("He is fitting and it won't stop, he never had one before.").red_flag_kinds
+    )
+    assert screen("He had a fit once before and has been fine since.").red_flags == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "想請問毒藥物諮詢專線是不是 (02)2871-7121？",
+        "The poison control line is (02) 2871 7121, right?",
+    ],
+)
+def test_a_number_named_as_a_public_line_is_no_personal_data(text):
+    assert [f for f in screen(text).personal_data if f.kind == "phone"] == [], text
+
+
+def test_a_line_account_after_gei_wo_is_found():
+    result = screen("有事可以傳LINE給我：siti_care88")
+    assert ("handle", "siti_care88") in [(f.kind, f.text) for f in result.personal_data]
