@@ -69,7 +69,7 @@ SPLITS = (
     "unseen6",
 )
 # Blind sets: run only when asked for by name, and not part of the timing sample.
-BLIND_SPLITS = ("unseen7",)
+BLIND_SPLITS = ("unseen8",)
 # What each split is now, printed with its figures: only a blind set measures how well
 # the rules do on texts nobody tuned them on.
 STATUS = {
@@ -82,7 +82,8 @@ STATUS = {
     "unseen4": "tuning set: blind only for its first run",
     "unseen5": "tuning set: blind only for its first run",
     "unseen6": "tuning set: blind only for its first run",
-    "unseen7": "BLIND: run once, before any change",
+    "unseen7": "tuning set: blind only for its first run",
+    "unseen8": "BLIND: run once, before any change",
 }
 FAMILIES = {"rf": "red flags", "pd": "personal data"}
 

@@ -1244,7 +1244,7 @@ _EMAIL_LOCAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01
 # characters. One group is allowed (anything that short has fewer than the 8 digits of a
 # phone number, see below).
 _INTERNATIONAL_PHONE = re.compile(
-    r"(?<![\w+])(?:\+|\b00)\s?+\d{1,3}(?:[\s.-]?+\(?+\d{1,4}+\)?){1,6}(?![\d/])"
+    r"(?<![A-Za-z0-9_+])(?:\+|(?<![0-9])00)\s?+\d{1,3}(?:[\s.-]?+\(?+\d{1,4}+\)?){1,6}(?![\d/])"
 )
 # An extension after a number, kept with it: "02-2345-6789 轉 205", "ext. 12", "分機 3", "#205".
 _EXTENSION = r"(?:\s?+(?:轉|分機|(?i:ext)\.?+|#)\s?+\d{1,6}+(?!\d))?+"
@@ -1535,10 +1535,7 @@ def _find_personal_data(text: str) -> list[Finding]:
         for m in _NATIONAL_ID.finditer(text):
             if _national_id_checksum_ok(m.group()):
                 add("national_id", m)
-        # The Chinese address needs 路, 街 or 大道: without them its scan of every Chinese
-        # character is skipped.
-        chinese_street = "路" in text or "街" in text or "大道" in text
-        for pattern in _ADDRESSES if chinese_street else _ADDRESSES[:2]:
+        for pattern in _ADDRESSES[:2]:
             for m in pattern.finditer(text):
                 add("address", m)
         if any(word in lower for word in _BIRTH_WORDS):
@@ -1547,6 +1544,11 @@ def _find_personal_data(text: str) -> list[Finding]:
         if "0000" in text:
             for m in _NHI_BARE.finditer(text):
                 add("nhi_card", m)
+    # The Chinese address needs 路, 街 or 大道 (without them its scan of every Chinese
+    # character is skipped), and its numbers may be Chinese numerals: "福星路二十五號".
+    if "路" in text or "街" in text or "大道" in text:
+        for m in _ADDRESSES[2].finditer(text):
+            add("address", m)
     if "年" in text:  # the year may be written in Chinese numerals
         for start, end in _dates_then_birth(text):
             found.append((Finding("date_of_birth", text[start:end].strip()), start, end))

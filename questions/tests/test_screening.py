@@ -1247,3 +1247,63 @@ def test_a_number_named_as_a_public_line_is_no_personal_data(text):
 def test_a_line_account_after_gei_wo_is_found():
     result = screen("有事可以傳LINE給我：siti_care88")
     assert ("handle", "siti_care88") in [(f.kind, f.text) for f in result.personal_data]
+
+
+# Clinical pictures added after the seventh blind set (unseen7), in words of their own.
+WIDENED_AFTER_UNSEEN7 = [
+    ("collapse", "Mum went down in the garden and now she is breathing funny and not answering."),
+    ("pregnancy", "She is 38 weeks pregnant and just had a fit."),
+    ("pregnancy", "30 weeks and the baby kicks way less today, only felt little flutters."),
+    ("suicide", "He is sitting in the car in the closed garage with the engine running."),
+    ("poisoning", "My son might have swallowed a button battery, I can't find it."),
+    ("poisoning", "女兒好像把鈕扣電池吞下去了"),
+    ("abdominal", "My 12 year old has sudden pain in one testicle and has been sick."),
+    ("abdominal", "兒子說蛋蛋很痛，一邊腫起來"),
+    ("bleeding", "Big open wound on his leg, I can see something white, bleeding loads."),
+    ("bleeding", "爸爸剛剛吐了一大碗鮮紅色的血"),
+    ("seizure", "Her seizures are coming in clusters, this is the fifth since breakfast."),
+    ("seizure", "今天已經發作五次了，一次接一次"),
+    ("breathing", "Eating popcorn and now he can't cough or talk, grabbing his throat."),
+    ("breathing", "Grandpa can barely breathe and his breathing is gurgly."),
+    ("breathing", "氣喘發作，藍色那支吸了好幾次都沒用，講一句話要停好幾次"),
+    ("stroke", "头痛得像被雷劈一样，这辈子没这么痛过"),
+    ("stroke", "Woke up this morning and couldn't lift my left arm, it is dead weight."),
+    ("suicide", "阿公把存摺跟印章都交代給我，說以後用不到了，還買了農藥"),
+    ("collapse", "喝了酒又吃了藥，現在怎麼搖都不醒"),
+    ("anaphylaxis", "被虎頭蜂叮了，全身紅腫，剛剛整個人倒下去"),
+    ("meningitis", "Temperature of 39 and his neck is very stiff, he is confused."),
+]
+
+
+@pytest.mark.parametrize(("kind", "text"), WIDENED_AFTER_UNSEEN7)
+def test_clinical_pictures_added_after_the_seventh_blind_set_alarm(kind, text):
+    assert kind in screen(text).red_flag_kinds, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What's the difference between anaphylaxis and an allergy, and when would I use an EpiPen?",
+        "過敏性休克跟一般過敏差在哪裡？朋友有腎上腺素筆",
+        "兩個月大的寶寶耳溫37.5 有點鼻塞 這樣算發燒嗎",
+        "跑步的時候胸口會緊一下，一分鐘就好",
+        "I used to self harm but it's been 8 years clean, any creams for the white scars?",
+        "Which battery does the thermometer take?",
+        "He said it was crushing work at the gym today, his legs ache.",
+    ],
+)
+def test_clinical_pictures_added_after_the_seventh_blind_set_leave_calm_texts_alone(text):
+    assert screen(text).red_flags == (), text
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "found"),
+    [
+        ("我的手机是+886 933 102 447", "phone", "+886 933 102 447"),
+        ("地址是台中市西屯區福星路二十五號七樓之三", "address", "台中市西屯區福星路二十五號"),
+        ("hi im Marcus Oyelaran, here are the pics", "name", "Marcus Oyelaran"),
+    ],
+)
+def test_personal_data_widened_after_the_seventh_blind_set_is_found(text, kind, found):
+    result = screen(text)
+    assert any(f.kind == kind and found in f.text for f in result.personal_data), result
