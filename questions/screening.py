@@ -25,7 +25,7 @@ top of that `screen()` reads at most MAX_SCREENED_CHARACTERS characters: the for
 every field's length first, far below that, so the cap only bounds the time of a caller
 that forgot to.
 
-It is one module (about 1,500 lines) on purpose: one screening for the ask form, the live
+It is one module (about 1,700 lines) on purpose: one screening for the ask form, the live
 notice and the safety step, so the three can never disagree, with the rules as reviewed
 data beside it; the sections below (categories, tokens, rules and matching, personal
 data) are read in that order.
