@@ -67,6 +67,7 @@ SPLITS = (
     "unseen4",
     "unseen5",
     "unseen6",
+    "unseen7",
 )
 # Blind sets: run only when asked for by name, and not part of the timing sample.
 BLIND_SPLITS = ("unseen8",)
