@@ -6,8 +6,9 @@ PY := $(VENV)/bin/python
 .PHONY: run test lint format install lock clean screenshots
 
 ## make install: the venv with exactly the locked versions (every file's hash checked)
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt requirements-bootstrap.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --require-hashes -r requirements-bootstrap.txt
 	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
 
