@@ -68,9 +68,10 @@ SPLITS = (
     "unseen5",
     "unseen6",
     "unseen7",
+    "unseen8",
 )
 # Blind sets: run only when asked for by name, and not part of the timing sample.
-BLIND_SPLITS = ("unseen8",)
+BLIND_SPLITS = ("unseen9",)
 # What each split is now, printed with its figures: only a blind set measures how well
 # the rules do on texts nobody tuned them on.
 STATUS = {
@@ -84,7 +85,8 @@ STATUS = {
     "unseen5": "tuning set: blind only for its first run",
     "unseen6": "tuning set: blind only for its first run",
     "unseen7": "tuning set: blind only for its first run",
-    "unseen8": "BLIND: run once, before any change",
+    "unseen8": "tuning set: blind only for its first run",
+    "unseen9": "BLIND: run once, before any change",
 }
 FAMILIES = {"rf": "red flags", "pd": "personal data"}
 

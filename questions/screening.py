@@ -331,9 +331,11 @@ _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "hundred": 100,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90, "hundred": 100,
     "dozen": 12, "dozens": 24, "several": 5, "few": 3, "couple": 2,
 }  # fmt: skip
+_TENS = frozenset("twenty thirty forty fifty sixty seventy eighty ninety".split())
 _ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "兩": 2, "三": 3, "四": 4, "五": 5}
 _ZH_DIGITS.update({"六": 6, "七": 7, "八": 8, "九": 9})
 _ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -393,6 +395,12 @@ def tokenize(text: str) -> Tokens:
         if kind == WORD:
             token = spellings.get(token, token)
             value = number_words.get(token)
+            if value is not None and value < 10 and kinds and kinds[-1] == WORD:
+                before = values[-1]
+                if before is not None and texts[-1] in _TENS:
+                    # "twenty three days old": one number, 23.
+                    values[-1], ends[-1] = before + value, m.end()
+                    continue
             if token in _DOSE_UNITS and kinds and kinds[-1] == NUMBER:
                 # "500 mg" is a dose, not a count: no number range ("#10-") matches it.
                 values[-1] = None
@@ -403,6 +411,14 @@ def tokenize(text: str) -> Tokens:
             if len(token) == 1 and token not in _ZH_UNITS:
                 # One numeral is also a character of words (一直, 三明治): both.
                 kind = CHARACTER
+        if value is not None and value < 10 and len(texts) > 1 and texts[-1] == "point":
+            before = values[-2]
+            if before is not None and before == int(before) and kinds[-2] in (WORD, NUMBER):
+                # "thirty eight point five", "38 point 5": 38.5.
+                for column in (texts, kinds, values, starts, ends, sentence, clause):
+                    column.pop()
+                values[-1], ends[-1] = before + value / 10, m.end()
+                continue
         add_text(token)
         add_kind(kind)
         add_value(value)
@@ -1263,6 +1279,14 @@ _TAIWAN_PHONE = re.compile(
 _US_PHONE = re.compile(
     r"(?<![\w/.-])(?<![0-9]:)(?:\(\d{3}\)\s?+|\d{3}[-.\s])\d{3}[-.\s]\d{4}(?![\w/:-])" + _EXTENSION
 )
+# A number spelled out digit by digit to get past filters, from its leading zero: "zero
+# nine one two three four five six seven eight", "零九一二三四五六七八". Every word is
+# taken possessively, so a long run of numerals is read once.
+_DIGIT_WORDS = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
+_PHONE_IN_WORDS = re.compile(
+    r"\b(?:zero|oh)(?:[\s,.-]++" + _DIGIT_WORDS + r"){7,14}+\b(?![\s,.-]++" + _DIGIT_WORDS + r"\b)"
+    r"|(?<![零〇一二三四五六七八九十])[零〇](?:\s?+[零〇一二三四五六七八九]){8,9}+(?![零〇一二三四五六七八九十])"
+)
 # Taiwanese national ID and resident certificate numbers: A123456789, AC01234567, A800000014.
 _NATIONAL_ID = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][12ABCD89]\d{8}(?![A-Za-z0-9])")
 _STREET = (
@@ -1302,7 +1326,7 @@ _FULL_DATE = (
 # BIRTH_STARTS is found (str.find), not tried at every position.
 _DATE_OF_BIRTH = re.compile(
     r"(?:\bborn|\bdate\s+of\s+birth|\bbirth\s*date|\bbirthday|\bd\.?o\.?b\b\.?|出生(?:日期|年月日)?|生日)"
-    r"\s*+(?:is\s++|was\s++|on\s++|:\s*+|-\s*+|是\s*+|於\s*+|為\s*+)*+" + _FULL_DATE,
+    r"\s*+(?:is\s++|was\s++|on\s++|the\s++|:\s*+|-\s*+|是\s*+|於\s*+|為\s*+)*+" + _FULL_DATE,
     re.IGNORECASE,
 )
 BIRTH_STARTS = ("born", "date", "birth", "dob", "d.o", "出生", "生日")
@@ -1544,6 +1568,9 @@ def _find_personal_data(text: str) -> list[Finding]:
         if "0000" in text:
             for m in _NHI_BARE.finditer(text):
                 add("nhi_card", m)
+    if "zero" in lower or "oh " in lower or "零" in text or "〇" in text:
+        for m in _PHONE_IN_WORDS.finditer(lower):
+            add("phone", m)
     # The Chinese address needs 路, 街 or 大道 (without them its scan of every Chinese
     # character is skipped), and its numbers may be Chinese numerals: "福星路二十五號".
     if "路" in text or "街" in text or "大道" in text:

@@ -1,7 +1,7 @@
 import pytest
 
 from questions import screening
-from questions.screening import MAX_SCREENED_CHARACTERS, describe_personal_data, screen
+from questions.screening import MAX_SCREENED_CHARACTERS, describe_personal_data, screen, tokenize
 
 
 def kinds(findings):
@@ -1307,3 +1307,103 @@ def test_clinical_pictures_added_after_the_seventh_blind_set_leave_calm_texts_al
 def test_personal_data_widened_after_the_seventh_blind_set_is_found(text, kind, found):
     result = screen(text)
     assert any(f.kind == kind and found in f.text for f in result.personal_data), result
+
+
+# Written fresh for this change (not copied from the eighth blind set): each clinical
+# picture the rules were widened for, and calm texts of the same words.
+WIDENED_AFTER_UNSEEN8 = [
+    ("poisoning", "We lit a disposable barbecue in the bedroom with the windows taped shut."),
+    ("suicide", "He lit charcoal in his car with the doors sealed, I can't reach him."),
+    ("poisoning", "房間門縫都用膠帶封住了，裡面有燒炭的味道"),
+    ("poisoning", "阿公把夾竹桃的葉子煮來喝 現在一直吐"),
+    ("poisoning", "My son chewed some yew berries, now he is being sick and his pulse is slow."),
+    (
+        "anaphylaxis",
+        "After the antibiotic injection she got hives everywhere and now she has collapsed.",
+    ),
+    ("anaphylaxis", "打完抗生素點滴全身起紅疹 現在很喘"),
+    ("chest_pain", "My heart feels like it is being squeezed and the pain goes to my jaw."),
+    ("chest_pain", "Had a stent last spring and this is the same pain as last time."),
+    ("abdominal", "Mum has a known aneurysm and suddenly has terrible back pain, she is pale."),
+    ("abdominal", "爸爸有主動脈瘤 突然肚子很痛 冒冷汗"),
+    ("abdominal", "His belly is tight as a drum and he keeps throwing up green."),
+    ("pregnancy", "I'm 35 weeks pregnant, my BP was 170/112 and there's pain under my right ribs."),
+    ("pregnancy", "29 weeks pregnant and my waters broke twenty minutes ago."),
+    ("pregnancy", "懷孕33週 規律宮縮 十分鐘一次"),
+    ("pregnancy", "懷孕36週 今天都沒感覺到胎動"),
+    ("head_injury", "Grandad banged his head on the door, he's on apixaban."),
+    ("head_injury", "奶奶跌倒撞到頭 她有在吃抗凝血劑"),
+    ("head_injury", "他沒戴安全帽摔車撞到頭 吐了兩次"),
+    ("meningitis", "Fever and tiny purple spots on her legs that don't fade under a glass."),
+    ("meningitis", "發燒 身上有壓了不會退的紫色小點"),
+    ("stroke", "我爸嘴巴歪一邊 講話不清楚"),
+    ("bleeding", "今天咳出好幾大口鮮血"),
+    ("collapse", "奶奶突然倒在地上 叫都不回"),
+    ("breathing", "女兒誤吃到蝦 現在一直喘 嘴巴腫起來"),
+    ("infant_fever", "寶寶三週大 量到38.3度"),
+    (
+        "infant_fever",
+        "my daughter is twenty six days old and her temperature is thirty eight point two",
+    ),
+    ("suicide", "我偷偷存了很多安眠藥 想知道吃幾顆會睡過去"),
+    ("suicide", "我現在在橋上 如果有人看到 跟我爸說對不起"),
+]
+
+
+@pytest.mark.parametrize(("kind", "text"), WIDENED_AFTER_UNSEEN8)
+def test_clinical_pictures_added_after_the_eighth_blind_set_alarm(kind, text):
+    assert kind in screen(text).red_flag_kinds, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We had a barbecue in the garden with charcoal, lovely evening.",
+        "中秋節在陽台烤肉 用了一包木炭",
+        "Is oleander safe to plant where my dog plays?",
+        "My heart broke when she left, it's like being squeezed, how do I move on?",
+        "My uncle goes for aneurysm screening every year, what does the scan involve?",
+        "My 2 month old was 37.6 under the arm, is that counted as a fever?",
+        "兩週大的寶寶耳溫37.4 這樣算發燒嗎",
+        "Allergic to shrimp, only an itchy mouth, do I really need an EpiPen?",
+        "對蝦子過敏只是嘴巴癢 需要準備腎上腺素筆嗎",
+        "有人說壓力大會中風 我才30歲",
+        "想問一氧化碳中毒有什麼症狀",
+        "Our first aid instructor said to call an ambulance if a seizure lasts five minutes.",
+        "What does a non blanching rash mean?",
+        "我們去河邊散步 看夕陽",
+        "the reading was thirty six point eight this morning",
+    ],
+)
+def test_clinical_pictures_added_after_the_eighth_blind_set_leave_calm_texts_alone(text):
+    assert screen(text).red_flags == (), text
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "found"),
+    [
+        ("call me on zero nine one two three four five six seven eight", "phone", "zero nine"),
+        ("打給我 零九三三一二三四五六", "phone", "零九三三一二三四五六"),
+        ("I was born on the 3rd of June 1979", "date_of_birth", "3rd of June 1979"),
+    ],
+)
+def test_personal_data_widened_after_the_eighth_blind_set_is_found(text, kind, found):
+    result = screen(text)
+    assert any(f.kind == kind and found in f.text for f in result.personal_data), result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I scored zero, one two three times in a row",
+        "第零一二次回診",
+        "She is twenty three and her temperature is thirty seven point one",
+    ],
+)
+def test_digits_in_words_that_are_not_a_phone_number_pass(text):
+    assert screen(text).personal_data == (), text
+
+
+def test_numbers_in_words_are_read_as_one_number():
+    tokens = tokenize("twenty three days old, thirty eight point five, 38 point 5")
+    assert [v for v in tokens.values if v is not None] == [23, 38.5, 38.5]
