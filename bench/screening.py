@@ -69,9 +69,10 @@ SPLITS = (
     "unseen6",
     "unseen7",
     "unseen8",
+    "unseen9",
 )
 # Blind sets: run only when asked for by name, and not part of the timing sample.
-BLIND_SPLITS = ("unseen9",)
+BLIND_SPLITS = ("unseen10",)
 # What each split is now, printed with its figures: only a blind set measures how well
 # the rules do on texts nobody tuned them on.
 STATUS = {
@@ -86,7 +87,8 @@ STATUS = {
     "unseen6": "tuning set: blind only for its first run",
     "unseen7": "tuning set: blind only for its first run",
     "unseen8": "tuning set: blind only for its first run",
-    "unseen9": "BLIND: run once, before any change",
+    "unseen9": "tuning set: blind only for its first run",
+    "unseen10": "BLIND: run once, before any change",
 }
 FAMILIES = {"rf": "red flags", "pd": "personal data"}
 

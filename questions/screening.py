@@ -1336,6 +1336,7 @@ BIRTH_STARTS = ("born", "date", "birth", "dob", "d.o", "出生", "生日")
 _DATE_THEN_BIRTH = re.compile(
     rf"年\s*{_ZH_NUMBER}\s*月\s*{_ZH_NUMBER}\s*[日號]\s?(?:出生|生(?![病氣活理產]))"
 )
+_SLASH_DATE_BEFORE = re.compile(r"(?<!\d)\d{4}[/.-]\d{1,2}[/.-]\d{1,2}\s?+\Z")
 _YEAR_BEFORE = re.compile(rf"(?:民國\s*)?{_ZH_NUMBER}\s*\Z")
 YEAR_REACH = 12  # characters: "民國 一百一十四 " is nine
 
@@ -1350,7 +1351,7 @@ _AFTER_APP = re.compile(
     r"(?:\s?+(?:id|ID|Id|號|号|帳號|账号|帐号|給我|给我|找我))?+"
     r"(?:[\s,，]{0,3}+(?:(?i:my|the)\s++)?+"
     r"(?i:id|user\s?name|handle|account|帳號|账号|帐号|號|号)(?:\s++(?i:is)\b)?+\s?+[:：]?+"
-    r"|\s?+(?:(?i:is)\b|[:：]|是|為|为|=|-))?+"
+    r"|(?:\s?+(?:(?i:is)\b|[:：]|是|為|为|=|-)){1,2}+)?+"
     r"(?:\s?+[,，])?+\s?+@?+([A-Za-z][A-Za-z0-9_.-]{3,31}+)"
 )
 # Further on, within a few words of the app's name: "on WeChat too, my username is
@@ -1516,7 +1517,8 @@ def _is_toll_free(number: str) -> bool:
 # patient's: "毒藥物諮詢專線是 (02)2871-7121", "the poison control line (02) 2871 7121".
 PUBLIC_LINE_REACH = 24
 PUBLIC_LINES = ("專線", "专线", "諮詢中心", "咨询中心", "服務中心", "hotline", "helpline",
-  "quitline", "poison control", "poison centre", "poison center", "crisis line")  # fmt: skip
+  "quitline", "poison control", "poison centre", "poison center", "crisis line",
+  "public line", "main line", "switchboard", "總機", "总机")  # fmt: skip
 
 
 def _after_public_line(lower: str, start: int) -> bool:
@@ -1576,6 +1578,10 @@ def _find_personal_data(text: str) -> list[Finding]:
     if "路" in text or "街" in text or "大道" in text:
         for m in _ADDRESSES[2].finditer(text):
             add("address", m)
+    if has_digit and "出生" in text:  # "2024/05/02出生": a date written before 出生
+        for end in _find_all(text, "出生"):
+            if m := _SLASH_DATE_BEFORE.search(text, max(0, end - 12), end):
+                found.append((Finding("date_of_birth", m.group()), m.start(), m.end()))
     if "年" in text:  # the year may be written in Chinese numerals
         for start, end in _dates_then_birth(text):
             found.append((Finding("date_of_birth", text[start:end].strip()), start, end))
@@ -1595,17 +1601,25 @@ def _find_personal_data(text: str) -> list[Finding]:
                 add("phone", m, 1)
     for end in _keyword_ends(lower, keywords["apps"]):
         m = _AFTER_APP.match(text, end)
-        if m and not text[end : m.start(1)].strip(" ,，") and not _looks_like_account(m.group(1)):
-            m = None  # "on Facebook, which ...": a word, not an account
+        if (
+            m
+            and text[end : m.start(1)].strip(" ,，").lower() in ("", "is")
+            and not _looks_like_account(m.group(1))
+        ):
+            m = None  # "on Facebook, which ...", "the line is fine": a word, not an account
         if m := m or _AFTER_APP_NUMBER.match(text, end):
+            if _after_public_line(lower, m.start(1)):
+                continue  # "the hospital's public line 02-2312-3456": not an account
             found.append((Finding("handle", m.group(1)), m.start(1), m.end()))
         elif later := _ACCOUNT_LATER.search(text, end, end + APP_REACH):
             group = 1 if later.group(1) else 2
             found.append((Finding("handle", later.group(group)), later.start(group), later.end()))
     if has_digit:
         for end in _keyword_ends(lower, keywords["number_apps"]):
-            if (m := _NUMBER_LATER.search(text, end, end + APP_REACH)) and _is_phone_like(
-                m.group(1)
+            if (
+                (m := _NUMBER_LATER.search(text, end, end + APP_REACH))
+                and _is_phone_like(m.group(1))
+                and not _after_public_line(lower, m.start(1))
             ):
                 found.append((Finding("handle", m.group(1)), m.start(1), m.end(1)))
     for end in _keyword_ends(lower, keywords["links"]):

@@ -1407,3 +1407,85 @@ def test_digits_in_words_that_are_not_a_phone_number_pass(text):
 def test_numbers_in_words_are_read_as_one_number():
     tokens = tokenize("twenty three days old, thirty eight point five, 38 point 5")
     assert [v for v in tokens.values if v is not None] == [23, 38.5, 38.5]
+
+
+# Written fresh for this change (not copied from the ninth blind set).
+WIDENED_AFTER_UNSEEN9 = [
+    ("suicide", "Took a lot of pills tonight and honestly I don't care if I wake up."),
+    ("suicide", "I've decided I'm checking out tonight, everything is ready."),
+    ("suicide", "我吃了一整罐安眠藥 要去另一個世界了"),
+    ("suicide", "東西都整理好了 這個週末就要去找阿公了"),
+    ("suicide", "我站在頂樓欄杆旁邊很久了"),
+    ("poisoning", "He drank most of a bottle of whisky and now we can't wake him."),
+    ("poisoning", "同學喝了很多高粱 現在叫不醒"),
+    ("collapse", "She had two fits and doesn't wake up between them."),
+    ("collapse", "阿公突然歪倒在沙發上 叫他只會哼"),
+    ("seizure", "阿嬤晚上抖了一次 剛剛又來 中間都迷迷糊糊"),
+    ("abdominal", "Dad is vomiting blood and has stomach pain, he nearly fainted."),
+    ("abdominal", "吐出像咖啡渣的東西 胃很痛 快昏倒"),
+    ("abdominal", "A sudden tearing pain in my belly going through to my back."),
+    ("abdominal", "My baby screams in waves and his poo looks like red jelly."),
+    ("abdominal", "兒子一陣一陣哭 大便像紅色果凍"),
+    ("breathing", "My baby's skin pulls in at the neck and her nostrils are flaring."),
+    ("breathing", "阿公講兩三個字就要停下來喘"),
+    ("bleeding", "The cut has been bleeding for three hours and I take warfarin."),
+    ("bleeding", "割到手流血兩個小時了 我有吃抗凝血劑"),
+    ("bleeding", "his leg is open big and the blood not stop"),
+    ("head_injury", "He was hit in the head by a ball and now he's shaking all over."),
+    ("head_injury", "被球K到頭 現在在抖"),
+    ("pregnancy", "懷孕十週 出血量很大還有血塊"),
+    ("pregnancy", "30週 寶寶今天比平常安靜很多"),
+    ("meningitis", "Fever and headache, I can't stand any light and my neck hurts to bend."),
+    ("meningitis", "發燒頭痛 很怕光 脖子彎下去就痛"),
+    ("anaphylaxis", "After the amoxicillin her face puffed up and she makes a whistling noise."),
+]
+
+
+@pytest.mark.parametrize(("kind", "text"), WIDENED_AFTER_UNSEEN9)
+def test_clinical_pictures_added_after_the_ninth_blind_set_alarm(kind, text):
+    assert kind in screen(text).red_flag_kinds, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Watching a drama where the character has a stroke, is that realistic?",
+        "小說裡的角色吞了一整瓶安眠藥，急診會洗胃嗎？",
+        "News said a man died of carbon monoxide, is my heater safe?",
+        "The allergist gave me an EpiPen. How do I teach the school to use it?",
+        "I'll be checking out of the hotel this weekend.",
+        "清明節要回去掃墓 去找阿公阿嬤",
+        "I tore a muscle in my back at the gym.",
+        "We had a few beers and he passed out on the sofa after the match last year.",
+        "我的脖子很硬 應該是落枕",
+    ],
+)
+def test_clinical_pictures_added_after_the_ninth_blind_set_leave_calm_texts_alone(text):
+    assert screen(text).red_flags == (), text
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "found"),
+    [
+        ("He's Chen Guo-hua, born 1954/07/09.", "name", "Chen Guo"),
+        ("她叫阮氏秋，請問哪間醫院", "name", "阮氏秋"),
+        ("寶寶2024/05/02出生", "date_of_birth", "2024/05/02"),
+        ("my line id is: meiwu_0617", "handle", "meiwu_0617"),
+    ],
+)
+def test_personal_data_widened_after_the_ninth_blind_set_is_found(text, kind, found):
+    result = screen(text)
+    assert any(f.kind == kind and found in f.text for f in result.personal_data), result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Called the hospital's public line 02-2312-3456 but nobody answers.",
+        "打醫院總機02-2312-3456都沒人接",
+        "The phone line is fine now.",
+        "他叫救護車了",
+    ],
+)
+def test_public_lines_and_words_after_an_app_name_are_not_personal_data(text):
+    assert screen(text).personal_data == (), text
