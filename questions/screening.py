@@ -1579,8 +1579,8 @@ def _find_personal_data(text: str) -> list[Finding]:
         for m in _ADDRESSES[2].finditer(text):
             add("address", m)
     if has_digit and "出生" in text:  # "2024/05/02出生": a date written before 出生
-        for end in _find_all(text, "出生"):
-            if m := _SLASH_DATE_BEFORE.search(text, max(0, end - 12), end):
+        for birth in _find_all(text, "出生"):
+            if m := _SLASH_DATE_BEFORE.search(text, max(0, birth - 12), birth):
                 found.append((Finding("date_of_birth", m.group()), m.start(), m.end()))
     if "年" in text:  # the year may be written in Chinese numerals
         for start, end in _dates_then_birth(text):
