@@ -130,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "forum.site.context_processors.site",
+                "forum.site.jinja.render_language",
             ],
         },
     },

@@ -65,12 +65,31 @@ TRANSLATIONS_KEPT = 20_000
 _translated: dict[tuple[str, str], str] = {}
 
 
-def cached_gettext(message: str) -> str:
-    """translation.gettext(message) in the active language, remembered."""
-    key = (translation.get_language(), message)
+# The language a page is drawn in, put in its context by render_language() below when it
+# starts: read there, not from Django's active language, for each of the page's strings.
+RENDER_LANGUAGE = "render_language"
+
+
+def render_language(request) -> dict:
+    """A context processor of the Jinja2 engine: the active language when the page starts
+    (a page is drawn in one language), so that its strings find it with a look-up in the
+    context rather than a call of translation.get_language() each."""
+    return {RENDER_LANGUAGE: translation.get_language()}
+
+
+@pass_context
+def cached_gettext(context, message: str) -> str:
+    """translation.gettext(message) in the page's language, remembered. A template with no
+    such context (one rendered without a request, a macro imported without context) asks
+    for the active language."""
+    language = context.get(RENDER_LANGUAGE)
+    if language is None:
+        language = translation.get_language()
+    key = (language, message)
     found = _translated.get(key)
     if found is None:
-        found = translation.gettext(message)
+        with translation.override(language):
+            found = translation.gettext(message)
         if len(_translated) < TRANSLATIONS_KEPT:
             _translated[key] = found
     return found

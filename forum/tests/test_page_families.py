@@ -384,12 +384,34 @@ def test_jinja2_translations_follow_the_active_language_each_time(client, questi
 
 
 def test_remembered_translations_are_djangos(settings):
+    from django.template import engines
     from django.utils import translation
 
-    from forum.site.jinja import cached_gettext
-
+    env = engines["jinja2"].env
+    template = env.from_string("{{ _(message) }}")
+    messages = ["Similar Q&A", "Related FAQ", "Log in", "not a catalog entry"]
     for language in ["en", "zh-hant"]:
         with translation.override(language):
-            for message in ["Similar Q&A", "Related FAQ", "Log in", "not a catalog entry"]:
-                assert cached_gettext(message) == translation.gettext(message)
-                assert cached_gettext(message) == translation.gettext(message)  # remembered
+            for message in messages:
+                expected = translation.gettext(message)
+                # Without the page's language in the context: the active one.
+                assert template.render(message=message) == expected
+                assert template.render(message=message) == expected  # remembered
+        # With it (as every page drawn for a request has), whatever is active.
+        for message in messages:
+            with translation.override("en"):
+                drawn = template.render(message=message, render_language=language)
+            with translation.override(language):
+                assert drawn == translation.gettext(message)
+
+
+def test_a_page_is_drawn_in_the_language_of_its_request(client):
+    from django.template import engines
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    template = engines["jinja2"].from_string("{{ render_language }} {{ _('Related FAQ') }}")
+    with translation.override("zh-hant"):
+        drawn = template.render({}, RequestFactory().get("/"))
+        assert drawn == "zh-hant " + translation.gettext("Related FAQ")
+    assert drawn != "zh-hant Related FAQ"  # the catalog has it in Chinese
