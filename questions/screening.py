@@ -1253,6 +1253,15 @@ _EMAIL_SPELLED_DOMAIN = re.compile(
     r"(?:\s*+(?i:\(at\)|\[at\])|\s++(?i:at)\s)\s*+[A-Za-z0-9-]++"
     r"(?:\s*+(?i:\(dot\)|\[dot\]|\.)|\s++(?i:dot)\s)\s*+(?i:com|net|org|edu|gov|tw|io|me)\b"
 )
+# An address spelled in Chinese: 小老鼠 (or 老鼠) for "@", 點 for ".": "wu點ahbao 小老鼠
+# gmail 點 com". Each part starts where a run of its letters starts, and no part can
+# end where the next begins: one pass.
+_ZH_DOT = r"\s*+(?:點|点|\.)\s*+"
+_EMAIL_SPELLED_ZH = re.compile(
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}+(?:" + _ZH_DOT + r"[A-Za-z0-9_%+-]{1,64}+){0,4}+"
+    r"\s*+(?:小老鼠|老鼠)\s*+(?:[A-Za-z0-9-]{1,63}+" + _ZH_DOT + r"){1,4}+"
+    r"(?i:com|net|org|edu|gov|tw|io|me)(?![A-Za-z0-9])"
+)
 _EMAIL_LOCAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
 # "+886 912 345 678", "+1 (415) 555-2671", "0044 20 7946 0958"
 # After the country code, digits are taken in groups of up to four and never split another
@@ -1285,7 +1294,8 @@ _US_PHONE = re.compile(
 _DIGIT_WORDS = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
 _PHONE_IN_WORDS = re.compile(
     r"\b(?:zero|oh)(?:[\s,.-]++" + _DIGIT_WORDS + r"){7,14}+\b(?![\s,.-]++" + _DIGIT_WORDS + r"\b)"
-    r"|(?<![零〇一二三四五六七八九十])[零〇](?:\s?+[零〇一二三四五六七八九]){8,9}+(?![零〇一二三四五六七八九十])"
+    r"|(?<![零〇一二三四五六七八九十])[零〇](?:[\s、，,.-]?+[零〇一二三四五六七八九]){8,9}+"
+    r"(?![零〇一二三四五六七八九十])"
 )
 # Taiwanese national ID and resident certificate numbers: A123456789, AC01234567, A800000014.
 _NATIONAL_ID = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][12ABCD89]\d{8}(?![A-Za-z0-9])")
@@ -1518,7 +1528,8 @@ def _is_toll_free(number: str) -> bool:
 PUBLIC_LINE_REACH = 24
 PUBLIC_LINES = ("專線", "专线", "諮詢中心", "咨询中心", "服務中心", "hotline", "helpline",
   "quitline", "poison control", "poison centre", "poison center", "crisis line",
-  "public line", "main line", "switchboard", "總機", "总机")  # fmt: skip
+  "public line", "main line", "switchboard", "總機", "总机", "語音掛號", "语音挂号",
+  "掛號專線", "掛號電話", "automated booking line", "booking line")  # fmt: skip
 
 
 def _after_public_line(lower: str, start: int) -> bool:
@@ -1547,6 +1558,9 @@ def _find_personal_data(text: str) -> list[Finding]:
             add("email", m)
     for start, end in _spelled_emails(text, lower):
         found.append((Finding("email", text[start:end].strip()), start, end))
+    if "老鼠" in text:
+        for m in _EMAIL_SPELLED_ZH.finditer(text):
+            add("email", m)
     if has_digit:
         if "+" in text or "00" in text:
             for m in _INTERNATIONAL_PHONE.finditer(text):
@@ -1697,6 +1711,8 @@ def patterns() -> dict[str, re.Pattern]:
         "token": _TOKEN,
         "email": _EMAIL,
         "email_spelled_domain": _EMAIL_SPELLED_DOMAIN,
+        "email_spelled_zh": _EMAIL_SPELLED_ZH,
+        "phone_in_words": _PHONE_IN_WORDS,
         "international_phone": _INTERNATIONAL_PHONE,
         "taiwan_phone": _TAIWAN_PHONE,
         "us_phone": _US_PHONE,

@@ -151,6 +151,13 @@ HOSTILE_FRAGMENTS = [
     "囟門鼓",
     "打呼停止呼吸",
     "发烧湿",
+    # An e-mail spelled in Chinese, a phone in numerals between separators.
+    "a點",
+    "ab 點 ",
+    "a小老鼠b點",
+    "x 小老鼠 y 點 z 點 ",
+    "零、",
+    "零九、",
 ]
 
 # Every pattern that screening applies to what a patient typed (red flags are matched on

@@ -1489,3 +1489,80 @@ def test_personal_data_widened_after_the_ninth_blind_set_is_found(text, kind, fo
 )
 def test_public_lines_and_words_after_an_app_name_are_not_personal_data(text):
     assert screen(text).personal_data == (), text
+
+
+# Written fresh for this change (not copied from the tenth blind set): one text per
+# English picture the set's blind run missed (the Chinese ones: test_screening_unseen10_zh.py).
+WIDENED_AFTER_UNSEEN10 = [
+    ("suicide", "She posted a photo from the roof of her building saying goodbye to everyone."),
+    ("suicide", "I used the razor again tonight and this time it went deeper than ever."),
+    ("suicide", "Every morning I hope a bus hits me on the way to work."),
+    ("suicide", "I keep standing close to the edge of the platform at the station, wanting to."),
+    (
+        "suicide",
+        "I bought a rope and hid it in the garage. Does it hurt? There's no point anymore.",
+    ),
+    ("poisoning", "He swallowed all of his lithium tablets after the argument."),
+    ("poisoning", "I think I took fifteen tablets half an hour ago, I just wanted it to stop."),
+    ("poisoning", "My daughter got into the bathroom and drank the toilet bowl cleaner."),
+    ("seizure", "He went stiff and is jerking on the floor, it's been three minutes."),
+    ("chest_pain", "Back from a long flight, my calf is swollen and now a sharp pain in my chest."),
+    ("breathing", "My calf has been swollen since the flight and I'm suddenly short of breath."),
+    ("chest_pain", "A heavy pressure spreading into my jaw and arm, and I'm in a cold sweat."),
+    ("stroke", "My left arm just went dead and that side of my face feels numb."),
+    ("collapse", "Dad is diabetic and he's slumped in the chair, only mumbles when I shake him."),
+    ("head_injury", "She hit her head on the windscreen and now she won't wake properly."),
+    ("head_injury", "After the fall there's clear fluid dripping from his nose."),
+    ("head_injury", "I can't remember the crash at all and the headache is getting worse."),
+    ("pregnancy", "I gave birth last week and today I'm soaking a pad every hour with big clots."),
+    ("bleeding", "Since I had the baby I'm soaking through pads every hour, and I feel faint."),
+    ("meningitis", "My son has a fever and tiny pinprick spots that stay under the glass."),
+    ("meningitis", "She has a temperature and screams when I move her neck."),
+]
+
+
+@pytest.mark.parametrize(("kind", "text"), WIDENED_AFTER_UNSEEN10)
+def test_clinical_pictures_added_after_the_tenth_blind_set_alarm(kind, text):
+    assert kind in screen(text).red_flag_kinds, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I cut myself shaving with a new razor and it went a bit deeper than usual.",
+        "We took photos near the edge of the cliff for the view.",
+        "My kids love jump rope at the gym.",
+        "I take 10 tablets a day for my heart, is that too many?",
+        "He was shaking all over with chills for a few minutes before the fever broke.",
+        "My calf is sore after running; no chest pain, no shortness of breath.",
+        "My arm went dead after I slept on it, the face is fine.",
+        "I slumped on the couch after work, so tired.",
+        "Clear fluid from my nose every morning, it's hay fever.",
+        "Hypothetically, if my dad ever got chest pain, should we call 119?",
+        "My chest gets tight before exams; the ECG and echo were both normal and the doctor "
+        "called it panic attacks.",
+        "I gave birth two months ago and the bleeding stopped weeks ago.",
+    ],
+)
+def test_clinical_pictures_added_after_the_tenth_blind_set_leave_calm_texts_alone(text):
+    assert screen(text).red_flags == (), text
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "found"),
+    [
+        ("可以寄到 chen點mei 小老鼠 gmail 點 com 嗎", "email", "chen點mei 小老鼠 gmail 點 com"),
+        ("我的電話零九一二、三四五、六七八", "phone", "零九一二、三四五、六七八"),
+    ],
+)
+def test_personal_data_widened_after_the_tenth_blind_set_is_found(text, kind, found):
+    result = screen(text)
+    assert any(f.kind == kind and f.text == found for f in result.personal_data), result
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["醫院的語音掛號 (02)2312-3456 一直打不通", "家裡有小老鼠 要怎麼消毒 點 com 網站推薦嗎"],
+)
+def test_booking_lines_and_mice_are_not_personal_data(text):
+    assert screen(text).personal_data == (), text
