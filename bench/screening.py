@@ -70,9 +70,10 @@ SPLITS = (
     "unseen7",
     "unseen8",
     "unseen9",
+    "unseen10",
 )
 # Blind sets: run only when asked for by name, and not part of the timing sample.
-BLIND_SPLITS = ("unseen10",)
+BLIND_SPLITS = ("unseen11",)
 # What each split is now, printed with its figures: only a blind set measures how well
 # the rules do on texts nobody tuned them on.
 STATUS = {
@@ -88,7 +89,8 @@ STATUS = {
     "unseen7": "tuning set: blind only for its first run",
     "unseen8": "tuning set: blind only for its first run",
     "unseen9": "tuning set: blind only for its first run",
-    "unseen10": "BLIND: run once, before any change",
+    "unseen10": "tuning set: blind only for its first run",
+    "unseen11": "BLIND: run once, before any change",
 }
 FAMILIES = {"rf": "red flags", "pd": "personal data"}
 

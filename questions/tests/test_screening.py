@@ -1566,3 +1566,14 @@ def test_personal_data_widened_after_the_tenth_blind_set_is_found(text, kind, fo
 )
 def test_booking_lines_and_mice_are_not_personal_data(text):
     assert screen(text).personal_data == (), text
+
+
+@pytest.mark.parametrize(
+    ("text", "alarming"),
+    [
+        ("弟弟打球撞到頭，自己說沒事，晚上開始一直吐又很想睡", True),
+        ("弟弟打球撞到頭，急診醫師說沒事，觀察一晚就回家了，想問多久可以再打球", False),
+    ],
+)
+def test_the_injured_saying_they_are_fine_is_not_a_doctor_saying_so(text, alarming):
+    assert ("head_injury" in screen(text).red_flag_kinds) is alarming, text
