@@ -90,7 +90,7 @@ STATUS = {
     "unseen8": "tuning set: blind only for its first run",
     "unseen9": "tuning set: blind only for its first run",
     "unseen10": "tuning set: blind only for its first run",
-    "unseen11": "BLIND: run once, before any change",
+    "unseen11": "blind run done (figures in its header); not tuned on yet",
 }
 FAMILIES = {"rf": "red flags", "pd": "personal data"}
 
